@@ -1,0 +1,247 @@
+"""Opening catalogs and querying scenes: the Python API behind every command.
+
+>>> from kdrama_cli.catalog import Catalog
+>>> from kdrama_cli.models import SceneFilter
+>>> with Catalog.open_bundled() as catalog:
+...     [scene.drama for scene in catalog.list_scenes(SceneFilter(actors=("son ye-jin",)))]
+['Something in the Rain', 'Crash Landing on You']
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from . import names
+from .errors import CatalogError, NothingToPick, SceneNotFound
+from .migrations import APPLICATION_ID, SCHEMA_VERSION, schema_version
+from .models import Role, Scene, SceneFilter, Sort
+
+_SORT_COLUMNS: dict[Sort, str] = {
+    Sort.ID: "s.id",
+    Sort.YEAR: "d.year",
+    Sort.DRAMA: "d.title COLLATE NOCASE",
+    Sort.TITLE: "s.title COLLATE NOCASE",
+}
+
+_BATCH = 500
+
+
+def bundled_catalog_path() -> Path:
+    """Where the catalog shipped with kdrama is: inside the installed package, or in
+    the checkout's ``data/`` folder when running from source."""
+    packaged = Path(str(resources.files("kdrama_cli") / "data" / "scenes.db"))
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "scenes.db"
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open a catalog file for reading only, so that nothing can change it.
+
+    A ``mode=ro`` URI works on read-only installs; ``Path.as_uri()`` escapes any
+    character of the path that would otherwise be read as URI syntax.
+    """
+    if not path.is_file():
+        raise CatalogError(f"no catalog at {path}")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise CatalogError(f"cannot open {path}: {error}") from None
+    try:
+        _check_is_catalog(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _check_is_catalog(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = schema_version(conn)
+    except sqlite3.DatabaseError:
+        raise CatalogError(f"{path} is not a SQLite database") from None
+    if application_id != APPLICATION_ID:
+        raise CatalogError(f"{path} is a SQLite database but not a kdrama catalog")
+    if version > SCHEMA_VERSION:
+        raise CatalogError("this catalog was written by a newer kdrama; upgrade kdrama")
+    if version < SCHEMA_VERSION:
+        raise CatalogError(f"{path} uses an older catalog schema (version {version})")
+
+
+@dataclass
+class _Query:
+    """A scene query under construction: SQL fragments and their bound parameters."""
+
+    where: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def sql(self, columns: str = "s.id") -> str:
+        where = " AND ".join(self.where) or "1"
+        return f"SELECT {columns} FROM scenes s JOIN dramas d ON d.id = s.drama_id WHERE {where}"
+
+
+def _filter_query(filters: SceneFilter) -> _Query:
+    query = _Query()
+    for i, actor in enumerate(filters.actors):
+        query.where.append(
+            "s.id IN (SELECT sp.scene_id FROM person_keys k"
+            f" JOIN scene_people sp ON sp.person_id = k.person_id WHERE k.key = :actor{i})"
+        )
+        query.params[f"actor{i}"] = names.name_key(actor)
+    for i, character in enumerate(filters.characters):
+        query.where.append(
+            "s.id IN (SELECT sc.scene_id FROM character_keys k"
+            " JOIN scene_characters sc ON sc.character_id = k.character_id"
+            f" WHERE k.key = :character{i})"
+        )
+        query.params[f"character{i}"] = names.name_key(character)
+    if filters.drama is not None:
+        query.where.append("s.drama_id IN (SELECT drama_id FROM drama_keys WHERE key = :drama)")
+        query.params["drama"] = names.name_key(filters.drama)
+    if filters.years.start is not None:
+        query.where.append("d.year >= :year_start")
+        query.params["year_start"] = filters.years.start
+    if filters.years.end is not None:
+        query.where.append("d.year <= :year_end")
+        query.params["year_end"] = filters.years.end
+    return query
+
+
+class Catalog:
+    """A kdrama catalog file, opened for reading."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Catalog:
+        """Open the catalog at ``path`` read-only; CatalogError says what is wrong."""
+        return cls(connect_read_only(path), path)
+
+    @classmethod
+    def open_bundled(cls) -> Catalog:
+        """Open the catalog shipped with kdrama."""
+        return cls.open(bundled_catalog_path())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def list_scenes(
+        self,
+        filters: SceneFilter | None = None,
+        sort: Sort = Sort.ID,
+        limit: int | None = None,
+        *,
+        descending: bool = False,
+    ) -> Iterator[Scene]:
+        """The scenes that match ``filters``, sorted, at most ``limit`` of them.
+
+        Scenes are read in batches as the iterator is consumed, so memory stays flat
+        whatever the size of the catalog.
+        """
+        query = _filter_query(filters or SceneFilter())
+        direction = "DESC" if descending else "ASC"
+        sql = f"{query.sql()} ORDER BY {_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            query.params["limit"] = limit
+        cursor = self.conn.execute(sql, query.params)
+        while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
+            yield from self._load(batch)
+
+    def count_scenes(self, filters: SceneFilter | None = None) -> int:
+        """How many scenes match ``filters``."""
+        query = _filter_query(filters or SceneFilter())
+        return int(self.conn.execute(query.sql("count(*)"), query.params).fetchone()[0])
+
+    def random_scenes(
+        self, filters: SceneFilter | None = None, count: int = 1, seed: int | None = None
+    ) -> list[Scene]:
+        """Up to ``count`` different scenes drawn uniformly from those that match.
+
+        The same ``seed`` on the same catalog always draws the same scenes.
+        NothingToPick is raised when no scene matches.
+        """
+        query = _filter_query(filters or SceneFilter())
+        ids = [row[0] for row in self.conn.execute(query.sql() + " ORDER BY s.id", query.params)]
+        if not ids:
+            raise NothingToPick("no scene matches, so there is nothing to pick from")
+        picked = random.Random(seed).sample(ids, min(count, len(ids)))
+        return self._load(picked)
+
+    def get_scene(self, scene_id: int) -> Scene:
+        """The scene with this id; SceneNotFound if there is none."""
+        scenes = self._load([scene_id])
+        if not scenes:
+            raise SceneNotFound(scene_id)
+        return scenes[0]
+
+    def _load(self, ids: Sequence[int]) -> list[Scene]:
+        """Full scenes for these ids, in the order given."""
+        id_list = json.dumps(list(ids))
+        actors: dict[int, list[str]] = {}
+        for scene_id, name in self.conn.execute(
+            "SELECT sp.scene_id, p.name FROM scene_people sp JOIN people p ON p.id = sp.person_id"
+            " WHERE sp.scene_id IN (SELECT value FROM json_each(:ids))"
+            " ORDER BY sp.scene_id, sp.position",
+            {"ids": id_list},
+        ):
+            actors.setdefault(scene_id, []).append(name)
+        roles: dict[int, list[Role]] = {}
+        for scene_id, *role in self.conn.execute(
+            "SELECT sc.scene_id, c.name, p.name, c.name_korean, p.name_korean"
+            " FROM scene_characters sc JOIN characters c ON c.id = sc.character_id"
+            " JOIN people p ON p.id = c.person_id"
+            " WHERE sc.scene_id IN (SELECT value FROM json_each(:ids))"
+            " ORDER BY sc.scene_id, sc.position",
+            {"ids": id_list},
+        ):
+            roles.setdefault(scene_id, []).append(Role(*role))
+        cursor = self.conn.execute(
+            "SELECT s.id, s.title, d.title AS drama, d.year, s.description,"
+            " d.title_korean AS drama_korean, d.network, s.rank, src.name AS source,"
+            " src.title AS source_title, src.credit AS source_credit"
+            " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
+            " LEFT JOIN sources src ON src.id = s.source_id"
+            " WHERE s.id IN (SELECT value FROM json_each(:ids))",
+            {"ids": id_list},
+        )
+        columns = [column[0] for column in cursor.description]
+        scenes: dict[int, Scene] = {}
+        for row in cursor:
+            fields = dict(zip(columns, row, strict=True))
+            scene_id = fields["id"]
+            scenes[scene_id] = Scene(
+                **fields,
+                actors=tuple(actors.get(scene_id, ())),
+                characters=tuple(roles.get(scene_id, ())),
+            )
+        return [scenes[i] for i in ids if i in scenes]
+
+
+def resolve_catalog_path(db: Path | None) -> Path:
+    """The catalog a command uses: the one asked for, else the bundled one."""
+    return db if db is not None else bundled_catalog_path()

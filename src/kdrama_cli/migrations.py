@@ -1,0 +1,155 @@
+"""The catalog schema, as named migrations applied in order.
+
+Each migration runs in its own transaction; ``PRAGMA user_version`` records how many
+have been applied, and ``PRAGMA application_id`` marks the file as a kdrama catalog so
+that any other SQLite file is recognised and left alone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x4B445241  # "KDRA"
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one, inside the caller's transaction.
+
+    ``executescript()`` would commit first, breaking one-transaction-per-migration.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+
+
+def m001_initial_schema(conn: sqlite3.Connection) -> None:
+    """Dramas, people, characters and scenes, with name keys and an index per filter."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE dramas (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            title_korean TEXT,
+            year INTEGER NOT NULL,
+            network TEXT
+        );
+        CREATE TABLE drama_aliases (
+            drama_id INTEGER NOT NULL REFERENCES dramas(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            PRIMARY KEY (drama_id, alias)
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_korean TEXT
+        );
+        CREATE TABLE person_aliases (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            PRIMARY KEY (person_id, alias)
+        );
+        CREATE TABLE characters (
+            id INTEGER PRIMARY KEY,
+            drama_id INTEGER NOT NULL REFERENCES dramas(id),
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            name TEXT NOT NULL,
+            name_korean TEXT
+        );
+        CREATE TABLE character_aliases (
+            character_id INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            PRIMARY KEY (character_id, alias)
+        );
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            title TEXT,
+            credit TEXT
+        );
+        CREATE TABLE scenes (
+            id INTEGER PRIMARY KEY,
+            drama_id INTEGER NOT NULL REFERENCES dramas(id),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            rank INTEGER,
+            source_id INTEGER REFERENCES sources(id)
+        );
+        CREATE TABLE scene_people (
+            scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (scene_id, person_id)
+        );
+        CREATE TABLE scene_characters (
+            scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+            character_id INTEGER NOT NULL REFERENCES characters(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (scene_id, character_id)
+        );
+
+        -- Match keys (see names.py), derived from the names above when a row is written.
+        CREATE TABLE drama_keys (
+            key TEXT NOT NULL,
+            drama_id INTEGER NOT NULL REFERENCES dramas(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, drama_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE person_keys (
+            key TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, person_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE character_keys (
+            key TEXT NOT NULL,
+            character_id INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, character_id)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX dramas_year ON dramas(year);
+        CREATE INDEX dramas_title ON dramas(title);
+        CREATE INDEX characters_drama ON characters(drama_id);
+        CREATE INDEX characters_person ON characters(person_id);
+        CREATE INDEX scenes_drama ON scenes(drama_id);
+        CREATE INDEX scenes_title ON scenes(title);
+        CREATE INDEX scenes_source ON scenes(source_id);
+        CREATE INDEX scene_people_person ON scene_people(person_id, scene_id);
+        CREATE INDEX scene_characters_character ON scene_characters(character_id, scene_id);
+        CREATE INDEX drama_keys_drama ON drama_keys(drama_id);
+        CREATE INDEX person_keys_person ON person_keys(person_id);
+        CREATE INDEX character_keys_character ON character_keys(character_id);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial_schema]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied to this catalog."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations this catalog lacks, each in one transaction; name them."""
+    applied: list[str] = []
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        if schema_version(conn) >= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migration(conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(migration.__name__)
+    return applied

@@ -1,0 +1,109 @@
+"""Typed values of the Python API: scenes, the filter that selects them, sort orders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Role:
+    """A character in a scene, with the actor who plays them."""
+
+    name: str
+    actor: str
+    name_korean: str | None = None
+    actor_korean: str | None = None
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One memorable scene, with what a fan needs to recognise it."""
+
+    id: int
+    title: str
+    drama: str
+    year: int
+    description: str = ""
+    drama_korean: str | None = None
+    network: str | None = None
+    actors: tuple[str, ...] = ()
+    characters: tuple[Role, ...] = ()
+    rank: int | None = None
+    source: str | None = None
+    source_title: str | None = None
+    source_credit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scene as the JSON object of kdrama's output contract (see the README)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "drama": self.drama,
+            "drama_korean": self.drama_korean,
+            "year": self.year,
+            "network": self.network,
+            "actors": list(self.actors),
+            "characters": [
+                {
+                    "name": role.name,
+                    "actor": role.actor,
+                    "name_korean": role.name_korean,
+                    "actor_korean": role.actor_korean,
+                }
+                for role in self.characters
+            ],
+            "description": self.description,
+            "rank": self.rank,
+            "source": self.source,
+            "source_title": self.source_title,
+            "source_credit": self.source_credit,
+        }
+
+
+_YEAR = r"\d{1,4}"
+_YEAR_RANGE = re.compile(rf"(?P<start>{_YEAR})?(?P<dots>\.\.)?(?P<end>{_YEAR})?")
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """An inclusive range of years; either end may be open."""
+
+    start: int | None = None
+    end: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> YearRange:
+        """Read "2018", "2016..2017", "2016.." or "..2017"; raise ValueError otherwise."""
+        match = _YEAR_RANGE.fullmatch(text.strip())
+        if not match or not (match["start"] or match["end"]):
+            raise ValueError(f"{text!r} is not a year or a range like 2016..2018")
+        start = int(match["start"]) if match["start"] else None
+        end = int(match["end"]) if match["end"] else None
+        if not match["dots"]:
+            return cls(start, start)
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"{text!r} starts after it ends")
+        return cls(start, end)
+
+
+@dataclass(frozen=True)
+class SceneFilter:
+    """Which scenes to select. Repeated actors or characters must all appear; every
+    filter given must hold (AND). Names are matched by :mod:`kdrama_cli.names`."""
+
+    actors: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    drama: str | None = None
+    years: YearRange = field(default_factory=YearRange)
+
+
+class Sort(str, Enum):
+    """Orders a scene list can be sorted by; ties always fall back to the id."""
+
+    ID = "id"
+    YEAR = "year"
+    DRAMA = "drama"
+    TITLE = "title"

@@ -1,0 +1,109 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import names
+from .models import Sort, YearRange
+from .render import OutputFormat
+
+FILTERS = "Filters"
+OUTPUT = "Output"
+
+
+def _name(value: str) -> str:
+    """Refuse names that could never match, instead of silently finding nothing."""
+    if not names.name_key(value):
+        raise typer.BadParameter(f"{value!r} has no letters or digits to match")
+    return value
+
+
+def _year_range(value: str) -> YearRange:
+    try:
+        return YearRange.parse(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+Actor = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        parser=_name,
+        help="Scenes with this actor; repeat to require several.",
+        rich_help_panel=FILTERS,
+    ),
+]
+Character = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--character",
+        "-c",
+        metavar="NAME",
+        parser=_name,
+        help="Scenes with this character; repeat to require several.",
+        rich_help_panel=FILTERS,
+    ),
+]
+Drama = Annotated[
+    str | None,
+    typer.Option(
+        "--drama",
+        "-d",
+        metavar="TITLE",
+        parser=_name,
+        help="Scenes from this drama (English or Korean title, alias, or a run of its words).",
+        rich_help_panel=FILTERS,
+    ),
+]
+Year = Annotated[
+    YearRange | None,
+    typer.Option(
+        "--year",
+        "-y",
+        metavar="Y|A..B",
+        parser=_year_range,
+        help="A year (2018) or an inclusive range (2016..2018, 2019.., ..2017).",
+        rich_help_panel=FILTERS,
+    ),
+]
+Format = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table for people; json, jsonl, csv or tsv for programs.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+Json = Annotated[
+    bool,
+    typer.Option("--json", help="Same as --format json.", rich_help_panel=OUTPUT),
+]
+SortBy = Annotated[
+    Sort,
+    typer.Option("--sort", "-s", case_sensitive=False, help="Sort by this field."),
+]
+Descending = Annotated[bool, typer.Option("--desc", help="Sort in descending order.")]
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N scenes."),
+]
+Db = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="KDRAMA_DB",
+        metavar="PATH",
+        dir_okay=False,
+        help="Catalog file to use instead of the bundled one.",
+        show_envvar=True,
+    ),
+]
