@@ -142,10 +142,20 @@ def random(
     drama: options.Drama = None,
     year: options.Year = None,
     count: Annotated[
-        int, typer.Option("--count", "-n", min=1, metavar="N", help="How many scenes to pick.")
+        int,
+        typer.Option(
+            "--count",
+            "-n",
+            metavar="N",
+            parser=options.positive_int,
+            help="How many scenes to pick.",
+        ),
     ] = 1,
     seed: Annotated[
-        int | None, typer.Option("--seed", metavar="S", help="Make the pick reproducible.")
+        int | None,
+        typer.Option(
+            "--seed", metavar="S", parser=options.whole_number, help="Make the pick reproducible."
+        ),
     ] = None,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
@@ -170,7 +180,7 @@ def random(
 
 @app.command()
 def show(
-    scene_id: Annotated[int, typer.Argument(metavar="ID", help="The scene's id.")],
+    scene_id: Annotated[int, typer.Argument(parser=options.positive_int, help="The scene's id.")],
     fmt: Annotated[
         DetailFormat,
         typer.Option("--format", "-f", case_sensitive=False, help="table or json."),

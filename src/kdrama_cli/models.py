@@ -63,8 +63,7 @@ class Scene:
         }
 
 
-_YEAR = r"\d{1,4}"
-_YEAR_RANGE = re.compile(rf"(?P<start>{_YEAR})?(?P<dots>\.\.)?(?P<end>{_YEAR})?")
+_YEAR_RANGE = re.compile(r"(?P<start>\d{1,4})?(?P<dots>\.\.(?P<end>\d{1,4})?)?")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,22 @@ def _name(value: str) -> str:
     return value
 
 
+def positive_int(value: str) -> int:
+    """A whole number of at least 1, or a usage error that names the value."""
+    number = whole_number(value)
+    if number < 1:
+        raise typer.BadParameter(f"{value!r} is not a positive whole number")
+    return number
+
+
+def whole_number(value: str) -> int:
+    """A whole number, or a usage error that names the value."""
+    try:
+        return int(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a whole number") from None
+
+
 def _year_range(value: str) -> YearRange:
     try:
         return YearRange.parse(value)
@@ -94,7 +110,7 @@ SortBy = Annotated[
 Descending = Annotated[bool, typer.Option("--desc", help="Sort in descending order.")]
 Limit = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N scenes."),
+    typer.Option("--limit", "-n", metavar="N", parser=positive_int, help="Show at most N scenes."),
 ]
 Db = Annotated[
     Path | None,

@@ -1,0 +1,138 @@
+"""Shared fixtures: an isolated user world for every test, a CLI runner, and small
+catalogs built with the real build code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kdrama_cli.build import build_catalog, load_source
+from kdrama_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "data" / "scenes.toml"
+BUNDLED = ROOT / "data" / "scenes.db"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> Path:
+    """Point HOME and the XDG folders at a temp folder; no catalog chosen by env."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in [
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ]:
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("KDRAMA_DB", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    return home
+
+
+@dataclass
+class Run:
+    """What a command did: its exit code and the two streams, kept apart."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+Invoke = Callable[..., Run]
+
+
+@pytest.fixture
+def kdrama() -> Invoke:
+    """Run ``kdrama ARGS...`` in-process and return its Run."""
+
+    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Run:
+        result = CliRunner().invoke(app, list(args), env=env, input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr, result.exception)
+
+    return invoke
+
+
+def bundled_source() -> dict[str, Any]:
+    """The bundled catalog's TOML source, parsed."""
+    return load_source(SOURCE)
+
+
+def write_toml(data: dict[str, Any], path: Path) -> Path:
+    """Write a small catalog source: only the shapes the catalog source uses."""
+    lines: list[str] = []
+    for table, rows in data.items():
+        for row in rows:
+            lines.append(f"[[{table}]]")
+            lines += [f"{key} = {_toml_value(value)}" for key, value in row.items()]
+            lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.fixture
+def make_catalog(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
+    """Build a catalog file from a source dict with the real build code."""
+
+    def make(data: dict[str, Any], name: str = "catalog.db") -> Path:
+        source = write_toml(data, tmp_path / (name + ".toml"))
+        target = tmp_path / name
+        build_catalog(source, target)
+        return target
+
+    return make
+
+
+def one_scene(**scene: Any) -> dict[str, Any]:
+    """A one-scene catalog source; keyword arguments override the scene's fields."""
+    drama = scene.pop("drama_fields", {})
+    return {
+        "people": [{"name": "Kim Actor"}, {"name": "Lee Actress"}],
+        "dramas": [
+            {
+                "title": drama.get("title", "Test Drama"),
+                "year": drama.get("year", 2021),
+                "characters": [
+                    {"name": "Hero", "actor": "Kim Actor"},
+                    {"name": "Heroine", "actor": "Lee Actress"},
+                ],
+            }
+        ],
+        "scenes": [
+            {
+                "id": 1,
+                "drama": drama.get("title", "Test Drama"),
+                "title": "A scene",
+                "description": "Something happens.",
+                "characters": ["Hero", "Heroine"],
+                **scene,
+            }
+        ],
+    }
