@@ -26,7 +26,8 @@ def note(message: str, style: str = "dim") -> None:
 
 
 class _KdramaGroup(TyperGroup):
-    """Turns the library's errors into one line on stderr and exit code 1."""
+    """The one place expected failures end: the library's errors become one line on
+    stderr and exit 1; a reader closing the pipe early ends the command quietly."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -34,6 +35,9 @@ class _KdramaGroup(TyperGroup):
         except KdramaError as error:
             note(f"Error: {error}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
 
 
 app = typer.Typer(
@@ -180,7 +184,9 @@ def random(
 
 @app.command()
 def show(
-    scene_id: Annotated[int, typer.Argument(parser=options.positive_int, help="The scene's id.")],
+    scene_id: Annotated[
+        int, typer.Argument(metavar="ID", parser=options.positive_int, help="The scene's id.")
+    ],
     fmt: Annotated[
         DetailFormat,
         typer.Option("--format", "-f", case_sensitive=False, help="table or json."),

@@ -1,0 +1,58 @@
+"""Help and README: every command explains itself with an example, and the README's
+commands are the ones the tool really has."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.main import get_group
+
+from kdrama_cli.cli import app
+
+from .conftest import ROOT, Invoke
+
+COMMANDS = sorted(get_group(app).commands)
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_commands_are_registered() -> None:
+    assert COMMANDS == ["list", "random", "show"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(kdrama: Invoke, command: str) -> None:
+    run = kdrama(command, "--help")
+    assert run.exit_code == 0
+    assert "Examples" in run.stdout
+    assert f"kdrama {command}" in run.stdout
+
+
+def test_kdrama_alone_prints_help(kdrama: Invoke) -> None:
+    run = kdrama()
+    assert run.exit_code == 0
+    assert "Usage: kdrama" in run.stdout
+    for command in COMMANDS:
+        assert command in run.stdout
+
+
+def test_version_option(kdrama: Invoke) -> None:
+    from kdrama_cli import __version__
+
+    assert kdrama("--version").stdout == f"kdrama {__version__}\n"
+
+
+def test_readme_quick_start_is_exactly_the_two_commands() -> None:
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(uv run .+)$", quick_start, flags=re.MULTILINE)
+    assert commands == ['uv run kdrama list --actor "Son Ye Jin"', "uv run pytest"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_shows_every_command(command: str) -> None:
+    assert f"kdrama {command}" in README
+
+
+def test_readme_documents_every_json_key(kdrama: Invoke) -> None:
+    for key in kdrama("show", "1", "--format", "json").json():
+        assert f"`{key}`" in README

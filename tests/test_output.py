@@ -1,0 +1,137 @@
+"""The output contract: exact JSON, JSON Lines, CSV and TSV; safe, plain tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Invoke, one_scene
+
+HOSTILE = 'He said "[bold]hi[/bold]", then: a, b; c\ttab\nnew line :smile: \\ [red]x'
+
+
+@pytest.fixture
+def hostile_catalog(make_catalog: Callable[..., Path]) -> Path:
+    data = one_scene(title="[bold]Not bold[/bold]", description=HOSTILE)
+    data["people"][0]["name"] = "Kim [link=x]Actor[/link]"
+    data["dramas"][0]["characters"][0]["actor"] = "Kim [link=x]Actor[/link]"
+    return make_catalog(data)
+
+
+def test_json_objects_carry_the_documented_keys_and_types(kdrama: Invoke) -> None:
+    scene = kdrama("list", "--drama", "Crash Landing on You", "--json").json()[0]
+    assert scene == {
+        "id": 6,
+        "title": "Jeong Hyeok kisses Se Ri's tears away",
+        "drama": "Crash Landing on You",
+        "drama_korean": "사랑의 불시착",
+        "year": 2020,
+        "network": "tvN",
+        "actors": ["Hyun Bin", "Son Ye Jin"],
+        "characters": [
+            {
+                "name": "Ri Jeong Hyeok",
+                "actor": "Hyun Bin",
+                "name_korean": "리정혁",
+                "actor_korean": "현빈",
+            },
+            {
+                "name": "Yoon Se Ri",
+                "actor": "Son Ye Jin",
+                "name_korean": "윤세리",
+                "actor_korean": "손예진",
+            },
+        ],
+        "description": scene["description"],
+        "rank": 6,
+        "source": "Cosmopolitan",
+        "source_title": "6 Most Romantic Scenes In Recent K-Dramas",
+        "source_credit": "SCMP; photos: Cosmopolitan, YouTube",
+    }
+    assert isinstance(scene["description"], str) and scene["description"]
+
+
+def test_json_is_one_array_and_jsonl_one_object_a_line(kdrama: Invoke) -> None:
+    array = kdrama("list", "--json").json()
+    lines = kdrama("list", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == array
+    assert len(array) == 6
+
+
+def test_csv_has_a_header_and_joins_lists_with_semicolons(kdrama: Invoke) -> None:
+    rows = list(csv.DictReader(io.StringIO(kdrama("list", "--format", "csv").stdout)))
+    assert len(rows) == 6
+    cloy = rows[5]
+    assert cloy["id"] == "6" and cloy["year"] == "2020"
+    assert cloy["actors"] == "Hyun Bin; Son Ye Jin"
+    assert cloy["characters"] == "Ri Jeong Hyeok=Hyun Bin; Yoon Se Ri=Son Ye Jin"
+    assert cloy["drama_korean"] == "사랑의 불시착"
+
+
+def test_tsv_matches_csv_with_tabs(kdrama: Invoke) -> None:
+    tsv = list(csv.reader(io.StringIO(kdrama("list", "-f", "tsv").stdout), dialect="excel-tab"))
+    comma = list(csv.reader(io.StringIO(kdrama("list", "-f", "csv").stdout)))
+    assert tsv == comma
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv"])
+def test_machine_formats_ignore_color_and_width(kdrama: Invoke, fmt: str) -> None:
+    plain = kdrama("list", "--format", fmt).stdout
+    for env in ({"FORCE_COLOR": "1", "COLUMNS": "20"}, {"COLUMNS": "300", "TERM": "xterm"}):
+        assert kdrama("list", "--format", fmt, env=env).stdout == plain
+    assert "\x1b" not in plain
+
+
+def test_hostile_text_round_trips_exactly_in_every_machine_format(
+    kdrama: Invoke, hostile_catalog: Path
+) -> None:
+    db = str(hostile_catalog)
+    assert kdrama("list", "--db", db, "--json").json()[0]["description"] == HOSTILE
+    jsonl = kdrama("list", "--db", db, "-f", "jsonl", env={"FORCE_COLOR": "1"}).stdout
+    assert json.loads(jsonl)["title"] == "[bold]Not bold[/bold]"
+    row = next(csv.DictReader(io.StringIO(kdrama("list", "--db", db, "-f", "csv").stdout)))
+    assert row["description"] == HOSTILE
+    assert row["actors"] == "Kim [link=x]Actor[/link]; Lee Actress"
+    tsv = kdrama("list", "--db", db, "-f", "tsv").stdout
+    assert next(csv.DictReader(io.StringIO(tsv), dialect="excel-tab"))["description"] == HOSTILE
+
+
+def test_catalog_text_is_never_read_as_markup(kdrama: Invoke, hostile_catalog: Path) -> None:
+    table = kdrama("list", "--db", str(hostile_catalog), env={"COLUMNS": "200"}).stdout
+    assert "[bold]Not bold[/bold]" in table
+    assert "Kim [link=x]Actor[/link]" in table
+    shown = " ".join(kdrama("show", "1", "--db", str(hostile_catalog)).stdout.split())
+    assert "[bold]Not bold[/bold]" in shown
+    assert ":smile:" in shown and "[red]x" in shown
+
+
+def test_piped_table_has_no_escape_codes_and_every_column_at_80(kdrama: Invoke) -> None:
+    table = kdrama("list", env={"COLUMNS": "80"}).stdout
+    assert "\x1b" not in table
+    header = table.splitlines()[1]
+    for column in ("ID", "Drama", "Year", "Scene", "Cast"):
+        assert column in header
+    assert max(len(line) for line in table.splitlines()) <= 80
+    for title in ("Encounter", "Goblin", "2016", "Hyun Bin as Ri"):
+        assert title in table
+
+
+def test_table_with_forced_color_is_still_complete(kdrama: Invoke) -> None:
+    table = kdrama("list", "-d", "Goblin", env={"FORCE_COLOR": "1"}).stdout
+    assert "Goblin" in table and "Lee Dong Wook" in table
+
+
+def json_lines(text: str) -> list[Any]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_list_and_random_share_one_renderer(kdrama: Invoke) -> None:
+    picked = json_lines(kdrama("random", "-n", "6", "--seed", "3", "-f", "jsonl").stdout)
+    listed = json_lines(kdrama("list", "-f", "jsonl").stdout)
+    assert sorted(picked, key=lambda s: s["id"]) == listed
