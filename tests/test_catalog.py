@@ -69,7 +69,8 @@ def test_every_filter_is_answered_from_an_index(filters: SceneFilter) -> None:
             row[3]
             for row in catalog.conn.execute("EXPLAIN QUERY PLAN " + query.sql(), query.params)
         ]
-    assert plan and not [step for step in plan if step.startswith("SCAN")], plan
+    table_scans = [s for s in plan if s.startswith("SCAN") and not s.startswith("SCAN json_each")]
+    assert plan and not table_scans, plan
 
 
 def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) -> None:

@@ -91,24 +91,35 @@ class _Query:
         return f"SELECT {columns} FROM scenes s JOIN dramas d ON d.id = s.drama_id WHERE {where}"
 
 
+def _keys(param: str) -> str:
+    """SQL for the list of keys bound, as a JSON array, to ``param``."""
+    return f"(SELECT value FROM json_each(:{param}))"
+
+
+def _key_list(text: str) -> str:
+    return json.dumps(names.query_keys(text), ensure_ascii=False)
+
+
 def _filter_query(filters: SceneFilter) -> _Query:
     query = _Query()
     for i, actor in enumerate(filters.actors):
         query.where.append(
             "s.id IN (SELECT sp.scene_id FROM person_keys k"
-            f" JOIN scene_people sp ON sp.person_id = k.person_id WHERE k.key = :actor{i})"
+            f" JOIN scene_people sp ON sp.person_id = k.person_id WHERE k.key IN {_keys(f'actor{i}')})"
         )
-        query.params[f"actor{i}"] = names.name_key(actor)
+        query.params[f"actor{i}"] = _key_list(actor)
     for i, character in enumerate(filters.characters):
         query.where.append(
             "s.id IN (SELECT sc.scene_id FROM character_keys k"
             " JOIN scene_characters sc ON sc.character_id = k.character_id"
-            f" WHERE k.key = :character{i})"
+            f" WHERE k.key IN {_keys(f'character{i}')})"
         )
-        query.params[f"character{i}"] = names.name_key(character)
+        query.params[f"character{i}"] = _key_list(character)
     if filters.drama is not None:
-        query.where.append("s.drama_id IN (SELECT drama_id FROM drama_keys WHERE key = :drama)")
-        query.params["drama"] = names.name_key(filters.drama)
+        query.where.append(
+            f"s.drama_id IN (SELECT drama_id FROM drama_keys WHERE key IN {_keys('drama')})"
+        )
+        query.params["drama"] = _key_list(filters.drama)
     if filters.years.start is not None:
         query.where.append("d.year >= :year_start")
         query.params["year_start"] = filters.years.start
