@@ -167,7 +167,8 @@ def test_no_match_exits_zero_with_empty_output_and_a_note(kdrama: Invoke) -> Non
     assert (table.exit_code, table.stdout) == (0, "")
     assert "No scenes match." in table.stderr
     as_json = kdrama("list", "--actor", "Nobody Here", "--json")
-    assert (as_json.exit_code, as_json.stdout, as_json.stderr) == (0, "[]\n", "")
+    assert (as_json.exit_code, as_json.stdout) == (0, "[]\n")
+    assert as_json.stderr == "No actor matches 'Nobody Here'.\n"
     jsonl = kdrama("list", "--actor", "Nobody Here", "--format", "jsonl")
     assert (jsonl.exit_code, jsonl.stdout) == (0, "")
     csv_run = kdrama("list", "--actor", "Nobody Here", "--format", "csv")

@@ -57,7 +57,7 @@ def test_wheel_carries_the_catalog_inside_the_package(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("kdrama_cli/data/scenes.db") == BUNDLED.read_bytes()
         entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
-        assert "kdrama = kdrama_cli.cli:main" in archive.read(entry_points).decode()
+        assert "kdrama = kdrama_cli.__main__:main" in archive.read(entry_points).decode()
 
 
 def test_installed_wheel_reads_its_own_catalog_without_writing_it(

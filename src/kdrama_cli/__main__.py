@@ -1,5 +1,31 @@
-"""Run kdrama as ``python -m kdrama_cli``."""
+"""The entry point of ``kdrama`` and ``python -m kdrama_cli``.
 
-from kdrama_cli.cli import main
+Kept free of heavy imports: a shell asking to complete a name is answered from here
+without loading Typer or Rich (see ``completion.py``).
+"""
 
-main()
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Answer shell completion of names directly; hand everything else to the CLI."""
+    from .completion import COMPLETE_VAR
+
+    if COMPLETE_VAR in os.environ:
+        from .completion import complete
+
+        answer = complete()
+        if answer is not None:
+            if answer.output:
+                print(answer.output)
+            sys.exit(answer.exit_code)
+    from .cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

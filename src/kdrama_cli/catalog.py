@@ -22,7 +22,7 @@ from typing import Any
 from . import names
 from .errors import CatalogError, NothingToPick, SceneNotFound
 from .migrations import APPLICATION_ID, SCHEMA_VERSION, schema_version
-from .models import Role, Scene, SceneFilter, Sort
+from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched
 
 _SORT_COLUMNS: dict[Sort, str] = {
     Sort.ID: "s.id",
@@ -32,6 +32,27 @@ _SORT_COLUMNS: dict[Sort, str] = {
 }
 
 _BATCH = 500
+
+
+@dataclass(frozen=True)
+class _NameTable:
+    """Where the names of one kind, and their keys, are stored."""
+
+    keys: str
+    key_id: str
+    table: str
+    name: str
+    korean: str
+
+
+_NAME_TABLES = {
+    NameKind.ACTOR: _NameTable("person_keys", "person_id", "people", "name", "name_korean"),
+    NameKind.CHARACTER: _NameTable(
+        "character_keys", "character_id", "characters", "name", "name_korean"
+    ),
+    NameKind.DRAMA: _NameTable("drama_keys", "drama_id", "dramas", "title", "title_korean"),
+}
+_SUGGESTION_CUTOFF = 75
 
 
 def bundled_catalog_path() -> Path:
@@ -105,7 +126,8 @@ def _filter_query(filters: SceneFilter) -> _Query:
     for i, actor in enumerate(filters.actors):
         query.where.append(
             "s.id IN (SELECT sp.scene_id FROM person_keys k"
-            f" JOIN scene_people sp ON sp.person_id = k.person_id WHERE k.key IN {_keys(f'actor{i}')})"
+            " JOIN scene_people sp ON sp.person_id = k.person_id"
+            f" WHERE k.key IN {_keys(f'actor{i}')})"
         )
         query.params[f"actor{i}"] = _key_list(actor)
     for i, character in enumerate(filters.characters):
@@ -209,6 +231,80 @@ class Catalog:
         if not scenes:
             raise SceneNotFound(scene_id)
         return scenes[0]
+
+    def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
+        """Each name a filter asks for, with its kind, in the order given."""
+        wanted = [(NameKind.ACTOR, name) for name in filters.actors]
+        wanted += [(NameKind.CHARACTER, name) for name in filters.characters]
+        if filters.drama is not None:
+            wanted.append((NameKind.DRAMA, filters.drama))
+        return wanted
+
+    def unmatched_names(self, filters: SceneFilter, limit: int = 3) -> list[Unmatched]:
+        """The names in ``filters`` that match nothing in the catalog, each with up to
+        ``limit`` suggestions: the catalog's names whose keys are closest."""
+        return [
+            Unmatched(kind, text, tuple(self.suggest(kind, text, limit)))
+            for kind, text in self.names_in(filters)
+            if not self._matches_any(kind, text)
+        ]
+
+    def _matches_any(self, kind: NameKind, text: str) -> bool:
+        t = _NAME_TABLES[kind]
+        sql = f"SELECT 1 FROM {t.keys} WHERE key IN {_keys('keys')} LIMIT 1"
+        return self.conn.execute(sql, {"keys": _key_list(text)}).fetchone() is not None
+
+    def suggest(self, kind: NameKind, text: str, limit: int = 3) -> list[str]:
+        """Names of this kind closest to ``text``, best first, compared by their keys."""
+        from rapidfuzz import fuzz, process
+
+        t = _NAME_TABLES[kind]
+        rows = self.conn.execute(
+            f"SELECT k.key, e.{t.name} FROM {t.keys} k JOIN {t.table} e ON e.id = k.{t.key_id}"
+        ).fetchall()
+        choices = [key for key, _ in rows]
+        best: dict[str, float] = {}
+        for query in names.query_keys(text):
+            for _, score, index in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=_SUGGESTION_CUTOFF, limit=50
+            ):
+                name = rows[index][1]
+                best[name] = max(score, best.get(name, 0.0))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return [name for name, _ in ranked[:limit]]
+
+    def complete_names(
+        self, kind: NameKind, incomplete: str, limit: int = 50
+    ) -> list[tuple[str, str | None]]:
+        """Names of this kind that ``incomplete`` begins, sorted, each with its Korean
+        form when the catalog has one. Names spelled as typed come first; only when
+        there are none are other spellings (sound keys, Hangul romanized) consulted."""
+        exact = names.name_key(incomplete)
+        found = self._names_by_prefix(kind, [exact], limit)
+        if not found:
+            found = self._names_by_prefix(kind, names.prefix_keys(incomplete), limit)
+        return found
+
+    def _names_by_prefix(
+        self, kind: NameKind, prefixes: list[str], limit: int
+    ) -> list[tuple[str, str | None]]:
+        t = _NAME_TABLES[kind]
+        params: dict[str, Any] = {"limit": limit}
+        ranges = []
+        for i, prefix in enumerate(prefixes):
+            ranges.append(f"(k.key >= :p{i} AND k.key < :q{i})")
+            params[f"p{i}"], params[f"q{i}"] = prefix, prefix + "\U0010ffff"
+        if not ranges:
+            return []
+        return [
+            (row[0], row[1])
+            for row in self.conn.execute(
+                f"SELECT DISTINCT e.{t.name}, e.{t.korean} FROM {t.keys} k"
+                f" JOIN {t.table} e ON e.id = k.{t.key_id} WHERE {' OR '.join(ranges)}"
+                f" ORDER BY e.{t.name} LIMIT :limit",
+                params,
+            )
+        ]
 
     def _load(self, ids: Sequence[int]) -> list[Scene]:
         """Full scenes for these ids, in the order given."""

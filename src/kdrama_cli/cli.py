@@ -1,28 +1,41 @@
-"""The kdrama command line: parse options, call the catalog API, render the result."""
+"""The kdrama command line: parse options, call the catalog API, render the result.
+
+Rich and the renderers are imported inside the functions that draw, not at the top:
+shell completion loads this module on every TAB, and must answer quickly.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any, NoReturn
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, options
 from .catalog import Catalog, resolve_catalog_path
-from .errors import ExitCode, KdramaError
-from .models import SceneFilter, Sort, YearRange
-from .render import DetailFormat, OutputFormat, render_scene_detail, render_scenes
+from .errors import ExitCode, KdramaError, NothingToPick
+from .models import DetailFormat, OutputFormat, SceneFilter, Sort, Unmatched, YearRange
 
-_stderr = Console(stderr=True, highlight=False, emoji=False)
+if TYPE_CHECKING:
+    from .models import Scene
 
 
 def note(message: str, style: str = "dim") -> None:
     """Tell the person at the terminal something, on stderr, so pipes stay clean."""
-    _stderr.print(Text(message, style=style), soft_wrap=True)
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False, emoji=False)
+    console.print(Text(message, style=style), soft_wrap=True)
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe has gone, drop further output instead of failing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 class _KdramaGroup(TyperGroup):
@@ -87,27 +100,34 @@ def _filters(
     )
 
 
-def _output_format(fmt: OutputFormat, json_flag: bool, given: bool) -> OutputFormat:
+def _output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
     """--json is a shortcut for --format json; asking for both json and another clashes."""
     if not json_flag:
         return fmt
-    if given and fmt is not OutputFormat.json:
+    source = ctx.get_parameter_source("fmt")
+    if source is not None and source.name != "DEFAULT" and fmt is not OutputFormat.json:
         raise typer.BadParameter(
             f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
         )
     return OutputFormat.json
 
 
-def _format_given(ctx: typer.Context) -> bool:
-    source = ctx.get_parameter_source("fmt")
-    return source is not None and source.name != "DEFAULT"
+def _show_scenes(scenes: Iterable[Scene], fmt: OutputFormat) -> int:
+    from .render import render_scenes
 
-
-def _show_scenes(scenes: Any, fmt: OutputFormat) -> int:
     count = render_scenes(scenes, fmt, sys.stdout)
     if not count and fmt is OutputFormat.table:
         note("No scenes match.")
     return count
+
+
+def _suggest(unmatched: list[Unmatched]) -> None:
+    """Say which names matched nothing, and what the catalog has that is close."""
+    for name in unmatched:
+        message = f"No {name.kind.value} matches {name.text!r}."
+        if name.suggestions:
+            message += f" Did you mean: {', '.join(name.suggestions)}?"
+        note(message, style="yellow")
 
 
 @app.command("list")
@@ -129,13 +149,15 @@ def list_(
     [bold]Examples[/bold]
 
       kdrama list --actor "Son Ye Jin"
+      kdrama list --actor 손예진 --drama CLOY
       kdrama list --drama "Secretary Kim" --year 2016..2018 --sort year
       kdrama list --json | jq '.[].title'
     """
-    fmt = _output_format(fmt, json_, _format_given(ctx))
+    fmt = _output_format(ctx, fmt, json_)
     filters = _filters(actor, character, drama, year)
     with Catalog.open(resolve_catalog_path(db)) as catalog:
-        _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt)
+        if not _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt):
+            _suggest(catalog.unmatched_names(filters))
 
 
 @app.command()
@@ -173,10 +195,14 @@ def random(
       kdrama random --actor "Song Hye Kyo" --count 2
       kdrama random --year 2018.. --seed 7 --json
     """
-    fmt = _output_format(fmt, json_, _format_given(ctx))
+    fmt = _output_format(ctx, fmt, json_)
     filters = _filters(actor, character, drama, year)
     with Catalog.open(resolve_catalog_path(db)) as catalog:
-        scenes = catalog.random_scenes(filters, count, seed)
+        try:
+            scenes = catalog.random_scenes(filters, count, seed)
+        except NothingToPick:
+            _suggest(catalog.unmatched_names(filters))
+            raise
     if len(scenes) < count:
         note(f"Only {len(scenes)} scene(s) match; showing all of them.")
     _show_scenes(scenes, fmt)
@@ -200,15 +226,11 @@ def show(
       kdrama show 6
       kdrama show 6 --format json
     """
+    from .render import render_scene_detail
+
     with Catalog.open(resolve_catalog_path(db)) as catalog:
         scene = catalog.get_scene(scene_id)
     render_scene_detail(scene, fmt, sys.stdout)
-
-
-def _silence_stdout() -> None:
-    """After the reader of a pipe has gone, drop further output instead of failing."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 def main() -> NoReturn:

@@ -106,3 +106,38 @@ class Sort(str, Enum):
     YEAR = "year"
     DRAMA = "drama"
     TITLE = "title"
+
+
+class OutputFormat(str, Enum):
+    """Formats a list of scenes can be written in."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class DetailFormat(str, Enum):
+    """Formats a single scene can be shown in."""
+
+    table = "table"
+    json = "json"
+
+
+class NameKind(str, Enum):
+    """The kinds of name a filter matches: each is looked up by its own keys."""
+
+    ACTOR = "actor"
+    CHARACTER = "character"
+    DRAMA = "drama"
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A name given to a filter that matches nothing in the catalog, with the
+    catalog's closest names, best first."""
+
+    kind: NameKind
+    text: str
+    suggestions: tuple[str, ...] = ()

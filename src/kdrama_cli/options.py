@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from . import names
-from .models import Sort, YearRange
-from .render import OutputFormat
+from .models import OutputFormat, Sort, YearRange
 
 FILTERS = "Filters"
 OUTPUT = "Output"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from enum import Enum
 from typing import Any, TextIO
 
 from rich.console import Console, Group
@@ -19,25 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .models import Scene
-
-
-class OutputFormat(str, Enum):
-    """Formats a list of scenes can be written in."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-
-
-class DetailFormat(str, Enum):
-    """Formats a single scene can be shown in."""
-
-    table = "table"
-    json = "json"
-
+from .models import DetailFormat, OutputFormat, Scene
 
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [

@@ -1,0 +1,159 @@
+"""Shell completion of actor, character and drama names, from the catalog in use.
+
+The completion scripts that ``kdrama --install-completion`` writes (Typer's, for bash,
+zsh and fish) run ``kdrama`` on every TAB with ``_KDRAMA_COMPLETE`` set. When the word
+being completed is the value of ``--actor``, ``--character`` or ``--drama``, it is
+answered here, before Typer and Rich are imported, so that TAB stays instant; any other
+completion (commands, options) falls through to Typer.
+
+Names complete in any spelling the name matcher knows (``kdrama_cli.names``): "So" and
+"손" offer Son Ye Jin, "Hyeon" offers Hyun Bin. Typer's own completion would drop such
+candidates, as it keeps only those that begin with the typed text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog, resolve_catalog_path
+from .errors import KdramaError
+from .models import NameKind
+from .names import is_hangul
+
+COMPLETE_VAR = "_KDRAMA_COMPLETE"
+NAME_OPTIONS = {
+    "--actor": NameKind.ACTOR,
+    "-a": NameKind.ACTOR,
+    "--character": NameKind.CHARACTER,
+    "-c": NameKind.CHARACTER,
+    "--drama": NameKind.DRAMA,
+    "-d": NameKind.DRAMA,
+}
+_BASH_SPECIAL = re.compile(r"([^\w\-.,:/@+=%])")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the completion process prints, and its exit code."""
+
+    output: str
+    exit_code: int = 0
+
+
+def split_words(line: str) -> list[str]:
+    """Split a command line as the shell would, keeping a last, unclosed quoted word."""
+    lexer = shlex.shlex(line, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    words: list[str] = []
+    try:
+        words.extend(lexer)
+    except ValueError:
+        words.append(lexer.token)
+    return words
+
+
+def _typed(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:
+    """The words before the cursor and the word being typed, as each shell passes them."""
+    if shell == "bash":
+        words = split_words(env.get("COMP_WORDS", ""))
+        cword = int(env.get("COMP_CWORD", "0") or 0)
+        return words[1:cword], words[cword] if cword < len(words) else ""
+    line = env.get("_TYPER_COMPLETE_ARGS", "")
+    words = split_words(line)[1:]
+    if words and not line.endswith(" "):
+        return words[:-1], words[-1]
+    return words, ""
+
+
+def _name_being_typed(before: list[str], incomplete: str) -> tuple[NameKind, str] | None:
+    """The kind of name and the text typed so far, when completing a name option."""
+    if before and before[-1] in NAME_OPTIONS:
+        return NAME_OPTIONS[before[-1]], incomplete
+    if before[-2:-1] and before[-1] == "=" and before[-2].startswith("--"):
+        # Bash splits "--actor=So" into "--actor", "=", "So".
+        kind = NAME_OPTIONS.get(before[-2])
+        return (kind, incomplete) if kind else None
+    option, equals, value = incomplete.partition("=")
+    if equals and option in NAME_OPTIONS and option.startswith("--"):
+        return NAME_OPTIONS[option], value
+    return None
+
+
+def _catalog_path(before: list[str], env: Mapping[str, str]) -> Path:
+    """The catalog the command line would use: its --db, else $KDRAMA_DB, else bundled."""
+    db: str | None = env.get("KDRAMA_DB") or None
+    for i, word in enumerate(before):
+        if word == "--db" and i + 1 < len(before):
+            db = before[i + 1]
+        elif word.startswith("--db="):
+            db = word.removeprefix("--db=")
+    return resolve_catalog_path(Path(db) if db else None)
+
+
+def _candidates(kind: NameKind, text: str, path: Path) -> list[tuple[str, str]]:
+    try:
+        with Catalog.open(path) as catalog:
+            found = catalog.complete_names(kind, text)
+    except (KdramaError, sqlite3.Error):
+        return []
+    return [(name, korean or "") for name, korean in found]
+
+
+def _zsh_word(text: str) -> str:
+    """Single-quote a word for the zsh code that Typer's zsh script evaluates."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _zsh(candidates: list[tuple[str, str]], typed: str) -> str:
+    """zsh code adding the candidates. zsh keeps only candidates that begin with the
+    typed text unless told otherwise (-U), which other spellings need; several of those
+    are offered as a menu, since they share no prefix to insert."""
+    if not candidates:
+        return "_files"
+    literal = all(name.startswith(typed) for name, _ in candidates)
+    shown = [f"{name}  -- {help}" if help else name for name, help in candidates]
+    code = (
+        f"local -a kdrama_shown=({' '.join(map(_zsh_word, shown))}); "
+        f"compadd {'' if literal else '-U '}-l -d kdrama_shown -- "
+        + " ".join(_zsh_word(name) for name, _ in candidates)
+    )
+    if not literal and len(candidates) > 1:
+        code += "; compstate[insert]=menu"
+    return code
+
+
+def _format(
+    shell: str, candidates: list[tuple[str, str]], typed: str, env: Mapping[str, str]
+) -> Answer:
+    if shell == "bash":
+        # Bash inserts a completion as it is: spaces and quotes must come escaped.
+        return Answer("\n".join(_BASH_SPECIAL.sub(r"\\\1", name) for name, _ in candidates))
+    if shell == "zsh":
+        return Answer(_zsh(candidates, typed))
+    # fish keeps only candidates that look like the typed text, so Hangul typed is
+    # offered the Hangul names, which match it.
+    if any(is_hangul(char) for char in typed):
+        candidates = [(korean, name) for name, korean in candidates if korean]
+    if env.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args":
+        return Answer("", 0 if candidates else 1)
+    return Answer("\n".join(f"{name}\t{help}" if help else name for name, help in candidates))
+
+
+def complete(env: Mapping[str, str] = os.environ) -> Answer | None:
+    """Answer a shell's request to complete a name, or None to leave it to Typer."""
+    shell = env.get(COMPLETE_VAR, "").removeprefix("complete_")
+    if shell not in ("bash", "zsh", "fish"):
+        return None
+    before, incomplete = _typed(env, shell)
+    wanted = _name_being_typed(before, incomplete)
+    if wanted is None:
+        return None
+    kind, text = wanted
+    return _format(shell, _candidates(kind, text, _catalog_path(before, env)), text, env)
