@@ -254,6 +254,16 @@ class Catalog:
         sql = f"SELECT 1 FROM {t.keys} WHERE key IN {_keys('keys')} LIMIT 1"
         return self.conn.execute(sql, {"keys": _key_list(text)}).fetchone() is not None
 
+    def find_names(self, kind: NameKind, text: str) -> list[str]:
+        """The catalog's names of this kind that ``text`` names, in any spelling, sorted."""
+        t = _NAME_TABLES[kind]
+        rows = self.conn.execute(
+            f"SELECT DISTINCT e.{t.name} FROM {t.keys} k JOIN {t.table} e ON e.id = k.{t.key_id}"
+            f" WHERE k.key IN {_keys('keys')} ORDER BY e.{t.name}",
+            {"keys": _key_list(text)},
+        )
+        return [row[0] for row in rows]
+
     def suggest(self, kind: NameKind, text: str, limit: int = 3) -> list[str]:
         """Names of this kind closest to ``text``, best first, compared by their keys."""
         from rapidfuzz import fuzz, process

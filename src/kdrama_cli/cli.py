@@ -115,10 +115,7 @@ def _output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Ou
 def _show_scenes(scenes: Iterable[Scene], fmt: OutputFormat) -> int:
     from .render import render_scenes
 
-    count = render_scenes(scenes, fmt, sys.stdout)
-    if not count and fmt is OutputFormat.table:
-        note("No scenes match.")
-    return count
+    return render_scenes(scenes, fmt, sys.stdout)
 
 
 def _suggest(unmatched: list[Unmatched]) -> None:
@@ -128,6 +125,16 @@ def _suggest(unmatched: list[Unmatched]) -> None:
         if name.suggestions:
             message += f" Did you mean: {', '.join(name.suggestions)}?"
         note(message, style="yellow")
+
+
+def _explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> None:
+    """After an empty result: name what matched nothing, or say plainly that no scene
+    matched (under a table, where an empty stdout would look like a failure)."""
+    unmatched = catalog.unmatched_names(filters)
+    if unmatched:
+        _suggest(unmatched)
+    elif fmt is OutputFormat.table:
+        note("No scenes match.")
 
 
 @app.command("list")
@@ -157,7 +164,7 @@ def list_(
     filters = _filters(actor, character, drama, year)
     with Catalog.open(resolve_catalog_path(db)) as catalog:
         if not _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt):
-            _suggest(catalog.unmatched_names(filters))
+            _explain_empty(catalog, filters, fmt)
 
 
 @app.command()
