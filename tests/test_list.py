@@ -127,9 +127,9 @@ def test_sort_orders_by_field_with_id_as_tie_breaker(
 
 def test_sort_is_case_insensitive_and_rejects_unknown_fields(kdrama: Invoke) -> None:
     assert ids(kdrama("list", "--sort", "YEAR", "--json"))[0] == 5
-    run = kdrama("list", "--sort", "rating")
+    run = kdrama("list", "--sort", "popularity")
     assert run.exit_code == 2
-    assert "'rating'" in run.stderr
+    assert "'popularity'" in run.stderr
 
 
 def test_limit_keeps_the_first_n_in_sort_order(kdrama: Invoke) -> None:

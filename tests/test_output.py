@@ -53,6 +53,8 @@ def test_json_objects_carry_the_documented_keys_and_types(kdrama: Invoke) -> Non
         "source": "Cosmopolitan",
         "source_title": "6 Most Romantic Scenes In Recent K-Dramas",
         "source_credit": "SCMP; photos: Cosmopolitan, YouTube",
+        "favorite": False,
+        "rating": None,
     }
     assert isinstance(scene["description"], str) and scene["description"]
 

@@ -29,6 +29,7 @@ _SORT_COLUMNS: dict[Sort, str] = {
     Sort.YEAR: "d.year",
     Sort.DRAMA: "d.title COLLATE NOCASE",
     Sort.TITLE: "s.title COLLATE NOCASE",
+    Sort.RATING: "s.rating",
 }
 
 _BATCH = 500
@@ -148,6 +149,11 @@ def _filter_query(filters: SceneFilter) -> _Query:
     if filters.years.end is not None:
         query.where.append("d.year <= :year_end")
         query.params["year_end"] = filters.years.end
+    if filters.favorites:
+        query.where.append("s.favorite = 1")
+    if filters.min_rating is not None:
+        query.where.append("s.rating >= :min_rating")
+        query.params["min_rating"] = filters.min_rating
     return query
 
 
@@ -197,7 +203,10 @@ class Catalog:
         """
         query = _filter_query(filters or SceneFilter())
         direction = "DESC" if descending else "ASC"
-        sql = f"{query.sql()} ORDER BY {_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
+        order = f"{_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
+        if sort is Sort.RATING:
+            order = "s.rating IS NULL, " + order  # unrated scenes last either way
+        sql = f"{query.sql()} ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT :limit"
             query.params["limit"] = limit
@@ -340,6 +349,7 @@ class Catalog:
         cursor = self.conn.execute(
             "SELECT s.id, s.title, d.title AS drama, d.year, s.description,"
             " d.title_korean AS drama_korean, d.network, s.rank, src.name AS source,"
+            " s.favorite = 1 AS favorite, s.rating,"
             " src.title AS source_title, src.credit AS source_credit"
             " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
             " LEFT JOIN sources src ON src.id = s.source_id"
@@ -350,6 +360,7 @@ class Catalog:
         scenes: dict[int, Scene] = {}
         for row in cursor:
             fields = dict(zip(columns, row, strict=True))
+            fields["favorite"] = bool(fields["favorite"])
             scene_id = fields["id"]
             scenes[scene_id] = Scene(
                 **fields,

@@ -127,7 +127,23 @@ def m001_initial_schema(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial_schema]
+def m002_favorites_ratings_and_bundle(conn: sqlite3.Connection) -> None:
+    """Favourites and 1-5 ratings on scenes, indexed for their filters; and the record
+    of which bundled scenes a user catalog has already taken in."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE scenes ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0
+            CHECK (favorite IN (0, 1));
+        ALTER TABLE scenes ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 5);
+        CREATE INDEX scenes_favorite ON scenes(id) WHERE favorite = 1;
+        CREATE INDEX scenes_rating ON scenes(rating);
+        CREATE TABLE bundled_scenes (scene_id INTEGER PRIMARY KEY);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial_schema, m002_favorites_ratings_and_bundle]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

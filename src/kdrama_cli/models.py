@@ -35,6 +35,8 @@ class Scene:
     source: str | None = None
     source_title: str | None = None
     source_credit: str | None = None
+    favorite: bool = False
+    rating: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The scene as the JSON object of kdrama's output contract (see the README)."""
@@ -60,7 +62,58 @@ class Scene:
             "source": self.source,
             "source_title": self.source_title,
             "source_credit": self.source_credit,
+            "favorite": self.favorite,
+            "rating": self.rating,
         }
+
+
+# Lists in CSV and TSV cells are joined with this; characters are written "Name=Actor".
+LIST_SEPARATOR = "; "
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "drama",
+    "drama_korean",
+    "year",
+    "network",
+    "actors",
+    "characters",
+    "description",
+    "rank",
+    "source",
+    "source_title",
+    "source_credit",
+    "favorite",
+    "rating",
+]
+
+
+@dataclass(frozen=True)
+class SceneRecord:
+    """A scene as given by an import file or by options: only the fields in ``given``
+    were given; on an update, the others keep their current value.
+
+    ``where`` says where the record came from ("line 4", "item 2"), for messages.
+    Values are already checked for type and range (see ``kdrama_cli.records``).
+    """
+
+    where: str = ""
+    given: frozenset[str] = frozenset()
+    id: int | None = None
+    title: str | None = None
+    drama: str | None = None
+    drama_korean: str | None = None
+    year: int | None = None
+    network: str | None = None
+    actors: tuple[str, ...] = ()
+    characters: tuple[Role, ...] = ()
+    description: str | None = None
+    rank: int | None = None
+    source: str | None = None
+    source_title: str | None = None
+    source_credit: str | None = None
+    favorite: bool | None = None
+    rating: int | None = None
 
 
 _YEAR_RANGE = re.compile(r"(?P<start>\d{1,4})?(?P<dots>\.\.(?P<end>\d{1,4})?)?")
@@ -97,6 +150,8 @@ class SceneFilter:
     characters: tuple[str, ...] = ()
     drama: str | None = None
     years: YearRange = field(default_factory=YearRange)
+    favorites: bool = False
+    min_rating: int | None = None
 
 
 class Sort(str, Enum):
@@ -106,6 +161,7 @@ class Sort(str, Enum):
     YEAR = "year"
     DRAMA = "drama"
     TITLE = "title"
+    RATING = "rating"
 
 
 class OutputFormat(str, Enum):

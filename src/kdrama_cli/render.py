@@ -18,24 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .models import DetailFormat, OutputFormat, Scene
-
-LIST_SEPARATOR = "; "
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "drama",
-    "drama_korean",
-    "year",
-    "network",
-    "actors",
-    "characters",
-    "description",
-    "rank",
-    "source",
-    "source_title",
-    "source_credit",
-]
+from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
 
 
 def render_scenes(scenes: Iterable[Scene], fmt: OutputFormat, out: TextIO) -> int:
