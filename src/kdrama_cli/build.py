@@ -16,11 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
-from . import writer
 from .errors import CatalogSourceError
 from .migrations import migrate
+from .writer import Writer
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +46,7 @@ def build_catalog(source: Path, target: Path) -> None:
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
             conn.execute("BEGIN")
-            _write(sqlite_utils.Database(conn), data)
+            _write(Writer(conn), data)
             conn.execute("COMMIT")
             conn.execute("VACUUM")
         finally:
@@ -59,37 +57,33 @@ def build_catalog(source: Path, target: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _write(db: sqlite_utils.Database, data: dict[str, Any]) -> None:
+def _write(writer: Writer, data: dict[str, Any]) -> None:
     sources = {
-        s["key"]: writer.add_source(db, s["name"], title=s.get("title"), credit=s.get("credit"))
+        s["key"]: writer.source(s["name"], title=s.get("title"), credit=s.get("credit"))
         for s in data.get("sources", [])
     }
     people = {
-        p["name"]: writer.add_person(
-            db, p["name"], name_korean=p.get("name_ko"), aliases=p.get("aliases", [])
-        )
+        p["name"]: writer.person(p["name"], korean=p.get("name_ko"), aliases=p.get("aliases", []))
         for p in data.get("people", [])
     }
     dramas: dict[str, int] = {}
     characters: dict[tuple[str, str], tuple[int, int]] = {}
     for drama in data.get("dramas", []):
         title = drama["title"]
-        dramas[title] = writer.add_drama(
-            db,
+        dramas[title] = writer.drama(
             title,
             drama["year"],
-            title_korean=drama.get("title_ko"),
+            korean=drama.get("title_ko"),
             network=drama.get("network"),
             aliases=drama.get("aliases", []),
         )
         for character in drama.get("characters", []):
             person_id = _lookup(people, character["actor"], "actor")
-            character_id = writer.add_character(
-                db,
+            character_id = writer.character(
                 character["name"],
                 drama_id=dramas[title],
                 person_id=person_id,
-                name_korean=character.get("name_ko"),
+                korean=character.get("name_ko"),
                 aliases=character.get("aliases", []),
             )
             characters[(title, character["name"])] = (character_id, person_id)
@@ -102,17 +96,15 @@ def _write(db: sqlite_utils.Database, data: dict[str, Any]) -> None:
         drama = scene["drama"]
         roles = [_lookup(characters, (drama, name), "character") for name in scene["characters"]]
         actor_ids = [_lookup(people, name, "actor") for name in scene.get("actors", [])]
-        writer.add_scene(
-            db,
-            scene_id=scene_id,
+        writer.insert_scene(
+            scene_id,
             drama_id=_lookup(dramas, drama, "drama"),
             title=scene["title"],
             description=scene.get("description", ""),
             rank=scene.get("rank"),
             source_id=_lookup(sources, scene["source"], "source") if "source" in scene else None,
-            person_ids=list(dict.fromkeys([*(p for _, p in roles), *actor_ids])),
-            character_ids=[c for c, _ in roles],
         )
+        writer.set_cast(scene_id, [*(p for _, p in roles), *actor_ids], [c for c, _ in roles])
 
 
 def _lookup(table: dict[Any, Any], key: Any, what: str) -> Any:

@@ -14,15 +14,14 @@ import random
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from . import names
-from .errors import CatalogError, NothingToPick, SceneNotFound
-from .migrations import APPLICATION_ID, SCHEMA_VERSION, schema_version
+from .errors import NothingToPick, SceneNotFound
 from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched
+from .storage import Location, Origin, bundled_catalog_path, open_catalog
 
 _SORT_COLUMNS: dict[Sort, str] = {
     Sort.ID: "s.id",
@@ -54,51 +53,6 @@ _NAME_TABLES = {
     NameKind.DRAMA: _NameTable("drama_keys", "drama_id", "dramas", "title", "title_korean"),
 }
 _SUGGESTION_CUTOFF = 75
-
-
-def bundled_catalog_path() -> Path:
-    """Where the catalog shipped with kdrama is: inside the installed package, or in
-    the checkout's ``data/`` folder when running from source."""
-    packaged = Path(str(resources.files("kdrama_cli") / "data" / "scenes.db"))
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "scenes.db"
-
-
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """Open a catalog file for reading only, so that nothing can change it.
-
-    A ``mode=ro`` URI works on read-only installs; ``Path.as_uri()`` escapes any
-    character of the path that would otherwise be read as URI syntax.
-    """
-    if not path.is_file():
-        raise CatalogError(f"no catalog at {path}")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    except sqlite3.Error as error:
-        raise CatalogError(f"cannot open {path}: {error}") from None
-    try:
-        _check_is_catalog(conn, path)
-    except BaseException:
-        conn.close()
-        raise
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
-
-
-def _check_is_catalog(conn: sqlite3.Connection, path: Path) -> None:
-    try:
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = schema_version(conn)
-    except sqlite3.DatabaseError:
-        raise CatalogError(f"{path} is not a SQLite database") from None
-    if application_id != APPLICATION_ID:
-        raise CatalogError(f"{path} is a SQLite database but not a kdrama catalog")
-    if version > SCHEMA_VERSION:
-        raise CatalogError("this catalog was written by a newer kdrama; upgrade kdrama")
-    if version < SCHEMA_VERSION:
-        raise CatalogError(f"{path} uses an older catalog schema (version {version})")
 
 
 @dataclass
@@ -160,19 +114,29 @@ def _filter_query(filters: SceneFilter) -> _Query:
 class Catalog:
     """A kdrama catalog file, opened for reading."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, location: Location) -> None:
         self.conn = conn
-        self.path = path
+        self.location = location
+
+    @property
+    def path(self) -> Path:
+        return self.location.path
 
     @classmethod
-    def open(cls, path: Path) -> Catalog:
-        """Open the catalog at ``path`` read-only; CatalogError says what is wrong."""
-        return cls(connect_read_only(path), path)
+    def open(cls, where: Path | Location, *, write: bool = False, create: bool = False) -> Catalog:
+        """Open a catalog: a file, or a ``Location`` from ``storage.locate``.
+
+        ``write`` prepares it for changes (the user catalog is created on the first);
+        ``create`` also makes a new, empty catalog where there is none. CatalogError
+        says what is wrong, in one line.
+        """
+        location = where if isinstance(where, Location) else Location(where, Origin.OPTION)
+        return cls(open_catalog(location, write=write, create=create), location)
 
     @classmethod
     def open_bundled(cls) -> Catalog:
-        """Open the catalog shipped with kdrama."""
-        return cls.open(bundled_catalog_path())
+        """Open the catalog shipped with kdrama, read-only."""
+        return cls.open(Location(bundled_catalog_path(), Origin.BUNDLED))
 
     def close(self) -> None:
         self.conn.close()
@@ -232,14 +196,41 @@ class Catalog:
         if not ids:
             raise NothingToPick("no scene matches, so there is nothing to pick from")
         picked = random.Random(seed).sample(ids, min(count, len(ids)))
-        return self._load(picked)
+        return self.get_scenes(picked)
 
     def get_scene(self, scene_id: int) -> Scene:
         """The scene with this id; SceneNotFound if there is none."""
-        scenes = self._load([scene_id])
+        scenes = self.get_scenes([scene_id])
         if not scenes:
             raise SceneNotFound(scene_id)
         return scenes[0]
+
+    def get_scenes(self, ids: Sequence[int]) -> list[Scene]:
+        """The scenes with these ids, in the order given; unknown ids are left out."""
+        return [
+            scene
+            for start in range(0, len(ids), _BATCH)
+            for scene in self._load(ids[start : start + _BATCH])
+        ]
+
+    def info(self) -> dict[str, object]:
+        """Where this catalog is, why it is the one in use, its schema, its counts."""
+        from .migrations import schema_version
+
+        def count(sql: str) -> int:
+            return int(self.conn.execute(sql).fetchone()[0])
+
+        return {
+            "path": str(self.path),
+            "origin": self.location.origin.value,
+            "schema_version": schema_version(self.conn),
+            "scenes": count("SELECT count(*) FROM scenes"),
+            "dramas": count("SELECT count(*) FROM dramas"),
+            "people": count("SELECT count(*) FROM people"),
+            "characters": count("SELECT count(*) FROM characters"),
+            "favorites": count("SELECT count(*) FROM scenes WHERE favorite = 1"),
+            "rated": count("SELECT count(*) FROM scenes WHERE rating IS NOT NULL"),
+        }
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
         """Each name a filter asks for, with its kind, in the order given."""
@@ -368,8 +359,3 @@ class Catalog:
                 characters=tuple(roles.get(scene_id, ())),
             )
         return [scenes[i] for i in ids if i in scenes]
-
-
-def resolve_catalog_path(db: Path | None) -> Path:
-    """The catalog a command uses: the one asked for, else the bundled one."""
-    return db if db is not None else bundled_catalog_path()

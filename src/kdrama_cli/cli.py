@@ -9,15 +9,25 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__, options
-from .catalog import Catalog, resolve_catalog_path
+from .catalog import Catalog
 from .errors import ExitCode, KdramaError, NothingToPick
-from .models import DetailFormat, OutputFormat, SceneFilter, Sort, Unmatched, YearRange
+from .models import (
+    DetailFormat,
+    ExportFormat,
+    OutputFormat,
+    SceneFilter,
+    Sort,
+    Unmatched,
+    YearRange,
+)
+from .storage import locate
 
 if TYPE_CHECKING:
     from .models import Scene
@@ -36,6 +46,12 @@ def _silence_stdout() -> None:
     """After the reader of a pipe has gone, drop further output instead of failing."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def usage_error(message: str) -> NoReturn:
+    """End with a usage error (exit 2) that is not about one option's value."""
+    note(f"Error: {message}", style="red")
+    raise typer.Exit(ExitCode.USAGE_ERROR)
 
 
 class _KdramaGroup(TyperGroup):
@@ -86,21 +102,26 @@ def _main(
         raise typer.Exit()
 
 
-def _filters(
+def scene_filter(
     actor: list[str] | None,
     character: list[str] | None,
     drama: str | None,
     year: YearRange | None,
+    favorites: bool = False,
+    min_rating: int | None = None,
 ) -> SceneFilter:
+    """The filter that list's options describe."""
     return SceneFilter(
         actors=tuple(actor or ()),
         characters=tuple(character or ()),
         drama=drama,
         years=year or YearRange(),
+        favorites=favorites,
+        min_rating=min_rating,
     )
 
 
-def _output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
+def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
     """--json is a shortcut for --format json; asking for both json and another clashes."""
     if not json_flag:
         return fmt
@@ -144,6 +165,8 @@ def list_(
     character: options.Character = None,
     drama: options.Drama = None,
     year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
     sort: options.SortBy = Sort.ID,
     desc: options.Descending = False,
     limit: options.Limit = None,
@@ -160,9 +183,9 @@ def list_(
       kdrama list --drama "Secretary Kim" --year 2016..2018 --sort year
       kdrama list --json | jq '.[].title'
     """
-    fmt = _output_format(ctx, fmt, json_)
-    filters = _filters(actor, character, drama, year)
-    with Catalog.open(resolve_catalog_path(db)) as catalog:
+    fmt = output_format(ctx, fmt, json_)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    with Catalog.open(locate(db)) as catalog:
         if not _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt):
             _explain_empty(catalog, filters, fmt)
 
@@ -174,6 +197,8 @@ def random(
     character: options.Character = None,
     drama: options.Drama = None,
     year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
     count: Annotated[
         int,
         typer.Option(
@@ -202,9 +227,9 @@ def random(
       kdrama random --actor "Song Hye Kyo" --count 2
       kdrama random --year 2018.. --seed 7 --json
     """
-    fmt = _output_format(ctx, fmt, json_)
-    filters = _filters(actor, character, drama, year)
-    with Catalog.open(resolve_catalog_path(db)) as catalog:
+    fmt = output_format(ctx, fmt, json_)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    with Catalog.open(locate(db)) as catalog:
         try:
             scenes = catalog.random_scenes(filters, count, seed)
         except NothingToPick:
@@ -235,9 +260,53 @@ def show(
     """
     from .render import render_scene_detail
 
-    with Catalog.open(resolve_catalog_path(db)) as catalog:
+    with Catalog.open(locate(db)) as catalog:
         scene = catalog.get_scene(scene_id)
     render_scene_detail(scene, fmt, sys.stdout)
+
+
+@app.command()
+def export(
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json, jsonl or csv [default: from the -o file's extension, else json]",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", dir_okay=False, help="Write to FILE, not stdout."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    db: options.Db = None,
+) -> None:
+    """Export scenes, all or filtered, in a format `kdrama import` reads back.
+
+    [bold]Examples[/bold]
+
+      kdrama export -o backup.json
+      kdrama export --favorites --format csv > favourites.csv
+      kdrama export --actor "Son Ye Jin" -o son-ye-jin.jsonl
+    """
+    from .export import export_scenes
+
+    fmt = fmt or ExportFormat.from_path(output)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    with Catalog.open(locate(db)) as catalog:
+        count = export_scenes(catalog, filters, OutputFormat(fmt.value), output, force=force)
+    if output is not None:
+        note(f"Exported {count} scene(s) to {output}.")
 
 
 def main() -> NoReturn:
@@ -252,3 +321,6 @@ def main() -> NoReturn:
         _silence_stdout()
         code = ExitCode.BROKEN_PIPE
     sys.exit(code)
+
+
+from . import cli_db, cli_edit  # noqa: E402, F401  (they add their commands to the app)

@@ -21,10 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog, resolve_catalog_path
+from .catalog import Catalog
 from .errors import KdramaError
 from .models import NameKind
 from .names import is_hangul
+from .storage import Location, locate
 
 COMPLETE_VAR = "_KDRAMA_COMPLETE"
 NAME_OPTIONS = {
@@ -86,20 +87,20 @@ def _name_being_typed(before: list[str], incomplete: str) -> tuple[NameKind, str
     return None
 
 
-def _catalog_path(before: list[str], env: Mapping[str, str]) -> Path:
-    """The catalog the command line would use: its --db, else $KDRAMA_DB, else bundled."""
-    db: str | None = env.get("KDRAMA_DB") or None
+def _catalog(before: list[str], env: Mapping[str, str]) -> Location:
+    """The catalog the command line would use (see ``storage.locate``)."""
+    db: str | None = None
     for i, word in enumerate(before):
         if word == "--db" and i + 1 < len(before):
             db = before[i + 1]
         elif word.startswith("--db="):
             db = word.removeprefix("--db=")
-    return resolve_catalog_path(Path(db) if db else None)
+    return locate(Path(db) if db else None, env)
 
 
-def _candidates(kind: NameKind, text: str, path: Path) -> list[tuple[str, str]]:
+def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str, str]]:
     try:
-        with Catalog.open(path) as catalog:
+        with Catalog.open(location) as catalog:
             found = catalog.complete_names(kind, text)
     except (KdramaError, sqlite3.Error):
         return []
@@ -156,4 +157,4 @@ def complete(env: Mapping[str, str] = os.environ) -> Answer | None:
     if wanted is None:
         return None
     kind, text = wanted
-    return _format(shell, _candidates(kind, text, _catalog_path(before, env)), text, env)
+    return _format(shell, _candidates(kind, text, _catalog(before, env)), text, env)

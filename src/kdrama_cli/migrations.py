@@ -153,19 +153,27 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply the migrations this catalog lacks, each in one transaction; name them."""
+    """Apply the migrations this catalog lacks, each in one transaction; name them.
+
+    The version is read again inside each transaction, so two processes upgrading
+    the same catalog at once apply each migration exactly once.
+    """
     applied: list[str] = []
     for version, migration in enumerate(MIGRATIONS, start=1):
         if schema_version(conn) >= version:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if schema_version(conn) >= version:
+                conn.execute("ROLLBACK")
+                continue
             migration(conn)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         applied.append(migration.__name__)
     return applied

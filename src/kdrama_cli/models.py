@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 
@@ -172,6 +173,24 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     tsv = "tsv"
+
+
+class ExportFormat(str, Enum):
+    """Formats ``export`` writes and ``import`` reads back."""
+
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+    @classmethod
+    def from_path(cls, path: Path | None) -> ExportFormat:
+        """The format a file name asks for; JSON when it asks for none we know."""
+        suffix = path.suffix.lower().lstrip(".") if path else ""
+        aliases = {"ndjson": "jsonl"}
+        try:
+            return cls(aliases.get(suffix, suffix))
+        except ValueError:
+            return cls.json
 
 
 class DetailFormat(str, Enum):

@@ -29,6 +29,14 @@ def positive_int(value: str) -> int:
     return number
 
 
+def rating(value: str) -> int:
+    """A rating from 1 to 5, or a usage error that names the value."""
+    number = whole_number(value)
+    if not 1 <= number <= 5:
+        raise typer.BadParameter(f"{value!r} is not a rating from 1 to 5")
+    return number
+
+
 def whole_number(value: str) -> int:
     """A whole number, or a usage error that names the value."""
     try:
@@ -115,10 +123,22 @@ Db = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        envvar="KDRAMA_DB",
         metavar="PATH",
         dir_okay=False,
-        help="Catalog file to use instead of the bundled one.",
-        show_envvar=True,
+        help="Catalog file to use (else $KDRAMA_DB, else yours, else the bundled one).",
+    ),
+]
+Favorites = Annotated[
+    bool,
+    typer.Option("--favorites", help="Only scenes marked as favourites.", rich_help_panel=FILTERS),
+]
+MinRating = Annotated[
+    int | None,
+    typer.Option(
+        "--min-rating",
+        metavar="N",
+        parser=rating,
+        help="Only scenes rated N (1-5) or more.",
+        rich_help_panel=FILTERS,
     ),
 ]

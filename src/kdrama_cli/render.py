@@ -50,7 +50,8 @@ def _write_json(scenes: Iterable[Scene], out: TextIO) -> int:
     out.write("[")
     for count, scene in enumerate(scenes, start=1):
         out.write(",\n" if count > 1 else "\n")
-        out.write("\n".join("  " + line for line in _dumps(scene.to_dict(), 2).splitlines()))
+        # split("\n"), not splitlines(): JSON strings may hold U+2028 and kin.
+        out.write("\n".join("  " + line for line in _dumps(scene.to_dict(), 2).split("\n")))
     out.write("\n]\n" if count else "]\n")
     return count
 
@@ -64,18 +65,23 @@ def _write_jsonl(scenes: Iterable[Scene], out: TextIO) -> int:
 
 
 def _write_csv(scenes: Iterable[Scene], out: TextIO) -> int:
-    return _write_delimited(scenes, csv.writer(out, lineterminator="\n"))
+    return _write_delimited(scenes, out, csv.excel)
 
 
 def _write_tsv(scenes: Iterable[Scene], out: TextIO) -> int:
-    return _write_delimited(scenes, csv.writer(out, dialect=csv.excel_tab, lineterminator="\n"))
+    return _write_delimited(scenes, out, csv.excel_tab)
 
 
-def _write_delimited(scenes: Iterable[Scene], writer: Any) -> int:
-    writer.writerow(CSV_COLUMNS)
+def _write_delimited(scenes: Iterable[Scene], out: TextIO, dialect: type[csv.Dialect]) -> int:
+    plain = csv.writer(out, dialect=dialect, lineterminator="\n")
+    # With lines ending in "\n", the csv module leaves a lone "\r" unquoted, which
+    # readers take for a line break: rows holding one are written fully quoted.
+    quoted = csv.writer(out, dialect=dialect, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(CSV_COLUMNS)
     count = 0
     for scene in scenes:
-        writer.writerow(_flat_row(scene))
+        row = _flat_row(scene)
+        (quoted if any("\r" in str(cell) for cell in row) else plain).writerow(row)
         count += 1
     return count
 

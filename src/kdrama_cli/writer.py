@@ -1,122 +1,364 @@
 """Writing catalog rows, with the name keys every lookup relies on.
 
-Each function writes one entity and its derived keys together, so a name can never
-be stored without being findable. Callers own the transaction.
+A drama, person or character is always written together with its keys, so a name
+can never be stored without being findable. Dramas, people and characters are found
+before they are created, with the name-matching rules, so "Son Ye-jin" joins
+"Son Ye Jin" instead of becoming a second actress.
+
+The ``Writer`` runs plain SQL on the caller's connection and never commits: the
+caller owns the transaction (see ``storage.transaction``), so a whole import is
+written or not at all. It remembers what it found, which keeps large imports fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import sqlite_utils
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from . import names
 
-
-def add_drama(
-    db: sqlite_utils.Database,
-    title: str,
-    year: int,
-    *,
-    title_korean: str | None = None,
-    network: str | None = None,
-    aliases: Sequence[str] = (),
-) -> int:
-    """Insert a drama with its alternative titles; return its id."""
-    drama_id = _insert(
-        db,
-        "dramas",
-        {"title": title, "title_korean": title_korean, "year": year, "network": network},
-    )
-    db.table("drama_aliases").insert_all(
-        {"drama_id": drama_id, "alias": alias} for alias in aliases
-    )
-    keys = names.title_keys([title, *([title_korean] if title_korean else []), *aliases])
-    db.table("drama_keys").insert_all({"key": key, "drama_id": drama_id} for key in sorted(keys))
-    return drama_id
+_KeysOf = Callable[[Iterable[str]], set[str]]
 
 
-def add_person(
-    db: sqlite_utils.Database,
-    name: str,
-    *,
-    name_korean: str | None = None,
-    aliases: Sequence[str] = (),
-) -> int:
-    """Insert a person (an actor) with their aliases; return their id."""
-    person_id = _insert(db, "people", {"name": name, "name_korean": name_korean})
-    db.table("person_aliases").insert_all({"person_id": person_id, "alias": a} for a in aliases)
-    keys = names.person_keys([name, *([name_korean] if name_korean else []), *aliases])
-    db.table("person_keys").insert_all({"key": key, "person_id": person_id} for key in sorted(keys))
-    return person_id
+@dataclass(frozen=True)
+class _Entity:
+    """How one kind of named row is stored: its table, alias table and key table."""
+
+    table: str
+    name: str
+    korean: str
+    aliases: str
+    keys: str
+    id_column: str
 
 
-def add_character(
-    db: sqlite_utils.Database,
-    name: str,
-    *,
-    drama_id: int,
-    person_id: int,
-    name_korean: str | None = None,
-    aliases: Sequence[str] = (),
-) -> int:
-    """Insert a character of a drama, played by a person; return its id."""
-    character_id = _insert(
-        db,
-        "characters",
-        {"drama_id": drama_id, "person_id": person_id, "name": name, "name_korean": name_korean},
-    )
-    db.table("character_aliases").insert_all(
-        {"character_id": character_id, "alias": alias} for alias in aliases
-    )
-    keys = names.character_keys([name, *([name_korean] if name_korean else []), *aliases])
-    db.table("character_keys").insert_all(
-        {"key": key, "character_id": character_id} for key in sorted(keys)
-    )
-    return character_id
+_DRAMA = _Entity("dramas", "title", "title_korean", "drama_aliases", "drama_keys", "drama_id")
+_PERSON = _Entity("people", "name", "name_korean", "person_aliases", "person_keys", "person_id")
+_CHARACTER = _Entity(
+    "characters", "name", "name_korean", "character_aliases", "character_keys", "character_id"
+)
 
 
-def add_source(
-    db: sqlite_utils.Database, name: str, *, title: str | None = None, credit: str | None = None
-) -> int:
-    """Insert where scenes come from (a publication, an article); return its id."""
-    return _insert(db, "sources", {"name": name, "title": title, "credit": credit})
+@dataclass
+class Links:
+    """Rows that scenes refer to, gathered before a change that may orphan them."""
+
+    dramas: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    characters: set[int] = field(default_factory=set)
+    sources: set[int] = field(default_factory=set)
 
 
-def add_scene(
-    db: sqlite_utils.Database,
-    *,
-    scene_id: int | None,
-    drama_id: int,
-    title: str,
-    description: str = "",
-    rank: int | None = None,
-    source_id: int | None = None,
-    person_ids: Sequence[int] = (),
-    character_ids: Sequence[int] = (),
-) -> int:
-    """Insert a scene with its actors and characters, in billing order; return its id."""
-    row: dict[str, object] = {
-        "drama_id": drama_id,
-        "title": title,
-        "description": description,
-        "rank": rank,
-        "source_id": source_id,
-    }
-    if scene_id is not None:
-        row["id"] = scene_id
-    new_id = _insert(db, "scenes", row)
-    db.table("scene_people").insert_all(
-        {"scene_id": new_id, "person_id": pid, "position": i} for i, pid in enumerate(person_ids)
-    )
-    db.table("scene_characters").insert_all(
-        {"scene_id": new_id, "character_id": cid, "position": i}
-        for i, cid in enumerate(character_ids)
-    )
-    return new_id
+def _same_name(stored: Iterable[str | None], name: str) -> bool:
+    """Whether ``name`` is one of the stored names, by exact or by sound key."""
+    exact, sound = names.name_key(name), names.sound_key(name)
+    return any(n and (names.name_key(n) == exact or names.sound_key(n) == sound) for n in stored)
 
 
-def _insert(db: sqlite_utils.Database, table: str, row: dict[str, object]) -> int:
-    last_pk = db.table(table).insert(row).last_pk
-    assert isinstance(last_pk, int)
-    return last_pk
+class Writer:
+    """Finds or creates the rows a scene needs, and writes scenes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._found: dict[tuple[object, ...], int] = {}
+
+    # Dramas, people, characters, sources -------------------------------------------
+
+    def drama(
+        self,
+        title: str,
+        year: int,
+        *,
+        korean: str | None = None,
+        network: str | None = None,
+        aliases: Sequence[str] = (),
+    ) -> int:
+        """The id of the drama with this title (in any spelling) and year, created if
+        there is none. Korean title and network, when given, are recorded on it."""
+        cache_key = ("drama", names.name_key(title), year)
+        drama_id = self._found.get(cache_key)
+        if drama_id is None:
+            drama_id = self._find_drama(title, year)
+        if drama_id is None:
+            drama_id = self._insert(
+                "INSERT INTO dramas (title, title_korean, year, network) VALUES (?, ?, ?, ?)",
+                (title, korean, year, network),
+            )
+            self._add_names(_DRAMA, drama_id, aliases, names.title_keys)
+        elif korean or network or aliases:
+            self._amend(_DRAMA, drama_id, korean, aliases, names.title_keys)
+            if network:
+                self.conn.execute("UPDATE dramas SET network = ? WHERE id = ?", (network, drama_id))
+        self._found[cache_key] = drama_id
+        return drama_id
+
+    def _find_drama(self, title: str, year: int) -> int | None:
+        for drama_id in self._candidates(_DRAMA, title):
+            row = self.conn.execute(
+                "SELECT title, title_korean, year FROM dramas WHERE id = ?", (drama_id,)
+            ).fetchone()
+            if row[2] == year and _same_name(
+                [row[0], row[1], *self._aliases(_DRAMA, drama_id)], title
+            ):
+                return drama_id
+        return None
+
+    def person(self, name: str, *, korean: str | None = None, aliases: Sequence[str] = ()) -> int:
+        """The id of the person with this name in any spelling, created if there is
+        none. Two people whose Hangul names differ are never taken for one."""
+        cache_key = ("person", names.name_key(name), korean)
+        person_id = self._found.get(cache_key)
+        if person_id is None:
+            person_id = self._find_person(name, korean)
+        if person_id is None:
+            person_id = self._insert(
+                "INSERT INTO people (name, name_korean) VALUES (?, ?)", (name, korean)
+            )
+            self._add_names(_PERSON, person_id, aliases, names.person_keys)
+        elif korean or aliases:
+            self._amend(_PERSON, person_id, korean, aliases, names.person_keys)
+        self._found[cache_key] = person_id
+        return person_id
+
+    def _find_person(self, name: str, korean: str | None) -> int | None:
+        for person_id in self._candidates(_PERSON, name):
+            stored_korean = self.conn.execute(
+                "SELECT name_korean FROM people WHERE id = ?", (person_id,)
+            ).fetchone()[0]
+            if not (korean and stored_korean) or names.name_key(korean) == names.name_key(
+                stored_korean
+            ):
+                return person_id
+        return None
+
+    def character(
+        self,
+        name: str,
+        *,
+        drama_id: int,
+        person_id: int,
+        korean: str | None = None,
+        aliases: Sequence[str] = (),
+    ) -> int:
+        """The id of this drama's character of this name played by this person,
+        created if there is none."""
+        cache_key = ("character", names.name_key(name), drama_id, person_id)
+        character_id = self._found.get(cache_key)
+        if character_id is None:
+            character_id = next(
+                (
+                    cid
+                    for cid in self._candidates(_CHARACTER, name)
+                    if self.conn.execute(
+                        "SELECT 1 FROM characters WHERE id = ? AND drama_id = ? AND person_id = ?",
+                        (cid, drama_id, person_id),
+                    ).fetchone()
+                ),
+                None,
+            )
+        if character_id is None:
+            character_id = self._insert(
+                "INSERT INTO characters (drama_id, person_id, name, name_korean)"
+                " VALUES (?, ?, ?, ?)",
+                (drama_id, person_id, name, korean),
+            )
+            self._add_names(_CHARACTER, character_id, aliases, names.character_keys)
+        elif korean or aliases:
+            self._amend(_CHARACTER, character_id, korean, aliases, names.character_keys)
+        self._found[cache_key] = character_id
+        return character_id
+
+    def source(self, name: str, *, title: str | None = None, credit: str | None = None) -> int:
+        """The id of the source with exactly this name, title and credit."""
+        cache_key = ("source", name, title, credit)
+        source_id = self._found.get(cache_key)
+        if source_id is None:
+            row = self.conn.execute(
+                "SELECT id FROM sources WHERE name = ? AND title IS ? AND credit IS ?",
+                (name, title, credit),
+            ).fetchone()
+            source_id = (
+                row[0]
+                if row
+                else self._insert(
+                    "INSERT INTO sources (name, title, credit) VALUES (?, ?, ?)",
+                    (name, title, credit),
+                )
+            )
+        self._found[cache_key] = source_id
+        return source_id
+
+    # Scenes -------------------------------------------------------------------------
+
+    def insert_scene(
+        self,
+        scene_id: int | None,
+        *,
+        drama_id: int,
+        title: str,
+        description: str = "",
+        rank: int | None = None,
+        source_id: int | None = None,
+        favorite: bool = False,
+        rating: int | None = None,
+    ) -> int:
+        """Insert a scene (with this id, or the next free one); return its id."""
+        return self._insert(
+            "INSERT INTO scenes (id, drama_id, title, description, rank, source_id, favorite,"
+            " rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating),
+        )
+
+    def update_scene(self, scene_id: int, **columns: object) -> None:
+        """Set some of a scene's own columns (not its cast)."""
+        allowed = {"drama_id", "title", "description", "rank", "source_id", "favorite", "rating"}
+        unknown = set(columns) - allowed
+        if unknown:
+            raise ValueError(f"not scene columns: {sorted(unknown)}")
+        if columns:
+            assignments = ", ".join(f"{column} = :{column}" for column in columns)
+            self.conn.execute(
+                f"UPDATE scenes SET {assignments} WHERE id = :id", {**columns, "id": scene_id}
+            )
+
+    def set_cast(
+        self, scene_id: int, person_ids: Sequence[int], character_ids: Sequence[int]
+    ) -> None:
+        """Replace a scene's actors and characters, keeping their billing order."""
+        self.conn.execute("DELETE FROM scene_people WHERE scene_id = ?", (scene_id,))
+        self.conn.execute("DELETE FROM scene_characters WHERE scene_id = ?", (scene_id,))
+        self.conn.executemany(
+            "INSERT INTO scene_people (scene_id, person_id, position) VALUES (?, ?, ?)",
+            [(scene_id, pid, i) for i, pid in enumerate(dict.fromkeys(person_ids))],
+        )
+        self.conn.executemany(
+            "INSERT INTO scene_characters (scene_id, character_id, position) VALUES (?, ?, ?)",
+            [(scene_id, cid, i) for i, cid in enumerate(dict.fromkeys(character_ids))],
+        )
+
+    def delete_scenes(self, scene_ids: Sequence[int]) -> None:
+        """Delete scenes, then the dramas, characters and people no scene needs."""
+        links = self.links_of(scene_ids)
+        self.conn.executemany("DELETE FROM scenes WHERE id = ?", [(i,) for i in scene_ids])
+        self.prune(links)
+
+    def links_of(self, scene_ids: Iterable[int]) -> Links:
+        """What these scenes refer to: the rows that may be left unused by a change."""
+        links = Links()
+        for scene_id in scene_ids:
+            links.dramas.update(self._ids("SELECT drama_id FROM scenes WHERE id = ?", scene_id))
+            links.sources.update(self._ids("SELECT source_id FROM scenes WHERE id = ?", scene_id))
+            links.people.update(
+                self._ids("SELECT person_id FROM scene_people WHERE scene_id = ?", scene_id)
+            )
+            links.characters.update(
+                self._ids("SELECT character_id FROM scene_characters WHERE scene_id = ?", scene_id)
+            )
+        return links
+
+    def prune(self, links: Links) -> None:
+        """Delete the rows among ``links`` that no scene uses any more, so they stop
+        turning up in completion and suggestions. Each check is one index lookup."""
+        for character_id in links.characters:
+            links.people.update(
+                self._ids("SELECT person_id FROM characters WHERE id = ?", character_id)
+            )
+            self.conn.execute(
+                "DELETE FROM characters WHERE id = ?1 AND NOT EXISTS"
+                " (SELECT 1 FROM scene_characters WHERE character_id = ?1)",
+                (character_id,),
+            )
+        for person_id in links.people:
+            self.conn.execute(
+                "DELETE FROM people WHERE id = ?1"
+                " AND NOT EXISTS (SELECT 1 FROM scene_people WHERE person_id = ?1)"
+                " AND NOT EXISTS (SELECT 1 FROM characters WHERE person_id = ?1)",
+                (person_id,),
+            )
+        for drama_id in links.dramas:
+            self.conn.execute(
+                "DELETE FROM dramas WHERE id = ?1 AND NOT EXISTS"
+                " (SELECT 1 FROM scenes WHERE drama_id = ?1)"
+                " AND NOT EXISTS (SELECT 1 FROM characters WHERE drama_id = ?1)",
+                (drama_id,),
+            )
+        for source_id in links.sources:
+            self.conn.execute(
+                "DELETE FROM sources WHERE id = ?1 AND NOT EXISTS"
+                " (SELECT 1 FROM scenes WHERE source_id = ?1)",
+                (source_id,),
+            )
+        self._found.clear()
+
+    def _ids(self, sql: str, *params: object) -> list[int]:
+        return [row[0] for row in self.conn.execute(sql, params) if row[0] is not None]
+
+    # Names and keys -----------------------------------------------------------------
+
+    def _candidates(self, entity: _Entity, name: str) -> list[int]:
+        """Ids of rows of this kind whose keys match ``name``, oldest first."""
+        keys = names.query_keys(name)
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT {entity.id_column} FROM {entity.keys} WHERE key IN ({marks})"
+            f" ORDER BY {entity.id_column}",
+            keys,
+        )
+        return [row[0] for row in rows]
+
+    def _aliases(self, entity: _Entity, row_id: int) -> list[str]:
+        rows = self.conn.execute(
+            f"SELECT alias FROM {entity.aliases} WHERE {entity.id_column} = ? ORDER BY alias",
+            (row_id,),
+        )
+        return [row[0] for row in rows]
+
+    def _names(self, entity: _Entity, row_id: int) -> list[str]:
+        """All the names of one row: its name, its Korean name, its aliases."""
+        name, korean = self.conn.execute(
+            f"SELECT {entity.name}, {entity.korean} FROM {entity.table} WHERE id = ?", (row_id,)
+        ).fetchone()
+        return [name, *([korean] if korean else []), *self._aliases(entity, row_id)]
+
+    def _add_names(
+        self,
+        entity: _Entity,
+        row_id: int,
+        aliases: Sequence[str],
+        keys_of: _KeysOf,
+    ) -> None:
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO {entity.aliases} ({entity.id_column}, alias) VALUES (?, ?)",
+            [(row_id, alias) for alias in aliases],
+        )
+        self._write_keys(entity, row_id, keys_of)
+
+    def _amend(
+        self,
+        entity: _Entity,
+        row_id: int,
+        korean: str | None,
+        aliases: Sequence[str],
+        keys_of: _KeysOf,
+    ) -> None:
+        """Record a Korean name and aliases on an existing row, and rekey it."""
+        if korean:
+            self.conn.execute(
+                f"UPDATE {entity.table} SET {entity.korean} = ? WHERE id = ?", (korean, row_id)
+            )
+        self._add_names(entity, row_id, aliases, keys_of)
+
+    def _write_keys(self, entity: _Entity, row_id: int, keys_of: _KeysOf) -> None:
+        self.conn.execute(f"DELETE FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,))
+        self.conn.executemany(
+            f"INSERT INTO {entity.keys} (key, {entity.id_column}) VALUES (?, ?)",
+            [(key, row_id) for key in sorted(keys_of(self._names(entity, row_id)))],
+        )
+
+    def _insert(self, sql: str, params: Sequence[object]) -> int:
+        row_id = self.conn.execute(sql, params).lastrowid
+        assert row_id is not None
+        return row_id

@@ -1,0 +1,108 @@
+"""Bringing the bundled catalog's scenes into a user's own catalog.
+
+A user catalog starts as a copy of the bundled scenes, and each newer kdrama may ship
+more. ``bundled_scenes`` in the user catalog records every bundled id it has taken in,
+so new ones are added once (with their id, when it is free) and nothing the user has
+removed, edited, rated or added is touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from .models import Scene
+from .writer import Writer
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+
+def take_in_bundled_scenes(conn: sqlite3.Connection) -> list[int]:
+    """Add the bundled scenes this catalog has not yet taken in; return their ids."""
+    from .catalog import Catalog
+    from .storage import Location, Origin, bundled_catalog_path, transaction
+
+    path = bundled_catalog_path()
+    if not path.is_file():
+        return []
+    with Catalog.open(Location(path, Origin.BUNDLED)) as bundled:
+        bundled_ids = [row[0] for row in bundled.conn.execute("SELECT id FROM scenes")]
+        if not set(bundled_ids) - _taken_in(conn):
+            return []
+        with transaction(conn):
+            new_ids = [i for i in bundled_ids if i not in _taken_in(conn)]
+            added = [_copy(bundled, Writer(conn), scene) for scene in bundled.get_scenes(new_ids)]
+            conn.executemany(
+                "INSERT INTO bundled_scenes (scene_id) VALUES (?)", [(i,) for i in new_ids]
+            )
+    return added
+
+
+def _taken_in(conn: sqlite3.Connection) -> set[int]:
+    return {row[0] for row in conn.execute("SELECT scene_id FROM bundled_scenes")}
+
+
+def _aliases(bundled: sqlite3.Connection, sql: str, *params: object) -> list[str]:
+    return [row[0] for row in bundled.execute(sql, params)]
+
+
+def _copy(bundled: Catalog, writer: Writer, scene: Scene) -> int:
+    """Write one bundled scene, with its drama's, people's and characters' names."""
+    source = bundled.conn
+    drama_id = writer.drama(
+        scene.drama,
+        scene.year,
+        korean=scene.drama_korean,
+        network=scene.network,
+        aliases=_aliases(
+            source,
+            "SELECT alias FROM drama_aliases a JOIN dramas d ON d.id = a.drama_id"
+            " WHERE d.title = ? AND d.year = ? ORDER BY alias",
+            scene.drama,
+            scene.year,
+        ),
+    )
+    people: dict[str, int] = {}
+    for name in scene.actors:
+        korean = source.execute("SELECT name_korean FROM people WHERE name = ?", (name,)).fetchone()
+        people[name] = writer.person(
+            name,
+            korean=korean[0] if korean else None,
+            aliases=_aliases(
+                source,
+                "SELECT alias FROM person_aliases a JOIN people p ON p.id = a.person_id"
+                " WHERE p.name = ? ORDER BY alias",
+                name,
+            ),
+        )
+    characters = [
+        writer.character(
+            role.name,
+            drama_id=drama_id,
+            person_id=people.get(role.actor) or writer.person(role.actor, korean=role.actor_korean),
+            korean=role.name_korean,
+            aliases=_aliases(
+                source,
+                "SELECT alias FROM character_aliases a JOIN characters c"
+                " ON c.id = a.character_id JOIN dramas d ON d.id = c.drama_id"
+                " WHERE c.name = ? AND d.title = ? ORDER BY alias",
+                role.name,
+                scene.drama,
+            ),
+        )
+        for role in scene.characters
+    ]
+    free = writer.conn.execute("SELECT 1 FROM scenes WHERE id = ?", (scene.id,)).fetchone() is None
+    scene_id = writer.insert_scene(
+        scene.id if free else None,
+        drama_id=drama_id,
+        title=scene.title,
+        description=scene.description,
+        rank=scene.rank,
+        source_id=writer.source(scene.source, title=scene.source_title, credit=scene.source_credit)
+        if scene.source
+        else None,
+    )
+    writer.set_cast(scene_id, list(people.values()), characters)
+    return scene_id

@@ -1,0 +1,60 @@
+"""`kdrama db`: which catalog is in use, and what it holds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from . import options
+from .catalog import Catalog
+from .cli import app, note
+from .storage import locate
+
+db_app = typer.Typer(
+    name="db", help="Which catalog kdrama uses, and what it holds.", no_args_is_help=True
+)
+app.add_typer(db_app)
+
+
+@db_app.command()
+def path(db: options.Db = None) -> None:
+    """Print the path of the catalog in use; say why on stderr.
+
+    [bold]Examples[/bold]
+
+      kdrama db path
+      cp "$(kdrama db path)" backup.db
+    """
+    location = locate(db)
+    typer.echo(location.path)
+    note(f"This is {location.origin.value}.")
+
+
+@db_app.command()
+def info(
+    json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    db: options.Db = None,
+) -> None:
+    """Show the catalog in use: where it is, its schema version, and its counts.
+
+    [bold]Examples[/bold]
+
+      kdrama db info
+      kdrama db info --json
+    """
+    with Catalog.open(locate(db)) as catalog:
+        facts = catalog.info()
+    if json_:
+        sys.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_header=False, box=None)
+    for key, value in facts.items():
+        table.add_row(Text(key.replace("_", " ")), Text(str(value)))
+    Console(highlight=False).print(table)

@@ -1,0 +1,345 @@
+"""Commands that change a catalog: add, edit, rm, import, fav, unfav, rate, unrate.
+
+Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundled one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import editing, options
+from .catalog import Catalog
+from .cli import app, note, usage_error
+from .errors import ExitCode
+from .models import Role, SceneRecord
+from .records import ImportFormat, RecordError, guess_format, read_records
+from .storage import locate_for_writing
+
+Title = Annotated[str | None, typer.Option("--title", "-t", help="A one-line name for the scene.")]
+DramaTitle = Annotated[
+    str | None, typer.Option("--drama", "-d", metavar="TITLE", help="The drama's English title.")
+]
+Year = Annotated[
+    int | None,
+    typer.Option(
+        "--year", "-y", metavar="Y", parser=options.positive_int, help="The drama's year."
+    ),
+]
+Actors = Annotated[
+    list[str] | None,
+    typer.Option("--actor", "-a", metavar="NAME", help="An actor in the scene; repeat for more."),
+]
+Characters = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--character",
+        "-c",
+        metavar="NAME=ACTOR",
+        help='A character and who plays them, e.g. "Yoon Se Ri=Son Ye Jin"; repeat for more.',
+    ),
+]
+Description = Annotated[
+    str | None, typer.Option("--description", help="What happens, in a line or two.")
+]
+Source = Annotated[str | None, typer.Option("--source", help="Where the scene comes from.")]
+SceneIds = Annotated[
+    list[int], typer.Argument(metavar="ID", parser=options.positive_int, help="Scene ids.")
+]
+SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
+
+
+def _interactive() -> bool:
+    """Whether a person is at the keyboard to answer questions."""
+    return sys.stdin.isatty()
+
+
+def _roles(specs: list[str] | None) -> tuple[Role, ...]:
+    """Read "Name=Actor" character options."""
+    roles = []
+    for spec in specs or []:
+        name, equals, actor = (part.strip() for part in spec.partition("="))
+        if not (equals and name and actor):
+            raise typer.BadParameter(
+                f'{spec!r} is not NAME=ACTOR, e.g. "Yoon Se Ri=Son Ye Jin"',
+                param_hint="'--character'",
+            )
+        roles.append(Role(name, actor))
+    return tuple(roles)
+
+
+def _record(
+    *,
+    title: str | None = None,
+    drama: str | None = None,
+    year: int | None = None,
+    actors: list[str] | None = None,
+    roles: tuple[Role, ...] = (),
+    description: str | None = None,
+    source: str | None = None,
+) -> SceneRecord:
+    """A record of the options given; a character's actor joins the actors."""
+    names = tuple(actors or ())
+    names += tuple(dict.fromkeys(r.actor for r in roles if r.actor not in names))
+    values: dict[str, object] = {
+        "title": title,
+        "drama": drama,
+        "year": year,
+        "description": description,
+        "source": source,
+        "actors": names or None,
+        "characters": roles or None,
+    }
+    return SceneRecord(
+        where="options",
+        given=frozenset(field for field, value in values.items() if value is not None),
+        title=title,
+        drama=drama,
+        year=year,
+        description=description,
+        source=source,
+        actors=names,
+        characters=roles,
+    )
+
+
+def _year(text: str) -> int:
+    try:
+        return options.positive_int(text)
+    except typer.BadParameter as error:
+        raise typer.BadParameter(str(error.message), param_hint="'--year'") from None
+
+
+def _missing(value: object, option: str, prompt: str) -> str:
+    """Ask for a missing required option on a terminal; elsewhere, fail naming it."""
+    if not _interactive():
+        usage_error(f"missing option {option} (not on a terminal, so it cannot be asked for)")
+    answer: str = typer.prompt(prompt)
+    return answer
+
+
+@app.command()
+def add(
+    title: Title = None,
+    drama: DramaTitle = None,
+    year: Year = None,
+    actor: Actors = None,
+    character: Characters = None,
+    description: Description = None,
+    source: Source = None,
+    db: options.Db = None,
+) -> None:
+    """Add a scene to your catalog and print its id.
+
+    Dramas and people already in the catalog are found by name in any spelling.
+
+    [bold]Examples[/bold]
+
+      kdrama add -t "The piano duet" -d CLOY -y 2020 -c "Ri Jeong Hyeok=Hyun Bin"
+      kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
+    """
+    roles = _roles(character)
+    title = title or _missing(title, "--title", "Scene title")
+    drama = drama or _missing(drama, "--drama", "Drama")
+    year = year or _year(_missing(year, "--year", "Year"))
+    if not (actor or roles):
+        actor = [_missing(actor, "--actor", "Actor")]
+    record = _record(
+        title=title,
+        drama=drama,
+        year=year,
+        actors=actor,
+        roles=roles,
+        description=description,
+        source=source,
+    )
+    with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
+        scene_id = editing.add_scene(catalog, record)
+    typer.echo(scene_id)
+
+
+@app.command()
+def edit(
+    scene_id: SceneId,
+    title: Title = None,
+    drama: DramaTitle = None,
+    year: Year = None,
+    actor: Actors = None,
+    character: Characters = None,
+    description: Description = None,
+    source: Source = None,
+    db: options.Db = None,
+) -> None:
+    """Change a scene: only the options given change.
+
+    --actor and --character replace the scene's whole cast.
+
+    [bold]Examples[/bold]
+
+      kdrama edit 7 --title "The piano duet, at last"
+      kdrama edit 7 --actor "Hyun Bin" --character "Ri Jeong Hyeok=Hyun Bin"
+    """
+    record = _record(
+        title=title,
+        drama=drama,
+        year=year,
+        actors=actor,
+        roles=_roles(character),
+        description=description,
+        source=source,
+    )
+    if not record.given:
+        usage_error("nothing to change: give at least one option, such as --title")
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        editing.edit_scene(catalog, scene_id, record)
+    note(f"Updated scene {scene_id}.")
+
+
+@app.command()
+def rm(
+    scene_ids: SceneIds,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: options.Db = None,
+) -> None:
+    """Remove scenes from your catalog.
+
+    On a terminal it asks first; elsewhere it needs --yes.
+
+    [bold]Examples[/bold]
+
+      kdrama rm 7
+      kdrama rm 7 8 9 --yes
+    """
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        editing.existing_ids(catalog, scene_ids)
+        if not yes:
+            if not _interactive():
+                usage_error("not on a terminal, so nothing is removed without --yes")
+            titles = ", ".join(f"#{s.id} {s.title}" for s in catalog.get_scenes(scene_ids))
+            if not typer.confirm(f"Remove {titles}?"):
+                note("Nothing removed.")
+                raise typer.Exit(ExitCode.RUNTIME_ERROR)
+        removed = editing.remove_scenes(catalog, scene_ids)
+    note(f"Removed {removed} scene(s).")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
+    fmt: Annotated[
+        ImportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json, jsonl or csv [default: from the extension, else from the content]",
+        ),
+    ] = None,
+    db: options.Db = None,
+) -> None:
+    """Import scenes from JSON, JSON Lines or CSV, as `list` and `export` write them.
+
+    A scene whose id is in the catalog is updated; any other is added. Everything
+    is checked first: one bad row changes nothing.
+
+    [bold]Examples[/bold]
+
+      kdrama import my-scenes.json
+      kdrama export --format csv -o scenes.csv && kdrama import scenes.csv
+      cat scenes.jsonl | kdrama import - --format jsonl
+    """
+    text = _read_input(file)
+    fmt = fmt or guess_format(None if file == "-" else file, text[:200])
+    records = read_records(text, fmt)
+    with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
+        summary = _import_with_progress(catalog, records)
+    note(
+        f"Imported {len(records)} scene(s): {summary.added} added, {summary.updated} updated.",
+        style="green",
+    )
+
+
+def _read_input(file: str) -> str:
+    """The whole input as text: UTF-8, with or without a byte-order mark."""
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise RecordError("", f"cannot read {file}: {error.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError("", f"{file} is not UTF-8 text (byte {error.start})") from None
+
+
+def _import_with_progress(catalog: Catalog, records: list[SceneRecord]) -> editing.ImportSummary:
+    """Import, with a progress bar on stderr when a person is watching it."""
+    if not sys.stderr.isatty() or len(records) < 1000:
+        return editing.import_records(catalog, records)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Importing", total=len(records))
+        return editing.import_records(
+            catalog, records, lambda done: progress.update(task, completed=done)
+        )
+
+
+@app.command()
+def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
+    """Mark scenes as favourites.
+
+    [bold]Examples[/bold]
+
+      kdrama fav 2 6
+      kdrama list --favorites
+    """
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        count = editing.set_favorite(catalog, scene_ids, True)
+    note(f"Marked {count} scene(s) as favourite.")
+
+
+@app.command()
+def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
+    """Unmark scenes as favourites.
+
+    [bold]Examples[/bold]
+
+      kdrama unfav 2
+    """
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        count = editing.set_favorite(catalog, scene_ids, False)
+    note(f"Unmarked {count} scene(s).")
+
+
+@app.command()
+def rate(
+    scene_id: SceneId,
+    stars: Annotated[int, typer.Argument(metavar="N", parser=options.rating, help="From 1 to 5.")],
+    db: options.Db = None,
+) -> None:
+    """Rate a scene from 1 to 5.
+
+    [bold]Examples[/bold]
+
+      kdrama rate 6 5
+      kdrama list --min-rating 4 --sort rating --desc
+    """
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        editing.set_rating(catalog, scene_id, stars)
+    note(f"Rated scene {scene_id}: {stars}/5.")
+
+
+@app.command()
+def unrate(scene_id: SceneId, db: options.Db = None) -> None:
+    """Clear a scene's rating.
+
+    [bold]Examples[/bold]
+
+      kdrama unrate 6
+    """
+    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+        editing.set_rating(catalog, scene_id, None)
+    note(f"Cleared the rating of scene {scene_id}.")

@@ -1,0 +1,442 @@
+"""Reading the files ``kdrama import`` takes into checked :class:`SceneRecord` values.
+
+Each format read here is the exact inverse of what ``kdrama list`` writes: a JSON array
+(``--json``), JSON Lines (``--format jsonl``) or CSV (``--format csv``, lists joined
+with "; " and characters written "Name=Actor"). Everything is checked here, once, so
+that the importer only ever sees values of the right type and range; the first problem
+stops the read with a :class:`RecordError` naming the line or item and the field.
+
+>>> records = read_records('{"title": "A scene", "drama": "Goblin", "year": 2016}\\n',
+...                        ImportFormat.jsonl)
+>>> records[0].where, sorted(records[0].given), records[0].year
+('line 1', ['drama', 'title', 'year'], 2016)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import Enum
+from pathlib import PurePath
+from typing import Any, TypeVar
+
+from .errors import KdramaError
+from .models import CSV_COLUMNS, Role, SceneRecord
+
+
+class RecordError(KdramaError):
+    """An import file is malformed or holds a bad value; the message names where."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+
+
+class ImportFormat(str, Enum):
+    """Formats ``kdrama import`` reads: the machine formats ``kdrama list`` writes."""
+
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+_EXTENSIONS = {
+    ".json": ImportFormat.json,
+    ".jsonl": ImportFormat.jsonl,
+    ".ndjson": ImportFormat.jsonl,
+    ".csv": ImportFormat.csv,
+}
+
+
+def guess_format(name: str | None, head: str) -> ImportFormat:
+    """The format of a file named ``name`` (None for stdin) whose text starts ``head``.
+
+    The extension decides when it is a known one, since it is what the user chose;
+    otherwise the first character does: "[" opens a JSON array, "{" a JSON line,
+    anything else is taken for a CSV header.
+    """
+    if name is not None:
+        known = _EXTENSIONS.get(PurePath(name).suffix.lower())
+        if known is not None:
+            return known
+    start = head.lstrip().lstrip("\ufeff").lstrip()[:1]
+    if start == "[":
+        return ImportFormat.json
+    if start == "{":
+        return ImportFormat.jsonl
+    return ImportFormat.csv
+
+
+def read_records(text: str, fmt: ImportFormat) -> list[SceneRecord]:
+    """Every record in ``text``, checked; raise RecordError at the first problem."""
+    text = text.removeprefix("\ufeff")
+    readers = {
+        ImportFormat.json: _read_json,
+        ImportFormat.jsonl: _read_jsonl,
+        ImportFormat.csv: _read_csv,
+    }
+    return readers[fmt](text)
+
+
+# --- Checking single values ---------------------------------------------------------
+#
+# A value checker returns the clean value or raises _Problem with the part of the
+# message after "field 'name': "; _record adds where and which field.
+
+
+class _Problem(Exception):
+    """A bad value, described for the user without saying where it is."""
+
+
+class _NotGiven:
+    """The type of _NOT_GIVEN."""
+
+
+# What a CSV checker returns for a blank cell that means "keep the current value".
+_NOT_GIVEN = _NotGiven()
+
+_T = TypeVar("_T")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_TRUE_WORDS = {"true", "1", "yes"}
+_FALSE_WORDS = {"false", "0", "no"}
+
+
+def _clean(text: str) -> str:
+    """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _show_json(value: object) -> str:
+    """A JSON value as the user wrote it, short enough for a one-line message."""
+    return _shorten(json.dumps(value, ensure_ascii=False))
+
+
+def _show_cell(cell: str) -> str:
+    """A CSV cell quoted, with newlines escaped so that the message stays one line."""
+    return _shorten(repr(cell))
+
+
+def _shorten(shown: str, limit: int = 40) -> str:
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _in_range(number: int, low: int, high: int | None) -> int:
+    if high is None and number < low:
+        raise _Problem(f"must be {low} or more, not {number}")
+    if high is not None and not low <= number <= high:
+        raise _Problem(f"must be between {low} and {high}, not {number}")
+    return number
+
+
+def _json_int(low: int, high: int | None = None) -> Callable[[object], int]:
+    """A checker for a JSON whole number in a range; true and 2018.0 are not ones."""
+
+    def check(value: object) -> int:
+        if value is None:
+            raise _Problem("must not be null")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Problem(f"{_show_json(value)} is not a whole number")
+        return _in_range(value, low, high)
+
+    return check
+
+
+def _csv_int(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A checker for a CSV cell holding a whole number ("2018", " 2018 ") in a range.
+
+    Only ASCII digits count: int() would also take "2_018" and other scripts' digits.
+    """
+
+    def check(cell: str) -> int:
+        text = cell.strip()
+        if not text:
+            raise _Problem("must not be empty")
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise _Problem(f"{_show_cell(text)} is not a whole number")
+        try:
+            number = int(text)
+        except ValueError:  # more digits than Python converts
+            raise _Problem(f"{_show_cell(text)} is too long a number") from None
+        return _in_range(number, low, high)
+
+    return check
+
+
+def _or_null(check: Callable[[object], int]) -> Callable[[object], int | None]:
+    """A JSON checker that also takes null for "no value"."""
+
+    def or_null(value: object) -> int | None:
+        return None if value is None else check(value)
+
+    return or_null
+
+
+def _or_blank(check: Callable[[str], int]) -> Callable[[str], int | None]:
+    """A CSV checker that also takes a blank cell for "no value"."""
+
+    def or_blank(cell: str) -> int | None:
+        return None if not cell.strip() else check(cell)
+
+    return or_blank
+
+
+def _required_text(value: object) -> str:
+    """A title or drama: text that is not blank, since a scene cannot be without one."""
+    if value is None:
+        raise _Problem("must not be null")
+    if not isinstance(value, str):
+        raise _Problem(f"must be text, not {_show_json(value)}")
+    text = _clean(value)
+    if not text:
+        raise _Problem("must not be empty")
+    return text
+
+
+def _optional_text(value: object) -> str | None:
+    """Text that may be missing: null, "" and blanks all mean "none", in every format."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Problem(f"must be text or null, not {_show_json(value)}")
+    return _clean(value) or None
+
+
+def _json_actors(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise _Problem("must be a list of names")
+    names = tuple(_clean(name) for name in value)
+    for number, name in enumerate(names, start=1):
+        if not name:
+            raise _Problem(f"name {number} is empty")
+    return names
+
+
+def _json_characters(value: object) -> tuple[Role, ...]:
+    if not isinstance(value, list):
+        raise _Problem("must be a list of characters")
+    return tuple(_json_role(item, number) for number, item in enumerate(value, start=1))
+
+
+def _json_role(item: object, number: int) -> Role:
+    """One character object: a name and an actor, and optionally their Korean names."""
+    if not isinstance(item, dict):
+        raise _Problem(f"character {number} must be an object")
+    name, actor = (_role_name(item.get(key), key, number) for key in ("name", "actor"))
+    name_korean, actor_korean = (
+        _role_korean(item.get(key), key, number) for key in ("name_korean", "actor_korean")
+    )
+    return Role(name, actor, name_korean, actor_korean)
+
+
+def _role_name(value: object, key: str, number: int) -> str:
+    text = _clean(value) if isinstance(value, str) else ""
+    if not text:
+        raise _Problem(f"character {number} needs a non-empty {key!r}")
+    return text
+
+
+def _role_korean(value: object, key: str, number: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Problem(f"character {number}: {key!r} must be text or null")
+    return _clean(value) or None
+
+
+def _json_favorite(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Problem(f"must be true or false, not {_show_json(value)}")
+    return value
+
+
+def _split_list(cell: str) -> list[str]:
+    """A CSV list cell's parts: split on ";", trimmed, blanks dropped."""
+    return [part for part in (_clean(piece) for piece in cell.split(";")) if part]
+
+
+def _csv_actors(cell: str) -> tuple[str, ...]:
+    return tuple(_split_list(cell))
+
+
+def _csv_characters(cell: str) -> tuple[Role, ...]:
+    roles = []
+    for part in _split_list(cell):
+        name, equals, actor = part.partition("=")
+        name, actor = _clean(name), _clean(actor)
+        if not equals or "=" in actor or not name or not actor:
+            raise _Problem(f"{_show_cell(part)} is not Name=Actor")
+        roles.append(Role(name, actor))
+    return tuple(roles)
+
+
+def _csv_favorite(cell: str) -> bool | _NotGiven:
+    word = cell.strip().lower()
+    if not word:
+        return _NOT_GIVEN
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise _Problem(f"{_show_cell(cell.strip())} is not true or false")
+
+
+def _csv_id(cell: str) -> int | _NotGiven:
+    """A blank id cell means a new scene: the id is left to the catalog."""
+    return _NOT_GIVEN if not cell.strip() else _csv_positive(cell)
+
+
+_csv_positive = _csv_int(1)
+
+
+_TEXT_FIELDS = (
+    "drama_korean",
+    "network",
+    "description",
+    "source",
+    "source_title",
+    "source_credit",
+)
+
+_JSON_CHECKS: dict[str, Callable[[object], object]] = {
+    "id": _or_null(_json_int(1)),
+    "title": _required_text,
+    "drama": _required_text,
+    "year": _json_int(1, 9999),
+    "actors": _json_actors,
+    "characters": _json_characters,
+    "rank": _or_null(_json_int(1)),
+    "favorite": _json_favorite,
+    "rating": _or_null(_json_int(1, 5)),
+    **dict.fromkeys(_TEXT_FIELDS, _optional_text),
+}
+
+_CSV_CHECKS: dict[str, Callable[[str], object]] = {
+    "id": _csv_id,
+    "title": _required_text,
+    "drama": _required_text,
+    "year": _csv_int(1, 9999),
+    "actors": _csv_actors,
+    "characters": _csv_characters,
+    "rank": _or_blank(_csv_int(1)),
+    "favorite": _csv_favorite,
+    "rating": _or_blank(_csv_int(1, 5)),
+    **dict.fromkeys(_TEXT_FIELDS, _optional_text),
+}
+
+
+# --- Building records ---------------------------------------------------------------
+
+
+def _record(
+    where: str, fields: Iterable[tuple[str, _T]], checks: Mapping[str, Callable[[_T], object]]
+) -> SceneRecord:
+    """A record from (field, raw value) pairs; fields with no check are ignored."""
+    values: dict[str, Any] = {}
+    for name, raw in fields:
+        check = checks.get(name)
+        if check is None:
+            continue
+        try:
+            value = check(raw)
+        except _Problem as problem:
+            raise RecordError(where, f"field {name!r}: {problem}") from None
+        if value is not _NOT_GIVEN:
+            values[name] = value
+    given = frozenset(values)
+    values["actors"] = _with_cast(values.get("actors", ()), values.get("characters", ()))
+    return SceneRecord(where=where, given=given, **values)
+
+
+def _with_cast(actors: tuple[str, ...], characters: tuple[Role, ...]) -> tuple[str, ...]:
+    """The actors, then anyone playing a character who is not among them, so that a
+    record never has a character whose actor is missing from its cast."""
+    cast = list(actors)
+    for role in characters:
+        if role.actor not in cast:
+            cast.append(role.actor)
+    return tuple(cast)
+
+
+def _json_record(item: object, where: str) -> SceneRecord:
+    if not isinstance(item, dict):
+        raise RecordError(where, "must be an object")
+    return _record(where, item.items(), _JSON_CHECKS)
+
+
+def _parse_json(text: str, where: str | None = None) -> object:
+    """Parse JSON, naming the line of a syntax error (``where`` for a JSON Lines line)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            where or f"line {error.lineno}", f"not valid JSON ({error.msg})"
+        ) from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise RecordError(where or "", "not valid JSON (a number is too long)") from None
+    except RecursionError:
+        raise RecordError(where or "", "not valid JSON (nested too deeply)") from None
+
+
+def _read_json(text: str) -> list[SceneRecord]:
+    document = _parse_json(text)
+    if not isinstance(document, list):
+        raise RecordError("", "the JSON file must be an array of scene objects")
+    return [_json_record(item, f"item {n}") for n, item in enumerate(document, start=1)]
+
+
+def _read_jsonl(text: str) -> list[SceneRecord]:
+    """One object a line. Only "\\n" ends a line: JSON text may hold U+2028 and other
+    characters that str.splitlines() would also split on."""
+    records = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        records.append(_json_record(_parse_json(line, where), where))
+    return records
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV row with the line it starts on; rows whose cells are all blank are
+    skipped, as spreadsheets leave them."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise RecordError(f"line {start}", f"not valid CSV ({error})") from None
+        if any(cell.strip() for cell in row):
+            yield start, row
+
+
+def _csv_header(line: int, row: list[str]) -> list[str]:
+    """The column names; a first row naming no known column is data, not a header."""
+    columns = [_clean(cell).lower() for cell in row]
+    if not set(columns) & set(CSV_COLUMNS):
+        raise RecordError(f"line {line}", "the CSV header is missing")
+    for column in columns:
+        if column and columns.count(column) > 1:
+            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
+    return columns
+
+
+def _read_csv(text: str) -> list[SceneRecord]:
+    rows = _csv_rows(text)
+    first = next(rows, None)
+    if first is None:
+        raise RecordError("line 1", "the CSV header is missing")
+    columns = _csv_header(*first)
+    records = []
+    for line, row in rows:
+        where = f"line {line}"
+        if len(row) != len(columns):
+            raise RecordError(where, f"has {len(row)} cells, but the header has {len(columns)}")
+        records.append(_record(where, zip(columns, row, strict=True), _CSV_CHECKS))
+    return records

@@ -1,0 +1,221 @@
+"""Where catalogs live, and the one place that opens them.
+
+A command uses, in order: ``--db PATH``, ``$KDRAMA_DB``, the user catalog in the
+platform's user data folder, then the catalog bundled with kdrama. The bundled
+catalog is only ever opened read-only; the first write creates the user catalog
+from it. Every other catalog is checked to be a kdrama catalog before anything else
+happens, upgraded by migrations when it is older, and refused when it is newer.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+
+from .errors import CatalogError
+from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+
+ENV_VAR = "KDRAMA_DB"
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+class Origin(str, Enum):
+    """Why a catalog is the one in use."""
+
+    OPTION = "given with --db"
+    ENV = f"named by ${ENV_VAR}"
+    USER = "your catalog"
+    BUNDLED = "the catalog bundled with kdrama (read-only; your first change copies it)"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A catalog file and the reason it was chosen."""
+
+    path: Path
+    origin: Origin
+
+
+def bundled_catalog_path() -> Path:
+    """Where the catalog shipped with kdrama is: inside the installed package, or in
+    the checkout's ``data/`` folder when running from source."""
+    packaged = Path(str(resources.files("kdrama_cli") / "data" / "scenes.db"))
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "scenes.db"
+
+
+def user_catalog_path() -> Path:
+    """The user's own catalog, in the platform's user data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("kdrama", appauthor=False) / "scenes.db"
+
+
+def locate(db: Path | None, environ: Mapping[str, str] = os.environ) -> Location:
+    """The catalog a command reads: --db, $KDRAMA_DB, the user's, else the bundled one."""
+    if db is not None:
+        return Location(db, Origin.OPTION)
+    if environ.get(ENV_VAR):
+        return Location(Path(environ[ENV_VAR]), Origin.ENV)
+    user = user_catalog_path()
+    if user.is_file():
+        return Location(user, Origin.USER)
+    return Location(bundled_catalog_path(), Origin.BUNDLED)
+
+
+def locate_for_writing(db: Path | None, environ: Mapping[str, str] = os.environ) -> Location:
+    """The catalog a command writes: as for reading, but never the bundled one."""
+    location = locate(db, environ)
+    if location.origin is Origin.BUNDLED:
+        return Location(user_catalog_path(), Origin.USER)
+    return location
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), with foreign keys
+    on and a busy timeout, so a second writer waits instead of failing."""
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as error:
+        raise CatalogError(f"cannot open {path}: {error}") from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
+    """The catalog's schema version, after making sure it is a kdrama catalog that this
+    kdrama can read. Only reads, so a refused file is left exactly as it was."""
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = schema_version(conn)
+    except sqlite3.DatabaseError:
+        raise CatalogError(f"{path} is not a SQLite database") from None
+    if application_id != APPLICATION_ID:
+        raise CatalogError(f"{path} is a SQLite database but not a kdrama catalog")
+    if version > SCHEMA_VERSION:
+        raise CatalogError("this catalog was written by a newer kdrama; upgrade kdrama")
+    return version
+
+
+def open_catalog(
+    location: Location, *, write: bool = False, create: bool = False
+) -> sqlite3.Connection:
+    """Open the catalog at ``location``, ready for the current schema.
+
+    Reading a missing file is an error and creates nothing. Writing the user catalog
+    creates it from the bundled one; writing another missing file creates an empty
+    catalog only when ``create`` is true (``add`` and ``import`` do).
+    """
+    path = location.path
+    if location.origin is Origin.BUNDLED:
+        if write:
+            raise CatalogError("the bundled catalog is read-only")
+        conn = _connect(path, "ro")
+        _checked(conn, path)
+        return conn
+    if not path.exists():
+        if write and location.origin is Origin.USER:
+            _create_user_catalog(path)
+        elif write and create:
+            _create_empty_catalog(path)
+        else:
+            raise CatalogError(f"no catalog at {path}")
+    if path.is_dir():
+        raise CatalogError(f"{path} is a folder, not a catalog file")
+    conn = _connect(path, "rw")
+    version = _checked(conn, path)
+    if version < SCHEMA_VERSION:
+        _upgrade(conn, path)
+    if location.origin is Origin.USER:
+        from .bundle import take_in_bundled_scenes
+
+        take_in_bundled_scenes(conn)
+    return conn
+
+
+def _checked(conn: sqlite3.Connection, path: Path) -> int:
+    try:
+        return check_is_catalog(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        migrate(conn)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        raise CatalogError(f"cannot upgrade the catalog at {path}: {error}") from None
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: taken at once (so a second writer waits for the first
+    to finish rather than failing half-way), committed whole or rolled back whole."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise CatalogError(f"the catalog is busy: {error}; try again") from None
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _create_empty_catalog(path: Path) -> None:
+    """A new, empty catalog at ``path``; it appears complete or not at all."""
+    _publish(path, lambda conn: None)
+
+
+def _create_user_catalog(path: Path) -> None:
+    """The user catalog, made from the bundled catalog's scenes."""
+    from .bundle import take_in_bundled_scenes
+
+    _publish(path, take_in_bundled_scenes)
+
+
+def _publish(path: Path, fill: Callable[[sqlite3.Connection], object]) -> None:
+    """Build a catalog in a temporary file beside ``path`` and move it into place,
+    unless another process got there first: then theirs is kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    except OSError as error:
+        raise CatalogError(f"cannot create a catalog at {path}: {error.strerror}") from None
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            fill(conn)
+        finally:
+            conn.close()
+        _move_into_place(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _move_into_place(temp: Path, path: Path) -> None:
+    """Give ``temp`` the name ``path`` unless that name is taken by then."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        if not path.exists():
+            temp.replace(path)
