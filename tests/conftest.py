@@ -4,6 +4,9 @@ catalogs built with the real build code."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +139,22 @@ def one_scene(**scene: Any) -> dict[str, Any]:
             }
         ],
     }
+
+
+KDRAMA_BIN = str(Path(sys.executable).parent / "kdrama")
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Run:
+    """Run the installed ``kdrama`` in a new process (with this test's HOME/XDG)."""
+    full_env = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [KDRAMA_BIN, *args], env=full_env, input=input, capture_output=True, text=True
+    )
+    return Run(done.returncode, done.stdout, done.stderr, None)
+
+
+def snapshot(db: Path) -> tuple[bytes, str]:
+    """A catalog's bytes and its scenes as read by a new process: to show that a failed
+    command changed nothing."""
+    scenes = run_process("export", "--db", str(db), "--format", "jsonl").stdout
+    return db.read_bytes(), scenes

@@ -32,7 +32,14 @@ def take_in_bundled_scenes(conn: sqlite3.Connection) -> list[int]:
             return []
         with transaction(conn):
             new_ids = [i for i in bundled_ids if i not in _taken_in(conn)]
-            added = [_copy(bundled, Writer(conn), scene) for scene in bundled.get_scenes(new_ids)]
+            used = {row[0] for row in conn.execute("SELECT id FROM scenes")}
+            # Scenes whose id is free keep it; the others are numbered after them.
+            ordered = sorted(new_ids, key=lambda i: i in used)
+            writer = Writer(conn)
+            added = [
+                _copy(bundled, writer, scene, keep_id=scene.id not in used)
+                for scene in bundled.get_scenes(ordered)
+            ]
             conn.executemany(
                 "INSERT INTO bundled_scenes (scene_id) VALUES (?)", [(i,) for i in new_ids]
             )
@@ -47,7 +54,7 @@ def _aliases(bundled: sqlite3.Connection, sql: str, *params: object) -> list[str
     return [row[0] for row in bundled.execute(sql, params)]
 
 
-def _copy(bundled: Catalog, writer: Writer, scene: Scene) -> int:
+def _copy(bundled: Catalog, writer: Writer, scene: Scene, *, keep_id: bool) -> int:
     """Write one bundled scene, with its drama's, people's and characters' names."""
     source = bundled.conn
     drama_id = writer.drama(
@@ -93,9 +100,8 @@ def _copy(bundled: Catalog, writer: Writer, scene: Scene) -> int:
         )
         for role in scene.characters
     ]
-    free = writer.conn.execute("SELECT 1 FROM scenes WHERE id = ?", (scene.id,)).fetchone() is None
     scene_id = writer.insert_scene(
-        scene.id if free else None,
+        scene.id if keep_id else None,
         drama_id=drama_id,
         title=scene.title,
         description=scene.description,

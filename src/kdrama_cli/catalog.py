@@ -53,6 +53,7 @@ _NAME_TABLES = {
     NameKind.DRAMA: _NameTable("drama_keys", "drama_id", "dramas", "title", "title_korean"),
 }
 _SUGGESTION_CUTOFF = 75
+_COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
 
 
 @dataclass
@@ -215,22 +216,20 @@ class Catalog:
 
     def info(self) -> dict[str, object]:
         """Where this catalog is, why it is the one in use, its schema, its counts."""
+        import sqlite_utils
+
         from .migrations import schema_version
 
-        def count(sql: str) -> int:
-            return int(self.conn.execute(sql).fetchone()[0])
-
-        return {
+        db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        facts: dict[str, object] = {
             "path": str(self.path),
             "origin": self.location.origin.value,
             "schema_version": schema_version(self.conn),
-            "scenes": count("SELECT count(*) FROM scenes"),
-            "dramas": count("SELECT count(*) FROM dramas"),
-            "people": count("SELECT count(*) FROM people"),
-            "characters": count("SELECT count(*) FROM characters"),
-            "favorites": count("SELECT count(*) FROM scenes WHERE favorite = 1"),
-            "rated": count("SELECT count(*) FROM scenes WHERE rating IS NOT NULL"),
         }
+        facts |= {table: db.table(table).count for table in _COUNTED_TABLES}
+        facts["favorites"] = db.table("scenes").count_where("favorite = 1")
+        facts["rated"] = db.table("scenes").count_where("rating IS NOT NULL")
+        return facts
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
         """Each name a filter asks for, with its kind, in the order given."""
