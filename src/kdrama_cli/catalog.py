@@ -20,7 +20,7 @@ from typing import Any
 
 from . import names
 from .errors import NothingToPick, SceneNotFound
-from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched
+from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched, YearRange
 from .storage import Location, Origin, bundled_catalog_path, open_catalog
 
 _SORT_COLUMNS: dict[Sort, str] = {
@@ -32,6 +32,7 @@ _SORT_COLUMNS: dict[Sort, str] = {
 }
 
 _BATCH = 500
+_FEW_PICKS = 16
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,14 @@ class _Query:
 
     where: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    needs_drama: bool = False
 
-    def sql(self, columns: str = "s.id") -> str:
+    def sql(self, columns: str = "s.id", *, with_drama: bool = False) -> str:
+        """The query; dramas are joined only when a filter or the sort needs them, so
+        counting and picking at random stay on the scenes table and its indexes."""
         where = " AND ".join(self.where) or "1"
-        return f"SELECT {columns} FROM scenes s JOIN dramas d ON d.id = s.drama_id WHERE {where}"
+        join = " JOIN dramas d ON d.id = s.drama_id" if with_drama or self.needs_drama else ""
+        return f"SELECT {columns} FROM scenes s{join} WHERE {where}"
 
 
 def _keys(param: str) -> str:
@@ -98,6 +103,7 @@ def _filter_query(filters: SceneFilter) -> _Query:
             f"s.drama_id IN (SELECT drama_id FROM drama_keys WHERE key IN {_keys('drama')})"
         )
         query.params["drama"] = _key_list(filters.drama)
+    query.needs_drama = filters.years != YearRange()
     if filters.years.start is not None:
         query.where.append("d.year >= :year_start")
         query.params["year_start"] = filters.years.start
@@ -171,7 +177,7 @@ class Catalog:
         order = f"{_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
         if sort is Sort.RATING:
             order = "s.rating IS NULL, " + order  # unrated scenes last either way
-        sql = f"{query.sql()} ORDER BY {order}"
+        sql = f"{query.sql(with_drama=sort in (Sort.YEAR, Sort.DRAMA))} ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT :limit"
             query.params["limit"] = limit
@@ -193,10 +199,21 @@ class Catalog:
         NothingToPick is raised when no scene matches.
         """
         query = _filter_query(filters or SceneFilter())
-        ids = [row[0] for row in self.conn.execute(query.sql() + " ORDER BY s.id", query.params)]
-        if not ids:
+        total = self.count_scenes(filters)
+        if not total:
             raise NothingToPick("no scene matches, so there is nothing to pick from")
-        picked = random.Random(seed).sample(ids, min(count, len(ids)))
+        positions = random.Random(seed).sample(range(total), min(count, total))
+        ordered = query.sql() + " ORDER BY s.id"
+        if len(positions) <= _FEW_PICKS:
+            # A few picks: fetch each by its position, not every matching id.
+            at = ordered + " LIMIT 1 OFFSET :position"
+            picked = [
+                self.conn.execute(at, {**query.params, "position": p}).fetchone()[0]
+                for p in positions
+            ]
+        else:
+            ids = [row[0] for row in self.conn.execute(ordered, query.params)]
+            picked = [ids[p] for p in positions]
         return self.get_scenes(picked)
 
     def get_scene(self, scene_id: int) -> Scene:
@@ -264,23 +281,52 @@ class Catalog:
         return [row[0] for row in rows]
 
     def suggest(self, kind: NameKind, text: str, limit: int = 3) -> list[str]:
-        """Names of this kind closest to ``text``, best first, compared by their keys."""
+        """Names of this kind closest to ``text``, best first, compared by their keys.
+
+        Keys are compared with those that begin like the typed text's (an index range),
+        and with all of them only when none does; ties go to the closer spelling.
+        """
         from rapidfuzz import fuzz, process
 
         t = _NAME_TABLES[kind]
-        rows = self.conn.execute(
-            f"SELECT k.key, e.{t.name} FROM {t.keys} k JOIN {t.table} e ON e.id = k.{t.key_id}"
-        ).fetchall()
+        queries = names.query_keys(text)
+        rows = (
+            self._keys_near(t, queries)
+            or self.conn.execute(f"SELECT key, {t.key_id} FROM {t.keys}").fetchall()
+        )
         choices = [key for key, _ in rows]
-        best: dict[str, float] = {}
-        for query in names.query_keys(text):
+        best: dict[int, float] = {}
+        for query in queries:
             for _, score, index in process.extract(
                 query, choices, scorer=fuzz.ratio, score_cutoff=_SUGGESTION_CUTOFF, limit=50
             ):
-                name = rows[index][1]
-                best[name] = max(score, best.get(name, 0.0))
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        return [name for name, _ in ranked[:limit]]
+                row_id = rows[index][1]
+                best[row_id] = max(score, best.get(row_id, 0.0))
+        found = dict(
+            self.conn.execute(
+                f"SELECT id, {t.name} FROM {t.table} WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(best)),),
+            ).fetchall()
+        )
+        typed = names.name_key(text)
+
+        def rank(row_id: int) -> tuple[float, float, str]:
+            spelling = fuzz.ratio(typed, names.name_key(found[row_id]))
+            return (-best[row_id], -spelling, found[row_id])
+
+        ranked = dict.fromkeys(found[row_id] for row_id in sorted(found, key=rank))
+        return list(ranked)[:limit]
+
+    def _keys_near(self, t: _NameTable, queries: list[str]) -> list[tuple[str, int]]:
+        """Keys that share their first two letters with one of ``queries``."""
+        rows: list[tuple[str, int]] = []
+        for query in queries:
+            prefix = query[: len(names.SOUND) + 2] if query.startswith(names.SOUND) else query[:2]
+            rows += self.conn.execute(
+                f"SELECT key, {t.key_id} FROM {t.keys} WHERE key >= ? AND key < ?",
+                (prefix, prefix + "\U0010ffff"),
+            ).fetchall()
+        return rows
 
     def complete_names(
         self, kind: NameKind, incomplete: str, limit: int = 50

@@ -1,0 +1,277 @@
+"""import and export: formats, validation before writing, one transaction, streaming,
+two writers at once, and a process killed mid-import."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kdrama_cli import editing, storage
+from kdrama_cli.catalog import Catalog
+from kdrama_cli.records import ImportFormat, read_records
+
+from .conftest import KDRAMA_BIN, Invoke, run_process, snapshot
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.db"
+    path.write_bytes(storage.bundled_catalog_path().read_bytes())
+    return path
+
+
+def scene_dict(i: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "title": f"Scene {i}",
+        "drama": f"Drama {i % 7}",
+        "year": 2000 + i % 20,
+        "actors": [f"Actor {i % 13}"],
+        "characters": [{"name": f"Hero {i % 5}", "actor": f"Actor {i % 13}"}],
+        "description": f"Something happens, number {i}.",
+        **fields,
+    }
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def ids(kdrama: Invoke, db: Path, *args: str) -> list[int]:
+    return [s["id"] for s in kdrama("list", "--db", str(db), *args, "--json").json()]
+
+
+def test_export_to_stdout_is_list_json(kdrama: Invoke) -> None:
+    assert kdrama("export").stdout == kdrama("list", "--json").stdout
+    assert (
+        kdrama("export", "-f", "csv", "--actor", "Hyun Bin").stdout
+        == kdrama("list", "-f", "csv", "--actor", "Hyun Bin").stdout
+    )
+
+
+def test_export_to_a_file_takes_the_format_from_its_extension(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    for name, fmt in [
+        ("a.json", "json"),
+        ("a.jsonl", "jsonl"),
+        ("a.csv", "csv"),
+        ("a.txt", "json"),
+    ]:
+        out = tmp_path / name
+        run = kdrama("export", "-o", str(out))
+        assert run.exit_code == 0 and run.stderr.strip() == f"Exported 6 scene(s) to {out}."
+        assert out.read_text("utf-8") == kdrama("list", "--format", fmt).stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.json", "a.jsonl", "a.txt"]
+
+
+def test_export_refuses_to_replace_a_file_without_force(kdrama: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "keep.json"
+    out.write_text("precious", "utf-8")
+    run = kdrama("export", "-o", str(out))
+    assert run.exit_code == 1
+    assert run.stderr.strip() == f"Error: {out} already exists; add --force to replace it"
+    assert out.read_text("utf-8") == "precious"
+    assert kdrama("export", "-o", str(out), "--force").exit_code == 0
+    assert json.loads(out.read_text("utf-8"))[0]["id"] == 1
+
+
+def test_export_streams_in_batches() -> None:
+    with Catalog.open_bundled() as catalog:
+        scenes = catalog.list_scenes()
+        first = next(scenes)
+        assert first.id == 1
+        assert [s.id for s in scenes] == [2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_import_of_an_export_updates_every_scene_and_adds_none(
+    kdrama: Invoke, db: Path, tmp_path: Path, fmt: str
+) -> None:
+    kdrama("fav", "2", "--db", str(db))
+    out = tmp_path / f"all.{fmt}"
+    kdrama("export", "--db", str(db), "-o", str(out))
+    before = kdrama("export", "--db", str(db)).stdout
+    run = kdrama("import", str(out), "--db", str(db))
+    assert run.exit_code == 0
+    assert run.stderr.strip() == "Imported 6 scene(s): 0 added, 6 updated."
+    assert kdrama("export", "--db", str(db)).stdout == before
+
+
+def test_import_adds_scenes_without_ids_and_updates_those_with_one(
+    kdrama: Invoke, db: Path, tmp_path: Path
+) -> None:
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [scene_dict(1), {"id": 2, "title": "Renamed", "rating": 4}, scene_dict(2, id=50)],
+    )
+    run = kdrama("import", str(source), "--db", str(db))
+    assert run.stderr.strip() == "Imported 3 scene(s): 2 added, 1 updated."
+    assert ids(kdrama, db) == [1, 2, 3, 4, 5, 6, 7, 50]
+    renamed = kdrama("show", "2", "-f", "json", "--db", str(db)).json()
+    assert (renamed["title"], renamed["rating"], renamed["drama"]) == (
+        "Renamed",
+        4,
+        "Something in the Rain",
+    )
+    assert renamed["actors"] == ["Son Ye Jin", "Jung Hae In"]
+
+
+def test_import_reads_stdin_with_a_bom_and_crlf(kdrama: Invoke, db: Path) -> None:
+    text = "\ufeff" + json.dumps([scene_dict(1), scene_dict(2)], indent=2).replace("\n", "\r\n")
+    run = kdrama("import", "-", "--db", str(db), input=text)
+    assert run.exit_code == 0, run.stderr
+    csv_text = "\ufeffid,title,drama,year,actors\r\n,CSV scene,Goblin,2017,Gong Yoo\r\n"
+    assert kdrama("import", "-", "--db", str(db), input=csv_text).exit_code == 0
+    assert kdrama("list", "--db", str(db), "-a", "Gong Yoo", "--json").json()[0]["drama_korean"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.jsonl", '{"title": "A", "drama": "B", "year": 2000}\n{"title": "C", "drama": "D", '
+         '"year": "soon"}\n', 'line 2: field \'year\': "soon" is not a whole number'),
+        ("bad.csv", "title,drama,year\nA,B,2000\nC,D,\n",
+         "line 3: field 'year': must not be empty"),
+        ("bad.json", '[{"title": "A", "drama": "B", "year": 2000}, {"drama": "D", "year": 1}]',
+         "item 2: field 'title': needed for a new scene"),
+        ("bad.json", '[{"id": 3, "rating": 9}]', "item 1: field 'rating': must be between 1 and 5"),
+        ("bad.json", "[{]", "not valid JSON"),
+        ("dup.jsonl", '{"id": 4, "title": "X"}\n{"id": 4, "title": "Y"}\n',
+         "line 2: field 'id': 4 appears twice"),
+        ("latin1.csv", "title,drama,year\nCaf\xe9,B,2000\n", "is not UTF-8 text"),
+    ],
+)  # fmt: skip
+def test_a_bad_row_stops_the_import_naming_where_and_writes_nothing(
+    db: Path, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content.encode("latin-1" if "latin1" in name else "utf-8"))
+    before = snapshot(db)
+    run = run_process("import", str(source), "--db", str(db))
+    assert run.exit_code == 1
+    assert message in run.stderr and run.stderr.startswith("Error: ")
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert snapshot(db) == before
+
+
+def test_import_format_option_beats_the_extension(kdrama: Invoke, db: Path, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "scenes.txt", [scene_dict(1)])
+    assert kdrama("import", str(source), "--db", str(db), "--format", "jsonl").exit_code == 0
+    run = kdrama("import", str(source), "--db", str(db), "--format", "csv")
+    assert run.exit_code == 1
+
+
+def test_import_reports_progress_to_its_caller(db: Path) -> None:
+    seen: list[int] = []
+    records = read_records(json.dumps([scene_dict(i) for i in range(5)]), ImportFormat.json)
+    with Catalog.open(db, write=True) as catalog:
+        summary = editing.import_records(catalog, records, seen.append)
+    assert seen == [1, 2, 3, 4, 5]
+    assert (summary.added, summary.updated) == (5, 0)
+
+
+NAME = (
+    st.text(
+        st.characters(
+            codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=";="
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@st.composite
+def scene_objects(draw: st.DrawFn) -> dict[str, Any]:
+    actors = draw(st.lists(NAME, min_size=1, max_size=3, unique_by=lambda n: n.casefold()))
+    return {
+        "title": draw(NAME),
+        "drama": draw(NAME),
+        "year": draw(st.integers(1950, 2030)),
+        "actors": actors,
+        "description": draw(TEXT).strip(),
+        "favorite": draw(st.booleans()),
+        "rating": draw(st.none() | st.integers(1, 5)),
+    }
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(scene_objects(), min_size=1, max_size=4), st.sampled_from(["json", "jsonl", "csv"]))
+def test_export_import_export_round_trips(
+    kdrama: Invoke, tmp_path: Path, objects: list[dict[str, Any]], fmt: str
+) -> None:
+    folder = Path(tempfile_dir(tmp_path))
+    first_db, second_db = folder / "first.db", folder / "second.db"
+    source = folder / "source.json"
+    source.write_text(json.dumps(objects, ensure_ascii=False), "utf-8")
+    assert kdrama("import", str(source), "--db", str(first_db)).exit_code == 0
+    exported = folder / f"export.{fmt}"
+    assert kdrama("export", "--db", str(first_db), "-o", str(exported)).exit_code == 0
+    run = kdrama("import", str(exported), "--db", str(second_db))
+    assert run.exit_code == 0, run.stderr
+    first = kdrama("export", "--db", str(first_db)).json()
+    second = kdrama("export", "--db", str(second_db)).json()
+    assert second == first
+    assert [(s["title"], s["year"], s["favorite"], s["rating"]) for s in first] == [
+        (o["title"], o["year"], o["favorite"], o["rating"]) for o in objects
+    ]
+
+
+def tempfile_dir(root: Path) -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(dir=root)
+
+
+def test_two_imports_at_once_both_land(db: Path, tmp_path: Path) -> None:
+    files = [
+        write_jsonl(tmp_path / f"part{n}.jsonl", [scene_dict(i) for i in range(n, 6000, 2)])
+        for n in (0, 1)
+    ]
+    env = {**os.environ}
+    procs = [
+        subprocess.Popen([KDRAMA_BIN, "import", str(f), "--db", str(db)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for f in files
+    ]  # fmt: skip
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert all("locked" not in err and "Traceback" not in err for _, err in results)
+    info = run_process("db", "info", "--db", str(db), "--json")
+    assert json.loads(info.stdout)["scenes"] == 6 + 6000
+
+
+def test_kill_9_in_the_middle_of_an_import_leaves_the_catalog_as_it_was(
+    db: Path, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "big.jsonl", [scene_dict(i) for i in range(40000)])
+    before = snapshot(db)
+    journal = db.with_name(db.name + "-journal")
+    proc = subprocess.Popen([KDRAMA_BIN, "import", str(source), "--db", str(db)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the import finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert journal.exists()
+    assert snapshot(db) == before
+    check = run_process("db", "info", "--db", str(db), "--json")
+    assert json.loads(check.stdout)["scenes"] == 6
