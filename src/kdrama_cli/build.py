@@ -46,7 +46,9 @@ def build_catalog(source: Path, target: Path) -> None:
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
             conn.execute("BEGIN")
-            _write(Writer(conn), data)
+            writer = Writer(conn)
+            _write(writer, data)
+            writer.flush()
             conn.execute("COMMIT")
             conn.execute("VACUUM")
         finally:

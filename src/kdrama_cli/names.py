@@ -44,9 +44,10 @@ Changing these rules changes stored keys: a catalog migration must recompute the
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 SOUND = "~"
 
@@ -78,27 +79,23 @@ SURNAMES: dict[str, str] = {
     for variant in variants.split()
 }
 
-_LETTER_FOLDS = [
-    (re.compile(pattern), replacement)
-    for pattern, replacement in [
-        (r"sh", "s"),
-        (r"ch", "j"),
-        (r"(?<=[aeiouw])h(?![aeiouwy])", ""),
-        (r"oo", "u"),
-        (r"ou", "o"),
-        (r"eo", "o"),
-        (r"eu", "u"),
-        (r"ae", "e"),
-        (r"ee", "i"),
-        (r"[uy]i", "i"),
-        (r"wu", "u"),
-        (r"k", "g"),
-        (r"t", "d"),
-        (r"p", "b"),
-        (r"r", "l"),
-        (r"(.)\1+", r"\1"),
-    ]
+# The letter folds, applied in this order. Literal pairs use str.replace, which is
+# many times faster than a regular expression and gives the same result here.
+_LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
+    ("sh", "s"),
+    ("ch", "j"),
+    (re.compile(r"(?<=[aeiouw])h(?![aeiouwy])"), ""),  # an "h" closing a vowel: Ah, Oh
+    ("oo", "u"),
+    ("ou", "o"),
+    ("eo", "o"),
+    ("eu", "u"),
+    ("ae", "e"),
+    ("ee", "i"),
+    (re.compile(r"[uy]i"), "i"),
+    ("wu", "u"),
 ]
+_CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
+_DOUBLED = re.compile(r"(.)\1+")
 
 _TWO_SYLLABLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
 
@@ -185,6 +182,7 @@ def words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(_APOSTROPHES.sub("", folded)) if w]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The exact key of typed or stored text: its folded words run together."""
     return "".join(words(text))
@@ -209,10 +207,12 @@ def romanize(text: str) -> str:
     return "".join(part for part in out if part != "-")
 
 
-def _latin_words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _latin_words(text: str) -> tuple[str, ...]:
     """Words of ``text`` as plain Latin letters: Hangul romanized, diacritics dropped.
 
     A Hangul name written as one word ("손예진") is split into surname and given name.
+    Cached: writing a name first looks it up, then stores it, with the same words.
     """
     result: list[str] = []
     for word in words(text):
@@ -223,18 +223,27 @@ def _latin_words(text: str) -> list[str]:
                 continue
         stripped = unicodedata.normalize("NFKD", romanize(word))
         result.append("".join(c for c in stripped if c.isascii() and c.isalnum()))
-    return [w for w in result if w]
+    return tuple(w for w in result if w)
 
 
-def _sound(parts: list[str], surname_at: int | None) -> str:
+def _sound(parts: Sequence[str], surname_at: int | None) -> str:
     """The sound key of Latin words, folding the surname at ``surname_at`` if any."""
     if surname_at is not None and parts:
         parts = list(parts)
         parts[surname_at] = SURNAMES.get(parts[surname_at], parts[surname_at])
-    key = "".join(parts)
+    return _fold("".join(parts))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(letters: str) -> str:
+    """Fold spellings of one Korean sound together (see the module docstring)."""
     for pattern, replacement in _LETTER_FOLDS:
-        key = pattern.sub(replacement, key)
-    return SOUND + key if key else ""
+        if isinstance(pattern, str):
+            letters = letters.replace(pattern, replacement)
+        else:
+            letters = pattern.sub(replacement, letters)
+    letters = _DOUBLED.sub(r"\1", letters.translate(_CONSONANT_FOLDS))
+    return SOUND + letters if letters else ""
 
 
 def sound_key(text: str) -> str:
@@ -242,7 +251,7 @@ def sound_key(text: str) -> str:
     return _sound(_latin_words(text), None)
 
 
-def _given_name(parts: list[str]) -> list[str] | None:
+def _given_name(parts: Sequence[str]) -> Sequence[str] | None:
     """The given name of a surname-first name of three or more syllables, if any.
 
     "Yoon Se Ri" -> ["se", "ri"]; "윤세리" -> ["세리"]; "Grim Reaper" -> None.
@@ -280,7 +289,7 @@ def character_keys(names: Iterable[str]) -> set[str]:
     return keys
 
 
-def _runs(parts: list[str]) -> Iterable[list[str]]:
+def _runs(parts: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(len(parts)):
         for end in range(start + 1, len(parts) + 1):
             yield parts[start:end]
@@ -294,14 +303,15 @@ def title_keys(titles: Iterable[str]) -> set[str]:
         parts = words(title)
         keys.update("".join(run) for run in _runs(parts))
         if any(is_hangul(c) for c in title):
-            keys.update(_sound(_latin_words(" ".join(run)), None) for run in _runs(parts))
+            latin = ["".join(_latin_words(part)) for part in parts]
+            keys.update(_fold("".join(run)) for run in _runs(latin))
         else:
             keys.add(sound_key(title))
     keys.discard("")
     return keys
 
 
-def _sound_readings(parts: list[str]) -> set[str]:
+def _sound_readings(parts: Sequence[str]) -> set[str]:
     """Sound keys of typed words read with the surname first, last, or nowhere."""
     if not parts:
         return set()

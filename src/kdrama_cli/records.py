@@ -15,6 +15,7 @@ stops the read with a :class:`RecordError` naming the line or item and the field
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -105,8 +106,10 @@ _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
-    """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed."""
+    """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed.
+    Cached, as names and titles repeat from row to row."""
     return unicodedata.normalize("NFC", text).strip()
 
 

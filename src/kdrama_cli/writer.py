@@ -62,6 +62,12 @@ class Writer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._found: dict[tuple[object, ...], int] = {}
+        self._done: dict[tuple[object, ...], int] = {}
+        self.casts: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
+        self._known: dict[tuple[str, int], tuple[str | None, frozenset[str]]] = {}
+        self._networks: dict[int, str | None] = {}
+        self._queued_people: list[tuple[int, int, int]] = []
+        self._queued_characters: list[tuple[int, int, int]] = []
 
     # Dramas, people, characters, sources -------------------------------------------
 
@@ -76,6 +82,9 @@ class Writer:
     ) -> int:
         """The id of the drama with this title (in any spelling) and year, created if
         there is none. Korean title and network, when given, are recorded on it."""
+        done_key = ("drama", title, year, korean, network, tuple(aliases))
+        if (done := self._done.get(done_key)) is not None:
+            return done
         cache_key = ("drama", names.name_key(title), year)
         drama_id = self._found.get(cache_key)
         if drama_id is None:
@@ -85,12 +94,13 @@ class Writer:
                 "INSERT INTO dramas (title, title_korean, year, network) VALUES (?, ?, ?, ?)",
                 (title, korean, year, network),
             )
-            self._add_names(_DRAMA, drama_id, aliases, names.title_keys)
-        elif korean or network or aliases:
+            self._name_new(_DRAMA, drama_id, [title, korean], aliases, names.title_keys)
+        else:
             self._amend(_DRAMA, drama_id, korean, aliases, names.title_keys)
-            if network:
+            if network and self._networks.get(drama_id) != network:
                 self.conn.execute("UPDATE dramas SET network = ? WHERE id = ?", (network, drama_id))
-        self._found[cache_key] = drama_id
+        self._networks[drama_id] = network or self._networks.get(drama_id)
+        self._found[cache_key] = self._done[done_key] = drama_id
         return drama_id
 
     def _find_drama(self, title: str, year: int) -> int | None:
@@ -107,6 +117,9 @@ class Writer:
     def person(self, name: str, *, korean: str | None = None, aliases: Sequence[str] = ()) -> int:
         """The id of the person with this name in any spelling, created if there is
         none. Two people whose Hangul names differ are never taken for one."""
+        done_key = ("person", name, korean, tuple(aliases))
+        if (done := self._done.get(done_key)) is not None:
+            return done
         cache_key = ("person", names.name_key(name), korean)
         person_id = self._found.get(cache_key)
         if person_id is None:
@@ -115,10 +128,10 @@ class Writer:
             person_id = self._insert(
                 "INSERT INTO people (name, name_korean) VALUES (?, ?)", (name, korean)
             )
-            self._add_names(_PERSON, person_id, aliases, names.person_keys)
-        elif korean or aliases:
+            self._name_new(_PERSON, person_id, [name, korean], aliases, names.person_keys)
+        else:
             self._amend(_PERSON, person_id, korean, aliases, names.person_keys)
-        self._found[cache_key] = person_id
+        self._found[cache_key] = self._done[done_key] = person_id
         return person_id
 
     def _find_person(self, name: str, korean: str | None) -> int | None:
@@ -143,6 +156,9 @@ class Writer:
     ) -> int:
         """The id of this drama's character of this name played by this person,
         created if there is none."""
+        done_key = ("character", name, drama_id, person_id, korean, tuple(aliases))
+        if (done := self._done.get(done_key)) is not None:
+            return done
         cache_key = ("character", names.name_key(name), drama_id, person_id)
         character_id = self._found.get(cache_key)
         if character_id is None:
@@ -163,10 +179,10 @@ class Writer:
                 " VALUES (?, ?, ?, ?)",
                 (drama_id, person_id, name, korean),
             )
-            self._add_names(_CHARACTER, character_id, aliases, names.character_keys)
-        elif korean or aliases:
+            self._name_new(_CHARACTER, character_id, [name, korean], aliases, names.character_keys)
+        else:
             self._amend(_CHARACTER, character_id, korean, aliases, names.character_keys)
-        self._found[cache_key] = character_id
+        self._found[cache_key] = self._done[done_key] = character_id
         return character_id
 
     def source(self, name: str, *, title: str | None = None, credit: str | None = None) -> int:
@@ -223,18 +239,44 @@ class Writer:
             )
 
     def set_cast(
-        self, scene_id: int, person_ids: Sequence[int], character_ids: Sequence[int]
+        self,
+        scene_id: int,
+        person_ids: Sequence[int],
+        character_ids: Sequence[int],
+        *,
+        new: bool = False,
     ) -> None:
-        """Replace a scene's actors and characters, keeping their billing order."""
+        """Replace a scene's actors and characters, keeping their billing order.
+
+        A new scene's cast is only queued, and written in bulk by ``flush``.
+        """
+        people = [(scene_id, pid, i) for i, pid in enumerate(dict.fromkeys(person_ids))]
+        characters = [(scene_id, cid, i) for i, cid in enumerate(dict.fromkeys(character_ids))]
+        if new:
+            self._queued_people += people
+            self._queued_characters += characters
+            if len(self._queued_people) > 10_000:
+                self.flush()
+            return
+        self.flush()
         self.conn.execute("DELETE FROM scene_people WHERE scene_id = ?", (scene_id,))
         self.conn.execute("DELETE FROM scene_characters WHERE scene_id = ?", (scene_id,))
+        self._write_cast(people, characters)
+
+    def flush(self) -> None:
+        """Write the queued casts of new scenes."""
+        self._write_cast(self._queued_people, self._queued_characters)
+        self._queued_people, self._queued_characters = [], []
+
+    def _write_cast(
+        self, people: list[tuple[int, int, int]], characters: list[tuple[int, int, int]]
+    ) -> None:
         self.conn.executemany(
-            "INSERT INTO scene_people (scene_id, person_id, position) VALUES (?, ?, ?)",
-            [(scene_id, pid, i) for i, pid in enumerate(dict.fromkeys(person_ids))],
+            "INSERT INTO scene_people (scene_id, person_id, position) VALUES (?, ?, ?)", people
         )
         self.conn.executemany(
             "INSERT INTO scene_characters (scene_id, character_id, position) VALUES (?, ?, ?)",
-            [(scene_id, cid, i) for i, cid in enumerate(dict.fromkeys(character_ids))],
+            characters,
         )
 
     def delete_scenes(self, scene_ids: Sequence[int]) -> None:
@@ -245,6 +287,7 @@ class Writer:
 
     def links_of(self, scene_ids: Iterable[int]) -> Links:
         """What these scenes refer to: the rows that may be left unused by a change."""
+        self.flush()
         links = Links()
         for scene_id in scene_ids:
             links.dramas.update(self._ids("SELECT drama_id FROM scenes WHERE id = ?", scene_id))
@@ -260,6 +303,7 @@ class Writer:
     def prune(self, links: Links) -> None:
         """Delete the rows among ``links`` that no scene uses any more, so they stop
         turning up in completion and suggestions. Each check is one index lookup."""
+        self.flush()
         for character_id in links.characters:
             links.people.update(
                 self._ids("SELECT person_id FROM characters WHERE id = ?", character_id)
@@ -290,6 +334,10 @@ class Writer:
                 (source_id,),
             )
         self._found.clear()
+        self._done.clear()
+        self.casts.clear()
+        self._known.clear()
+        self._networks.clear()
 
     def _ids(self, sql: str, *params: object) -> list[int]:
         return [row[0] for row in self.conn.execute(sql, params) if row[0] is not None]
@@ -323,18 +371,29 @@ class Writer:
         ).fetchone()
         return [name, *([korean] if korean else []), *self._aliases(entity, row_id)]
 
-    def _add_names(
+    def _name_new(
         self,
         entity: _Entity,
         row_id: int,
+        own: Sequence[str | None],
         aliases: Sequence[str],
         keys_of: _KeysOf,
     ) -> None:
+        """Write the aliases and keys of a row just inserted with names ``own``."""
+        self._add_aliases(entity, row_id, aliases)
+        keys = keys_of([n for n in [*own, *aliases] if n])
         self.conn.executemany(
-            f"INSERT OR IGNORE INTO {entity.aliases} ({entity.id_column}, alias) VALUES (?, ?)",
-            [(row_id, alias) for alias in aliases],
+            f"INSERT INTO {entity.keys} (key, {entity.id_column}) VALUES (?, ?)",
+            [(key, row_id) for key in sorted(keys)],
         )
-        self._write_keys(entity, row_id, keys_of)
+        self._known[(entity.table, row_id)] = (own[1], frozenset(aliases))
+
+    def _add_aliases(self, entity: _Entity, row_id: int, aliases: Sequence[str]) -> None:
+        if aliases:
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO {entity.aliases} ({entity.id_column}, alias) VALUES (?, ?)",
+                [(row_id, alias) for alias in aliases],
+            )
 
     def _amend(
         self,
@@ -344,12 +403,32 @@ class Writer:
         aliases: Sequence[str],
         keys_of: _KeysOf,
     ) -> None:
-        """Record a Korean name and aliases on an existing row, and rekey it."""
+        """Record a new Korean name or new aliases on an existing row, and rekey it;
+        do nothing when they are already there (the usual case in an import)."""
+        known_korean, known_aliases = self._state(entity, row_id)
+        if (not korean or korean == known_korean) and known_aliases.issuperset(aliases):
+            return
         if korean:
             self.conn.execute(
                 f"UPDATE {entity.table} SET {entity.korean} = ? WHERE id = ?", (korean, row_id)
             )
-        self._add_names(entity, row_id, aliases, keys_of)
+        self._add_aliases(entity, row_id, aliases)
+        self._write_keys(entity, row_id, keys_of)
+        self._known[(entity.table, row_id)] = (
+            korean or known_korean,
+            known_aliases | frozenset(aliases),
+        )
+
+    def _state(self, entity: _Entity, row_id: int) -> tuple[str | None, frozenset[str]]:
+        """A row's Korean name and aliases, as last read or written."""
+        known = self._known.get((entity.table, row_id))
+        if known is None:
+            korean = self.conn.execute(
+                f"SELECT {entity.korean} FROM {entity.table} WHERE id = ?", (row_id,)
+            ).fetchone()[0]
+            known = (korean, frozenset(self._aliases(entity, row_id)))
+            self._known[(entity.table, row_id)] = known
+        return known
 
     def _write_keys(self, entity: _Entity, row_id: int, keys_of: _KeysOf) -> None:
         self.conn.execute(f"DELETE FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,))
