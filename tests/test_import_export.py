@@ -116,7 +116,7 @@ def test_import_adds_scenes_without_ids_and_updates_those_with_one(
     )
     run = kdrama("import", str(source), "--db", str(db))
     assert run.stderr.strip() == "Imported 3 scene(s): 2 added, 1 updated."
-    assert ids(kdrama, db) == [1, 2, 3, 4, 5, 6, 7, 50]
+    assert ids(kdrama, db) == [1, 2, 3, 4, 5, 6, 50, 51]  # new ids come after every id given
     renamed = kdrama("show", "2", "-f", "json", "--db", str(db)).json()
     assert (renamed["title"], renamed["rating"], renamed["drama"]) == (
         "Renamed",

@@ -5,7 +5,10 @@ Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundl
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -253,13 +256,28 @@ def import_(
     """
     text = _read_input(file)
     fmt = fmt or guess_format(None if file == "-" else file, text[:200])
-    records = read_records(text, fmt)
-    with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
-        summary = _import_with_progress(catalog, records)
+    with _collector_paused():
+        records = read_records(text, fmt)
+        with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
+            summary = _import_with_progress(catalog, records)
     note(
         f"Imported {len(records)} scene(s): {summary.added} added, {summary.updated} updated.",
         style="green",
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for an import: it would otherwise walk
+    every record again and again as they pile up (a 100,000-scene import ran 2-3x
+    slower). Records hold no cycles; reference counting frees them as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_input(file: str) -> str:

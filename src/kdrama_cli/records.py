@@ -15,7 +15,6 @@ stops the read with a :class:`RecordError` naming the line or item and the field
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
@@ -106,11 +105,11 @@ _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
-    """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed.
-    Cached, as names and titles repeat from row to row."""
-    return unicodedata.normalize("NFC", text).strip()
+    """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()
 
 
 def _show_json(value: object) -> str:
@@ -228,11 +227,12 @@ def _json_role(item: object, number: int) -> Role:
     """One character object: a name and an actor, and optionally their Korean names."""
     if not isinstance(item, dict):
         raise _Problem(f"character {number} must be an object")
-    name, actor = (_role_name(item.get(key), key, number) for key in ("name", "actor"))
-    name_korean, actor_korean = (
-        _role_korean(item.get(key), key, number) for key in ("name_korean", "actor_korean")
+    return Role(
+        _role_name(item.get("name"), "name", number),
+        _role_name(item.get("actor"), "actor", number),
+        _role_korean(item.get("name_korean"), "name_korean", number),
+        _role_korean(item.get("actor_korean"), "actor_korean", number),
     )
-    return Role(name, actor, name_korean, actor_korean)
 
 
 def _role_name(value: object, key: str, number: int) -> str:

@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from . import names
 
 _KeysOf = Callable[[Iterable[str]], set[str]]
+_INSERT_SCENE = (
+    "INSERT INTO scenes (id, drama_id, title, description, rank, source_id, favorite, rating)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class Links:
     sources: set[int] = field(default_factory=set)
 
 
+def _unique(ids: Sequence[int]) -> Sequence[int]:
+    """The ids without repeats, in order (a cast usually has none)."""
+    return ids if len(set(ids)) == len(ids) else list(dict.fromkeys(ids))
+
+
 def _same_name(stored: Iterable[str | None], name: str) -> bool:
     """Whether ``name`` is one of the stored names, by exact or by sound key."""
     exact, sound = names.name_key(name), names.sound_key(name)
@@ -66,6 +75,9 @@ class Writer:
         self.casts: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
         self._known: dict[tuple[str, int], tuple[str | None, frozenset[str]]] = {}
         self._networks: dict[int, str | None] = {}
+        self._new_dramas: set[int] = set()
+        self._next_id: int | None = None
+        self._queued_scenes: list[tuple[object, ...]] = []
         self._queued_people: list[tuple[int, int, int]] = []
         self._queued_characters: list[tuple[int, int, int]] = []
 
@@ -95,6 +107,7 @@ class Writer:
                 (title, korean, year, network),
             )
             self._name_new(_DRAMA, drama_id, [title, korean], aliases, names.title_keys)
+            self._new_dramas.add(drama_id)
         else:
             self._amend(_DRAMA, drama_id, korean, aliases, names.title_keys)
             if network and self._networks.get(drama_id) != network:
@@ -161,7 +174,9 @@ class Writer:
             return done
         cache_key = ("character", names.name_key(name), drama_id, person_id)
         character_id = self._found.get(cache_key)
-        if character_id is None:
+        if character_id is None and drama_id not in self._new_dramas:
+            # A drama this writer created has only the characters it met, and those are
+            # all in _found: the key lookup is needed for older dramas only.
             character_id = next(
                 (
                     cid
@@ -219,12 +234,25 @@ class Writer:
         favorite: bool = False,
         rating: int | None = None,
     ) -> int:
-        """Insert a scene (with this id, or the next free one); return its id."""
-        return self._insert(
-            "INSERT INTO scenes (id, drama_id, title, description, rank, source_id, favorite,"
-            " rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating),
-        )
+        """Insert a scene (with this id, or the next free one); return its id.
+
+        While ``reserve_ids`` is in force, the scene is queued and written in bulk by
+        ``flush``, with the next reserved id when it has none.
+        """
+        row = (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating)
+        if self._next_id is None:
+            return self._insert(_INSERT_SCENE, row)
+        if scene_id is None:
+            scene_id = self._next_id
+            self._next_id += 1
+        self._queued_scenes.append((scene_id, *row[1:]))
+        return scene_id
+
+    def reserve_ids(self, above: int) -> None:
+        """Number new scenes from ``above + 1`` on, without asking the database each
+        time; the caller promises no scene id above ``above`` is in use or given."""
+        used = self.conn.execute("SELECT max(id) FROM scenes").fetchone()[0] or 0
+        self._next_id = max(used, above) + 1
 
     def update_scene(self, scene_id: int, **columns: object) -> None:
         """Set some of a scene's own columns (not its cast)."""
@@ -250,8 +278,8 @@ class Writer:
 
         A new scene's cast is only queued, and written in bulk by ``flush``.
         """
-        people = [(scene_id, pid, i) for i, pid in enumerate(dict.fromkeys(person_ids))]
-        characters = [(scene_id, cid, i) for i, cid in enumerate(dict.fromkeys(character_ids))]
+        people = [(scene_id, pid, i) for i, pid in enumerate(_unique(person_ids))]
+        characters = [(scene_id, cid, i) for i, cid in enumerate(_unique(character_ids))]
         if new:
             self._queued_people += people
             self._queued_characters += characters
@@ -264,9 +292,10 @@ class Writer:
         self._write_cast(people, characters)
 
     def flush(self) -> None:
-        """Write the queued casts of new scenes."""
+        """Write the queued new scenes and their casts."""
+        self.conn.executemany(_INSERT_SCENE, self._queued_scenes)
         self._write_cast(self._queued_people, self._queued_characters)
-        self._queued_people, self._queued_characters = [], []
+        self._queued_scenes, self._queued_people, self._queued_characters = [], [], []
 
     def _write_cast(
         self, people: list[tuple[int, int, int]], characters: list[tuple[int, int, int]]
@@ -334,6 +363,7 @@ class Writer:
                 (source_id,),
             )
         self._found.clear()
+        self._new_dramas.clear()
         self._done.clear()
         self.casts.clear()
         self._known.clear()
