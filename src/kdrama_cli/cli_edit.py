@@ -296,9 +296,10 @@ def _import_with_progress(catalog: Catalog, records: list[SceneRecord]) -> editi
     """Import, with a progress bar on stderr when a person is watching it."""
     if not sys.stderr.isatty() or len(records) < 1000:
         return editing.import_records(catalog, records)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("Importing", total=len(records))
         return editing.import_records(
             catalog, records, lambda done: progress.update(task, completed=done)
