@@ -78,7 +78,7 @@ def test_build_refuses_a_source_with_an_unknown_drama(tmp_path: Path) -> None:
     target = tmp_path / "bad.db"
     assert main([str(source), str(target)]) == 1
     assert not target.exists()
-    assert list(tmp_path.glob(".scenes-*")) == []
+    assert list(tmp_path.glob(".*.tmp")) == []
 
 
 def test_build_refuses_a_duplicate_scene_id(tmp_path: Path) -> None:

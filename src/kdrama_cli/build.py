@@ -9,15 +9,13 @@ The database is written beside the target and renamed over it only when complete
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogSourceError
-from .migrations import migrate
+from .errors import CatalogSourceError, KdramaError
+from .storage import transaction, write_new_catalog
 from .writer import Writer
 
 if sys.version_info >= (3, 11):
@@ -36,27 +34,15 @@ def load_source(path: Path) -> dict[str, Any]:
 def build_catalog(source: Path, target: Path) -> None:
     """Write the catalog described by ``source`` to ``target``, replacing it atomically."""
     data = load_source(source)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".scenes-", suffix=".db")
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        conn = sqlite3.connect(temp, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode = DELETE")
-            conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
-            conn.execute("BEGIN")
+
+    def fill(conn: sqlite3.Connection) -> None:
+        with transaction(conn):
             writer = Writer(conn)
             _write(writer, data)
             writer.flush()
-            conn.execute("COMMIT")
-            conn.execute("VACUUM")
-        finally:
-            conn.close()
-        temp.chmod(0o644)
-        temp.replace(target)
-    finally:
-        temp.unlink(missing_ok=True)
+        conn.execute("VACUUM")
+
+    write_new_catalog(target, fill, replace=True, mode=0o644)
 
 
 def _write(writer: Writer, data: dict[str, Any]) -> None:
@@ -124,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         build_catalog(Path(args[0]), Path(args[1]))
-    except (OSError, tomllib.TOMLDecodeError, CatalogSourceError) as error:
+    except (OSError, tomllib.TOMLDecodeError, KdramaError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     print(f"Built {args[1]} from {args[0]}", file=sys.stderr)

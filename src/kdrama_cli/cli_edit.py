@@ -55,6 +55,11 @@ SceneIds = Annotated[
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
 
 
+def _writable(db: Path | None, *, create: bool = False) -> Catalog:
+    """The catalog a change goes to (never the bundled one), ready for writing."""
+    return Catalog.open(locate_for_writing(db), write=True, create=create)
+
+
 def _interactive() -> bool:
     """Whether a person is at the keyboard to answer questions."""
     return sys.stdin.isatty()
@@ -159,7 +164,7 @@ def add(
         description=description,
         source=source,
     )
-    with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
+    with _writable(db, create=True) as catalog:
         scene_id = editing.add_scene(catalog, record)
     typer.echo(scene_id)
 
@@ -196,7 +201,7 @@ def edit(
     )
     if not record.given:
         usage_error("nothing to change: give at least one option, such as --title")
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         editing.edit_scene(catalog, scene_id, record)
     note(f"Updated scene {scene_id}.")
 
@@ -216,7 +221,7 @@ def rm(
       kdrama rm 7
       kdrama rm 7 8 9 --yes
     """
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         editing.existing_ids(catalog, scene_ids)
         if not yes:
             if not _interactive():
@@ -258,7 +263,7 @@ def import_(
     fmt = fmt or guess_format(None if file == "-" else file, text[:200])
     with _collector_paused():
         records = read_records(text, fmt)
-        with Catalog.open(locate_for_writing(db), write=True, create=True) as catalog:
+        with _writable(db, create=True) as catalog:
             summary = _import_with_progress(catalog, records)
     note(
         f"Imported {len(records)} scene(s): {summary.added} added, {summary.updated} updated.",
@@ -315,7 +320,7 @@ def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
       kdrama fav 2 6
       kdrama list --favorites
     """
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, True)
     note(f"Marked {count} scene(s) as favourite.")
 
@@ -328,7 +333,7 @@ def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
 
       kdrama unfav 2
     """
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, False)
     note(f"Unmarked {count} scene(s).")
 
@@ -346,7 +351,7 @@ def rate(
       kdrama rate 6 5
       kdrama list --min-rating 4 --sort rating --desc
     """
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         editing.set_rating(catalog, scene_id, stars)
     note(f"Rated scene {scene_id}: {stars}/5.")
 
@@ -359,6 +364,6 @@ def unrate(scene_id: SceneId, db: options.Db = None) -> None:
 
       kdrama unrate 6
     """
-    with Catalog.open(locate_for_writing(db), write=True) as catalog:
+    with _writable(db) as catalog:
         editing.set_rating(catalog, scene_id, None)
     note(f"Cleared the rating of scene {scene_id}.")

@@ -176,19 +176,27 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _create_empty_catalog(path: Path) -> None:
     """A new, empty catalog at ``path``; it appears complete or not at all."""
-    _publish(path, lambda conn: None)
+    write_new_catalog(path, lambda conn: None)
 
 
 def _create_user_catalog(path: Path) -> None:
     """The user catalog, made from the bundled catalog's scenes."""
     from .bundle import take_in_bundled_scenes
 
-    _publish(path, take_in_bundled_scenes)
+    write_new_catalog(path, take_in_bundled_scenes)
 
 
-def _publish(path: Path, fill: Callable[[sqlite3.Connection], object]) -> None:
-    """Build a catalog in a temporary file beside ``path`` and move it into place,
-    unless another process got there first: then theirs is kept."""
+def write_new_catalog(
+    path: Path,
+    fill: Callable[[sqlite3.Connection], object],
+    *,
+    replace: bool = False,
+    mode: int = 0o600,
+) -> None:
+    """Build a catalog in a temporary file beside ``path`` (the schema, then whatever
+    ``fill`` writes) and move it into place complete. An existing file is replaced
+    only when ``replace`` is true; otherwise, if another process got there first,
+    theirs is kept."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
@@ -205,7 +213,11 @@ def _publish(path: Path, fill: Callable[[sqlite3.Connection], object]) -> None:
             fill(conn)
         finally:
             conn.close()
-        _move_into_place(temp, path)
+        temp.chmod(mode)
+        if replace:
+            temp.replace(path)
+        else:
+            _move_into_place(temp, path)
     finally:
         temp.unlink(missing_ok=True)
 
