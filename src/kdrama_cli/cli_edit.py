@@ -121,7 +121,7 @@ def _year(text: str) -> int:
         raise typer.BadParameter(str(error.message), param_hint="'--year'") from None
 
 
-def _missing(value: object, option: str, prompt: str) -> str:
+def _missing(option: str, prompt: str) -> str:
     """Ask for a missing required option on a terminal; elsewhere, fail naming it."""
     if not _interactive():
         usage_error(f"missing option {option} (not on a terminal, so it cannot be asked for)")
@@ -150,11 +150,11 @@ def add(
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
     """
     roles = _roles(character)
-    title = title or _missing(title, "--title", "Scene title")
-    drama = drama or _missing(drama, "--drama", "Drama")
-    year = year or _year(_missing(year, "--year", "Year"))
+    title = title or _missing("--title", "Scene title")
+    drama = drama or _missing("--drama", "Drama")
+    year = year or _year(_missing("--year", "Year"))
     if not (actor or roles):
-        actor = [_missing(actor, "--actor", "Actor")]
+        actor = [_missing("--actor", "Actor")]
     record = _record(
         title=title,
         drama=drama,
