@@ -163,7 +163,41 @@ def m002_favorites_ratings_and_bundle(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial_schema, m002_favorites_ratings_and_bundle]
+def m003_search_and_scene_view(conn: sqlite3.Connection) -> None:
+    """The full-text index of scenes, filled for the scenes already there (see
+    search.py), and ``scenes_with_cast``: one row per scene with its drama and its
+    actors and characters as JSON arrays, for tools that read the file directly."""
+    from . import search
+
+    _run_script(conn, search.schema())
+    conn.execute("INSERT INTO search_stale (scene_id) SELECT id FROM scenes")
+    search.refresh(conn)
+    _run_script(
+        conn,
+        """
+        CREATE VIEW scenes_with_cast AS
+        SELECT s.id, s.title, d.title AS drama, d.title_korean AS drama_korean, d.year,
+            d.network,
+            (SELECT json_group_array(name) FROM (
+                SELECT p.name FROM scene_people sp JOIN people p ON p.id = sp.person_id
+                WHERE sp.scene_id = s.id ORDER BY sp.position)) AS actors,
+            (SELECT json_group_array(name) FROM (
+                SELECT c.name || ' (' || p.name || ')' AS name FROM scene_characters sc
+                JOIN characters c ON c.id = sc.character_id
+                JOIN people p ON p.id = c.person_id
+                WHERE sc.scene_id = s.id ORDER BY sc.position)) AS characters,
+            s.description, s.favorite, s.rating, src.name AS source
+        FROM scenes s JOIN dramas d ON d.id = s.drama_id
+        LEFT JOIN sources src ON src.id = s.source_id;
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial_schema,
+    m002_favorites_ratings_and_bundle,
+    m003_search_and_scene_view,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -21,10 +23,18 @@ from rich.text import Text
 from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
 
 
-def render_scenes(scenes: Iterable[Scene], fmt: OutputFormat, out: TextIO) -> int:
-    """Write scenes to ``out`` in ``fmt``; return how many were written."""
+def render_scenes(
+    scenes: Iterable[Scene],
+    fmt: OutputFormat,
+    out: TextIO,
+    *,
+    highlight: re.Pattern[str] | None = None,
+) -> int:
+    """Write scenes to ``out`` in ``fmt``; return how many were written. In a table,
+    the text that ``highlight`` matches is highlighted (search results)."""
+    if fmt is OutputFormat.table:
+        return _write_table(scenes, out, highlight)
     writers = {
-        OutputFormat.table: _write_table,
         OutputFormat.json: _write_json,
         OutputFormat.jsonl: _write_jsonl,
         OutputFormat.csv: _write_csv,
@@ -113,7 +123,9 @@ def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
     return lines + [actor for actor in scene.actors if actor not in playing]
 
 
-def _write_table(scenes: Iterable[Scene], out: TextIO) -> int:
+def _write_table(
+    scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
+) -> int:
     table = Table(show_lines=True)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Drama", overflow="fold", min_width=10, ratio=2)
@@ -125,14 +137,34 @@ def _write_table(scenes: Iterable[Scene], out: TextIO) -> int:
         count += 1
         table.add_row(
             Text(str(scene.id)),
-            Text(scene.drama),
+            _marked(scene.drama, highlight),
             Text(str(scene.year)),
-            Text(scene.title),
-            Text("\n".join(_cast_lines(scene))),
+            _scene_cell(scene, highlight),
+            _marked("\n".join(_cast_lines(scene)), highlight),
         )
     if count:
         _console(out).print(table)
     return count
+
+
+def _scene_cell(scene: Scene, highlight: re.Pattern[str] | None) -> Text:
+    """A scene's title; for search results, with its description below, since that is
+    where most words are found."""
+    cell = _marked(scene.title, highlight)
+    if highlight is not None and scene.description:
+        cell.append("\n")
+        cell.append_text(_marked(scene.description, highlight, style="dim"))
+    return cell
+
+
+def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Text:
+    """Catalog text as a Text (never markup), with what ``highlight`` matches marked.
+    Compared in NFC, so text stored decomposed is marked too."""
+    if highlight is None:
+        return Text(text, style=style)
+    marked = Text(unicodedata.normalize("NFC", text), style=style)
+    marked.highlight_regex(highlight, style="bold reverse")
+    return marked
 
 
 def _scene_panel(scene: Scene) -> Panel:

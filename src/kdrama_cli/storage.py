@@ -19,6 +19,7 @@ from enum import Enum
 from importlib import resources
 from pathlib import Path
 
+from . import search
 from .errors import CatalogError
 from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
@@ -161,13 +162,15 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction: taken at once (so a second writer waits for the first
-    to finish rather than failing half-way), committed whole or rolled back whole."""
+    to finish rather than failing half-way), committed whole or rolled back whole.
+    The search index is brought up to date with the changes just before the commit."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         raise CatalogError(f"the catalog is busy: {error}; try again") from None
     try:
         yield
+        search.refresh(conn)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
