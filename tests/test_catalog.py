@@ -75,7 +75,11 @@ def test_every_filter_is_answered_from_an_index(filters: SceneFilter) -> None:
 
 def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "blank.db", isolation_level=None)
-    assert migrate(conn) == ["m001_initial_schema", "m002_favorites_ratings_and_bundle"]
+    assert migrate(conn) == [
+        "m001_initial_schema",
+        "m002_favorites_ratings_and_bundle",
+        "m003_search_and_scene_view",
+    ]
     assert migrate(conn) == []
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

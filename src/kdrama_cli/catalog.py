@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import names
+from . import names, search
 from .errors import NothingToPick, SceneNotFound
 from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched, YearRange
 from .storage import Location, Origin, bundled_catalog_path, open_catalog
@@ -178,6 +178,33 @@ class Catalog:
         if sort is Sort.RATING:
             order = "s.rating IS NULL, " + order  # unrated scenes last either way
         sql = f"{query.sql(with_drama=sort in (Sort.YEAR, Sort.DRAMA))} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            query.params["limit"] = limit
+        cursor = self.conn.execute(sql, query.params)
+        while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
+            yield from self._load(batch)
+
+    def search_scenes(
+        self, text: str, filters: SceneFilter | None = None, limit: int | None = None
+    ) -> Iterator[Scene]:
+        """Scenes whose titles, description, drama's titles or cast's names hold every
+        word of ``text``, best matches first, among those ``filters`` selects.
+        ValueError when ``text`` has nothing to search for (see ``search.parse_query``).
+
+        >>> with Catalog.open_bundled() as catalog:
+        ...     [scene.drama for scene in catalog.search_scenes("the one with the wine")]
+        ['Descendants of the Sun']
+        """
+        query = _filter_query(filters or SceneFilter())
+        query.where.insert(0, f"{search.TABLE} MATCH :match")
+        query.params["match"] = search.match_expression(search.parse_query(text))
+        matched = f"{search.TABLE} JOIN scenes s ON s.id = {search.TABLE}.rowid"
+        join = " JOIN dramas d ON d.id = s.drama_id" if query.needs_drama else ""
+        sql = (
+            f"SELECT s.id FROM {matched}{join} WHERE {' AND '.join(query.where)}"
+            f" ORDER BY {search.rank_sql()}, s.id"
+        )
         if limit is not None:
             sql += " LIMIT :limit"
             query.params["limit"] = limit

@@ -323,4 +323,4 @@ def main() -> NoReturn:
     sys.exit(code)
 
 
-from . import cli_db, cli_edit  # noqa: E402, F401  (they add their commands to the app)
+from . import cli_db, cli_edit, cli_search  # noqa: E402, F401  (they add their commands to the app)

@@ -84,10 +84,11 @@ def parse_query(query: str) -> list[Term]:
     """The terms to look for. ValueError, with a message for the user, when the query
     has nothing to search for.
 
-    Each whitespace-separated word becomes one quoted term, and all must match. A Latin
-    word matches words that begin with it, with a plural "s" or "es" dropped first
-    ("tears" finds "tear" and "tearful"). Wide-script words match anywhere inside a
-    word: they are looked up as the phrase of their pairs of characters.
+    Each whitespace-separated word becomes one quoted term, and all must match. Latin
+    words match whole words, in any English form: the index stems them (Porter), so
+    "tears" finds "tear" and "kissing" finds "kisses", while "son" does not find
+    "song". Wide-script words match anywhere inside a word: they are looked up as the
+    phrase of their pairs of characters, and one character alone as a prefix.
     """
     if not query.strip():
         raise ValueError("the query is empty; say what to look for, e.g. 'rain'")
@@ -101,31 +102,17 @@ def parse_query(query: str) -> list[Term]:
 
 def _term(word: str) -> Term | None:
     tokens: list[str] = []
-    prefix = True
+    prefix = False
     for part in _WORD.findall(unicodedata.normalize("NFC", word).lower()):
         for run in re.split(f"({_WIDE.pattern})", part):
             if not run:
                 continue
-            if _WIDE.fullmatch(run):
-                tokens.append(_pairs(run, last=False))
-                prefix = len(run) == 1
-            else:
-                tokens.append(run)
-                prefix = True
+            wide = _WIDE.fullmatch(run) is not None
+            tokens.append(_pairs(run, last=False) if wide else run)
+            prefix = wide and len(run) == 1
     if not tokens:
         return None
-    if prefix and not _WIDE.fullmatch(tokens[-1][-1]):
-        tokens[-1] = _singular(tokens[-1])
     return Term(" ".join(tokens), prefix)
-
-
-def _singular(word: str) -> str:
-    """A plural English word without its ending; other words as they are."""
-    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
-        return word
-    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        return word[:-2]
-    return word[:-1]
 
 
 def match_expression(terms: list[Term]) -> str:
@@ -134,16 +121,21 @@ def match_expression(terms: list[Term]) -> str:
 
 
 def highlight_pattern(terms: list[Term]) -> re.Pattern[str]:
-    """A pattern for the matched text in what a scene shows, to highlight it: whole
-    words that begin with a Latin term, and wide-script terms wherever they are."""
+    """A pattern for the matched text in what a scene shows, to highlight it: Latin
+    words with the common English endings the index's stemming ignores, and
+    wide-script words wherever they are."""
     parts: list[str] = []
     for term in terms:
         for token in term.phrase.split(" "):
-            if _WIDE.search(token):
-                continue
-            parts.append(rf"(?<![^\W_]){re.escape(token)}[^\W_]*")
-        parts += [re.escape(run.replace(" ", "")) for run in _wide_runs(term)]
+            if not _WIDE.search(token):
+                root = re.escape(_ROOT.sub("", token) if len(token) > 3 else token)
+                parts.append(rf"(?<![^\W_]){root}(?:{_ENDINGS})?(?![^\W_])")
+        parts += [re.escape(run) for run in _wide_runs(term)]
     return re.compile("|".join(sorted(set(parts), key=len, reverse=True)), re.IGNORECASE)
+
+
+_ROOT = re.compile(r"(?:e?s|ing|ed|e)$")
+_ENDINGS = "e|s|es|ed|d|ing|er|ers|ful|y|ies|ied|'s"
 
 
 def _wide_runs(term: Term) -> list[str]:
@@ -244,7 +236,7 @@ def schema() -> str:
     """The index, the stale list and the triggers that keep the list, as SQL."""
     statements = [
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-        f"{', '.join(COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2');",
+        f"{', '.join(COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2');",
         "CREATE TABLE search_stale (scene_id INTEGER PRIMARY KEY);",
         _stale_for("INSERT", "scenes", "VALUES (NEW.id)"),
         _stale_for("UPDATE OF title, description, drama_id", "scenes", "VALUES (NEW.id)"),
