@@ -37,3 +37,7 @@ class NothingToPick(KdramaError):
 
 class CatalogSourceError(KdramaError):
     """The catalog's text source is inconsistent (an unknown drama, a duplicate id...)."""
+
+
+class MissingExtra(KdramaError):
+    """A command needs an optional extra that is not installed; the message says how."""

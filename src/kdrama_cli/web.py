@@ -1,0 +1,205 @@
+"""The catalog in Datasette, read-only: what ``kdrama browse`` serves.
+
+Datasette is an optional extra (``pip install 'kdrama[web]'``) and is imported only
+when a Datasette is made. The metadata gives the site its title and descriptions,
+hides the catalog's internal tables, and sets up the ``scenes_with_cast`` view (one row
+per scene, its actors as a JSON array) with facets by actor, drama and year.
+
+Nothing served can change the file: every connection Datasette opens to it is
+read-only (``immutable=1`` for the bundled catalog, ``mode=ro`` for the others, even
+the one Datasette would use for writes), and Datasette 0.65 has no write API.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import CatalogError, MissingExtra
+from .migrations import SCHEMA_VERSION
+from .storage import check_is_catalog
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+DATABASE = "scenes"
+"""The database's name in Datasette, and so in its URLs, whatever the file is called."""
+
+VIEW = "scenes_with_cast"
+INSTALL_HINT = "kdrama browse needs the web extra: pip install 'kdrama[web]'"
+
+# The full-text index and its shadow tables, the scenes waiting to be re-indexed, the
+# name keys and the record of bundled scenes taken in: kdrama's machinery, not data.
+_INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes")
+
+_TABLES: dict[str, dict[str, Any]] = {
+    VIEW: {
+        "description": (
+            "One row per scene, with its drama and its cast. Facet by actor, drama or "
+            "year; search a column with the filters above."
+        ),
+        "facets": [{"array": "actors"}, "drama", "year"],
+        "sort": "id",
+        "label_column": "title",
+        "columns": {
+            "title": "A one-line name for the scene",
+            "drama": "The drama's English title",
+            "drama_korean": "The drama's Korean title",
+            "year": "The drama's year",
+            "network": "The network that aired it",
+            "actors": "The actors in the scene, in billing order (a JSON array)",
+            "characters": 'The characters in the scene, as "Character (Actor)"',
+            "description": "What happens, in one line",
+            "favorite": "1 if you marked the scene as a favourite",
+            "rating": "Your rating, 1 to 5",
+            "source": "Where the scene comes from",
+        },
+    },
+    "scenes": {
+        "description": "The scenes themselves; their cast is in scene_people and scene_characters.",
+        "label_column": "title",
+        "sort": "id",
+    },
+    "dramas": {
+        "description": "Dramas, with their Korean titles, years and networks.",
+        "label_column": "title",
+        "sort": "title",
+    },
+    "people": {
+        "description": "Actors, with their names in Hangul.",
+        "label_column": "name",
+        "sort": "name",
+    },
+    "characters": {
+        "description": "Characters: each belongs to one drama and is played by one person.",
+        "label_column": "name",
+        "sort": "name",
+    },
+    "sources": {
+        "description": "The articles the scenes come from, and whom they credit.",
+        "label_column": "name",
+    },
+    "scene_people": {"description": "Which actors are in which scene, in billing order."},
+    "scene_characters": {"description": "Which characters are in which scene, in order."},
+    "drama_aliases": {"description": "Other titles a drama is known by (CLOY, Dokkaebi…)."},
+    "person_aliases": {"description": "Other spellings of a person's name."},
+    "character_aliases": {"description": "Other spellings of a character's name."},
+}
+
+
+def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
+    """Datasette metadata for a catalog with these tables and views and these sources
+    (one line each): titles and descriptions, the internal tables hidden, and the scene
+    view's facets, sort and column descriptions set up in advance."""
+    settings: dict[str, dict[str, Any]] = {
+        name: dict(_TABLES[name]) for name in tables if name in _TABLES
+    }
+    for name in tables:
+        if _INTERNAL.fullmatch(name):
+            settings[name] = {"hidden": True}
+    site: dict[str, Any] = {
+        "title": "kdrama",
+        "description": (
+            "A catalog of memorable K-drama scenes, served read-only by kdrama browse. "
+            f"Start with {VIEW}: every scene with its drama and cast."
+        ),
+        "databases": {
+            DATABASE: {
+                "description": "The kdrama catalog: scenes, dramas, people and characters.",
+                "tables": settings,
+            }
+        },
+    }
+    if sources:
+        site["source"] = "; ".join(sources)
+    return site
+
+
+def make_datasette(path: Path, *, immutable: bool) -> Datasette:
+    """A Datasette that serves the catalog at ``path`` read-only, named ``scenes``.
+
+    ``immutable`` is for a file nothing will change while it is served (the bundled
+    catalog): Datasette then counts its rows once. Otherwise every page reads the file
+    as it is, so changes made with kdrama meanwhile show on the next page.
+    Raises MissingExtra without Datasette, CatalogError for a file that is not a
+    current kdrama catalog.
+    """
+    try:
+        from datasette.app import Datasette
+        from datasette.database import Database
+    except ImportError:
+        raise MissingExtra(INSTALL_HINT) from None
+    _plain_error_pages()
+
+    tables, sources = _read_catalog(path)
+
+    class ReadOnlyDatabase(Database):  # type: ignore[misc]  # Datasette has no types
+        """Datasette's database, with every connection opened read-only (the one for
+        writes too, so that no plugin can write either) through a proper file URI, so
+        any path works, ``#`` or ``?`` or ``%`` in it included."""
+
+        def connect(self, write: bool = False) -> sqlite3.Connection:
+            mode = "mode=ro" if self.is_mutable else "immutable=1"
+            conn = sqlite3.connect(
+                f"{Path(self.path).as_uri()}?{mode}", uri=True, check_same_thread=False
+            )
+            self._all_file_connections.append(conn)
+            return conn
+
+    datasette = Datasette(metadata=metadata(tables, sources))
+    datasette.remove_database("_memory")
+    resolved = str(path.resolve())
+    datasette.add_database(
+        ReadOnlyDatabase(datasette, resolved, is_mutable=not immutable), DATABASE
+    )
+    return datasette
+
+
+def _plain_error_pages() -> None:
+    """Keep Datasette from printing error pages with Rich.
+
+    Datasette 0.65 prints the exception behind every error page with Rich whenever Rich
+    can be imported, and kdrama always has Rich: each 400 would fill the terminal with a
+    traceback and its locals, and each 404 (raised from no ``except`` block) makes Rich
+    itself fail, so that the 404 becomes a 500. Without Rich, Datasette prints only real
+    failures, plainly. (Imported after ``datasette.app``, which registers this module as
+    a plugin: importing it first would register it half-loaded.)
+    """
+    import datasette.handle_exception as error_pages
+
+    error_pages.rich = None
+
+
+def _read_catalog(path: Path) -> tuple[list[str], list[str]]:
+    """The catalog's tables and views, and its sources one line each, read without
+    writing; refuses a file that is not a kdrama catalog of the current schema."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise CatalogError(f"cannot open {path}: {error}") from None
+    try:
+        if check_is_catalog(conn, path) < SCHEMA_VERSION:
+            raise CatalogError(f"{path} needs an upgrade first; any kdrama command does it")
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+            )
+        ]
+        sources = [
+            _source_line(name, title, credit)
+            for name, title, credit in conn.execute(
+                "SELECT name, title, credit FROM sources ORDER BY id"
+            )
+        ]
+    finally:
+        conn.close()
+    return tables, sources
+
+
+def _source_line(name: str, title: str | None, credit: str | None) -> str:
+    """``Cosmopolitan, "6 Most Romantic Scenes…" (credit: SCMP…)``."""
+    line = f'{name}, "{title}"' if title else name
+    return f"{line} (credit: {credit})" if credit else line
