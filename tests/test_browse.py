@@ -1,0 +1,299 @@
+"""`kdrama browse`: the catalog in Datasette, read-only, tested with Datasette's own
+test client (no network); the command itself with its server replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kdrama_cli import cli_browse, web
+from kdrama_cli.errors import CatalogError, MissingExtra
+
+from .conftest import BUNDLED, Invoke, one_scene
+
+INTERNAL = {
+    "bundled_scenes",
+    "character_keys",
+    "drama_keys",
+    "person_keys",
+    "scene_search",
+    "scene_search_config",
+    "scene_search_content",
+    "scene_search_data",
+    "scene_search_docsize",
+    "scene_search_idx",
+    "search_stale",
+}
+
+
+def get(ds: Any, path: str) -> httpx.Response:
+    response: httpx.Response = asyncio.run(ds.client.get(path))
+    return response
+
+
+def post(ds: Any, path: str, **kwargs: Any) -> httpx.Response:
+    response: httpx.Response = asyncio.run(ds.client.post(path, **kwargs))
+    return response
+
+
+def fingerprint(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Any]]:
+    """Make Datasettes for catalog files; close their connections afterwards."""
+    made: list[Any] = []
+
+    def make(path: Path, *, immutable: bool = False) -> Any:
+        made.append(web.make_datasette(path, immutable=immutable))
+        return made[-1]
+
+    yield make
+    for ds in made:
+        ds.get_database(web.DATABASE).close()
+
+
+@pytest.fixture
+def bundled(serve: Callable[..., Any]) -> Any:
+    return serve(BUNDLED, immutable=True)
+
+
+@pytest.fixture
+def user_catalog(make_catalog: Callable[..., Path]) -> Path:
+    return make_catalog(one_scene(), "my #1 catalog?.db")
+
+
+def test_index_page_shows_the_title_description_and_source(bundled: Any) -> None:
+    page = get(bundled, "/")
+    assert page.status_code == 200
+    assert "<h1>kdrama</h1>" in page.text
+    assert "A catalog of memorable K-drama scenes" in page.text
+    assert "6 Most Romantic Scenes In Recent K-Dramas" in page.text
+
+
+def test_scene_view_has_the_six_scenes_with_actors_as_json_arrays(bundled: Any) -> None:
+    rows = get(bundled, "/scenes/scenes_with_cast.json?_shape=array").json()
+    assert [row["id"] for row in rows] == [1, 2, 3, 4, 5, 6]
+    assert json.loads(rows[5]["actors"]) == ["Hyun Bin", "Son Ye Jin"]
+    assert json.loads(rows[5]["characters"]) == [
+        "Ri Jeong Hyeok (Hyun Bin)",
+        "Yoon Se Ri (Son Ye Jin)",
+    ]
+    assert rows[5]["drama"] == "Crash Landing on You"
+
+
+def test_scene_view_facets_by_actor_drama_and_year_without_being_asked(bundled: Any) -> None:
+    facets = get(bundled, "/scenes/scenes_with_cast.json").json()["facet_results"]
+    assert set(facets) == {"actors", "drama", "year"}
+    assert facets["actors"]["type"] == "array"
+    counts = {result["value"]: result["count"] for result in facets["actors"]["results"]}
+    assert counts["Son Ye Jin"] == 2 and counts["Hyun Bin"] == 1
+    assert {r["value"]: r["count"] for r in facets["year"]["results"]}[2018] == 2
+    assert len(facets["drama"]["results"]) == 6
+
+
+def test_actor_facet_filters_the_scenes(bundled: Any) -> None:
+    rows = get(
+        bundled, "/scenes/scenes_with_cast.json?_shape=array&actors__arraycontains=Son+Ye+Jin"
+    ).json()
+    assert [row["drama"] for row in rows] == ["Something in the Rain", "Crash Landing on You"]
+
+
+def test_internal_tables_are_hidden_and_the_data_is_listed(bundled: Any) -> None:
+    database = get(bundled, "/scenes.json").json()
+    hidden = {table["name"] for table in database["tables"] if table["hidden"]}
+    shown = {table["name"] for table in database["tables"] if not table["hidden"]}
+    assert hidden == INTERNAL
+    assert {"scenes", "dramas", "people", "characters", "sources"} <= shown
+    assert [view["name"] for view in database["views"]] == ["scenes_with_cast"]
+
+
+def test_descriptions_from_the_metadata_appear_on_the_pages(bundled: Any) -> None:
+    view = get(bundled, "/scenes/scenes_with_cast").text
+    assert "One row per scene, with its drama and its cast." in view
+    assert "The actors in the scene, in billing order" in view
+    assert "Actors, with their names in Hangul." in get(bundled, "/scenes/people").text
+    assert "Dramas, with their Korean titles" in get(bundled, "/scenes/dramas").text
+
+
+def test_error_pages_have_their_status_and_print_no_traceback(
+    bundled: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert get(bundled, "/scenes/no_such_table").status_code == 404
+    assert get(bundled, "/scenes.json?sql=select+*+from+nowhere").status_code == 400
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_bundled_catalog_is_served_immutable(bundled: Any) -> None:
+    [database] = get(bundled, "/-/databases.json").json()
+    assert (database["name"], database["is_mutable"]) == ("scenes", False)
+
+
+def test_a_user_catalog_is_served_as_scenes_whatever_its_file_name(
+    serve: Callable[..., Any], user_catalog: Path
+) -> None:
+    ds = serve(user_catalog)
+    [database] = get(ds, "/-/databases.json").json()
+    assert (database["name"], database["is_mutable"]) == ("scenes", True)
+    rows = get(ds, "/scenes/scenes_with_cast.json?_shape=array").json()
+    assert [(row["title"], json.loads(row["actors"])) for row in rows] == [
+        ("A scene", ["Kim Actor", "Lee Actress"])
+    ]
+    assert "source" not in get(ds, "/-/metadata.json").json()
+
+
+def test_changes_made_while_serving_show_on_the_next_page(
+    serve: Callable[..., Any], user_catalog: Path, kdrama: Invoke
+) -> None:
+    ds = serve(user_catalog)
+    assert get(ds, "/scenes/scenes_with_cast.json?_shape=array").json()[0]["favorite"] == 0
+    assert kdrama("fav", "1", "--db", str(user_catalog)).exit_code == 0
+    assert get(ds, "/scenes/scenes_with_cast.json?_shape=array").json()[0]["favorite"] == 1
+
+
+@pytest.mark.parametrize("which", ["bundled", "user"])
+def test_nothing_served_can_write_the_catalog(
+    serve: Callable[..., Any], user_catalog: Path, which: str
+) -> None:
+    path = BUNDLED if which == "bundled" else user_catalog
+    before = fingerprint(path)
+    ds = serve(path, immutable=which == "bundled")
+    insert = "insert into sources (name) values ('x')"
+    refused = get(ds, f"/scenes.json?sql={insert}")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "Statement must be a SELECT"
+    # Datasette 0.65 has no write API: its 1.0 endpoints are not there.
+    for endpoint in ["/scenes/sources/-/insert", "/scenes/-/create", "/scenes/sources/-/drop"]:
+        assert post(ds, endpoint, json={"row": {"name": "x"}}).status_code in (403, 404, 405)
+    # And were a plugin to try, the connection it writes with is read-only too.
+    database = ds.get_database(web.DATABASE)
+    with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+        asyncio.run(database.execute_write(insert))
+    assert fingerprint(path) == before
+
+
+def test_a_file_that_is_not_a_catalog_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(CatalogError, match="not a kdrama catalog"):
+        web.make_datasette(other, immutable=False)
+
+
+def test_without_datasette_make_datasette_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hide_datasette(monkeypatch)
+    with pytest.raises(MissingExtra, match=r"^kdrama browse needs the web extra: pip install"):
+        web.make_datasette(BUNDLED, immutable=True)
+
+
+def hide_datasette(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ["datasette", "datasette.app", "datasette.database"]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, tuple[str, int]]]:
+    """What the command would serve, and where, instead of serving it."""
+    calls: list[tuple[Any, tuple[str, int]]] = []
+    monkeypatch.setattr(
+        cli_browse, "_serve", lambda app, sock: calls.append((app, sock.getsockname()))
+    )
+    return calls
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    urls: list[str] = []
+    monkeypatch.setattr("webbrowser.open", urls.append)
+    return urls
+
+
+def test_browse_prints_the_url_and_serves_on_host_and_port(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], opened: list[str]
+) -> None:
+    port = free_port()
+    run = kdrama("browse", "--port", str(port))
+    assert (run.exit_code, run.stdout) == (0, "")
+    assert f"http://127.0.0.1:{port}/" in run.stderr
+    assert "read-only" in run.stderr
+    [(app, address)] = served
+    assert address == ("127.0.0.1", port)
+    assert callable(app)
+    assert opened == []  # not a terminal, so no browser unless asked
+
+
+def test_browse_open_opens_the_browser_at_the_url(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], opened: list[str]
+) -> None:
+    port = free_port()
+    assert kdrama("browse", "--host", "127.0.0.1", "--port", str(port), "--open").exit_code == 0
+    assert opened == [f"http://127.0.0.1:{port}/"]
+
+
+def test_browse_serves_the_catalog_given_with_db(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], user_catalog: Path
+) -> None:
+    run = kdrama("browse", "--db", str(user_catalog), "--port", str(free_port()), "--no-open")
+    assert run.exit_code == 0
+    assert str(user_catalog) in run.stderr
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "http"])
+def test_browse_with_a_bad_port_is_a_usage_error(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], port: str
+) -> None:
+    run = kdrama("browse", "--port", port)
+    assert run.exit_code == 2
+    assert repr(port) in run.stderr
+    assert served == []
+
+
+def test_browse_on_a_port_in_use_is_a_one_line_error(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = kdrama("browse", "--port", str(port))
+    assert run.exit_code == 1
+    assert run.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+    assert run.stderr.count("\n") == 1
+    assert served == []
+
+
+def test_browse_a_missing_catalog_is_an_error(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], tmp_path: Path
+) -> None:
+    run = kdrama("browse", "--db", str(tmp_path / "none.db"))
+    assert (run.exit_code, run.stderr) == (1, f"Error: no catalog at {tmp_path / 'none.db'}\n")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_browse_without_datasette_says_how_to_install_it(
+    kdrama: Invoke, served: list[tuple[Any, tuple[str, int]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hide_datasette(monkeypatch)
+    run = kdrama("browse")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == "Error: kdrama browse needs the web extra: pip install 'kdrama[web]'\n"
+    assert served == []
