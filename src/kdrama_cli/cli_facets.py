@@ -1,0 +1,201 @@
+"""Commands that count scenes: actors, dramas, years and stats.
+
+They take list's filters and count exactly the scenes ``list`` would show; the
+counting is in ``facets.py``, the drawing in ``render.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from . import facets, options
+from .catalog import Catalog
+from .cli import _explain_empty, _suggest, app, output_format, scene_filter
+from .models import OutputFormat, SceneFilter
+from .storage import locate
+
+if TYPE_CHECKING:
+    from .render import Row
+
+Counting = Callable[[Catalog, SceneFilter, int | None], Iterable["Row"]]
+# Table columns: (row attribute, heading, justification).
+ColumnSpec = tuple[str, str, Literal["left", "right"]]
+
+_ACTOR_TABLE: list[ColumnSpec] = [
+    ("name", "Actor", "left"),
+    ("korean", "Hangul", "left"),
+    ("count", "Scenes", "right"),
+]
+_DRAMA_TABLE: list[ColumnSpec] = [
+    ("name", "Drama", "left"),
+    ("korean", "Korean title", "left"),
+    ("year", "Year", "left"),
+    ("count", "Scenes", "right"),
+]
+_YEAR_TABLE: list[ColumnSpec] = [("year", "Year", "left"), ("count", "Scenes", "right")]
+
+
+def _show_counts(
+    count: Counting,
+    fields: Sequence[str],
+    table: Sequence[ColumnSpec],
+    *,
+    filters: SceneFilter,
+    limit: int | None,
+    fmt: OutputFormat,
+    db: Path | None,
+) -> None:
+    """Count with ``count`` and render the rows; explain an empty result as list does."""
+    from .render import Column, render_rows
+
+    columns = [Column(attribute, heading, justify) for attribute, heading, justify in table]
+    with Catalog.open(locate(db)) as catalog:
+        if not render_rows(count(catalog, filters, limit), fields, fmt, sys.stdout, table=columns):
+            _explain_empty(catalog, filters, fmt)
+
+
+@app.command()
+def actors(
+    ctx: typer.Context,
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    limit: options.Limit = None,
+    fmt: options.Format = OutputFormat.table,
+    json_: options.Json = False,
+    db: options.Db = None,
+) -> None:
+    """Count scenes by actor, most first.
+
+    [bold]Examples[/bold]
+
+      kdrama actors
+      kdrama actors --year 2018 --limit 3
+      kdrama actors --drama Goblin --json
+    """
+    _show_counts(
+        facets.count_actors,
+        facets.ACTOR_FIELDS,
+        _ACTOR_TABLE,
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        limit=limit,
+        fmt=output_format(ctx, fmt, json_),
+        db=db,
+    )
+
+
+@app.command()
+def dramas(
+    ctx: typer.Context,
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    limit: options.Limit = None,
+    fmt: options.Format = OutputFormat.table,
+    json_: options.Json = False,
+    db: options.Db = None,
+) -> None:
+    """Count scenes by drama, most first.
+
+    [bold]Examples[/bold]
+
+      kdrama dramas
+      kdrama dramas --actor "Song Hye Kyo"
+      kdrama dramas --favorites --format csv
+    """
+    _show_counts(
+        facets.count_dramas,
+        facets.DRAMA_FIELDS,
+        _DRAMA_TABLE,
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        limit=limit,
+        fmt=output_format(ctx, fmt, json_),
+        db=db,
+    )
+
+
+@app.command()
+def years(
+    ctx: typer.Context,
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    limit: options.Limit = None,
+    fmt: options.Format = OutputFormat.table,
+    json_: options.Json = False,
+    db: options.Db = None,
+) -> None:
+    """Count scenes by the year of their drama, most first.
+
+    [bold]Examples[/bold]
+
+      kdrama years
+      kdrama years --actor "Son Ye Jin" --json
+      kdrama years --year 2016..2018 --format csv
+    """
+    _show_counts(
+        facets.count_years,
+        facets.YEAR_FIELDS,
+        _YEAR_TABLE,
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        limit=limit,
+        fmt=output_format(ctx, fmt, json_),
+        db=db,
+    )
+
+
+@app.command()
+def stats(
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            metavar="N",
+            parser=options.positive_int,
+            help="How many actors and dramas to rank.",
+        ),
+    ] = 5,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the numbers as one JSON object.", rich_help_panel=options.OUTPUT
+        ),
+    ] = False,
+    db: options.Db = None,
+) -> None:
+    """Show the catalog at a glance: totals, scenes per year, top actors and dramas, ratings.
+
+    [bold]Examples[/bold]
+
+      kdrama stats
+      kdrama stats --actor "Son Ye Jin" --top 3
+      kdrama stats --json | jq .average_rating
+    """
+    from .render import render_stats
+
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    with Catalog.open(locate(db)) as catalog:
+        counted = facets.catalog_stats(catalog, filters, top)
+        if not counted.scenes:
+            _suggest(catalog.unmatched_names(filters))
+    render_stats(counted, sys.stdout, as_json=json_)
