@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kdrama_cli import names
-from kdrama_cli.migrations import migrate
+from kdrama_cli import names, search
+from kdrama_cli.migrations import SCHEMA_VERSION, migrate
 
 # Romanized surnames with their Hangul; several spellings of one surname, as fans meet
 # them. The weight is roughly how common the surname is.
@@ -519,6 +519,8 @@ def make_catalog(path: Path, scenes: int, seed: int = 0, *, quiet: bool = False)
                     role_rows,
                 )
                 progress(f"{scene_rows[-1][0]:,} / {scenes:,} scenes")
+            search.refresh(conn)  # the triggers marked every scene for the search index
+            progress("search index")
             conn.execute("COMMIT")
             progress("ANALYZE")
             conn.execute("ANALYZE")
@@ -529,6 +531,24 @@ def make_catalog(path: Path, scenes: int, seed: int = 0, *, quiet: bool = False)
     finally:
         temp.unlink(missing_ok=True)
     progress(f"wrote {path} ({path.stat().st_size / 1e6:,.1f} MB)")
+    return path
+
+
+def cached_catalog(scenes: int, path: Path | None = None) -> Path:
+    """A synthetic catalog of ``scenes`` scenes, built once into ``benchmarks/.cache/``
+    (or at ``path``) and built again when kdrama's schema has moved on since."""
+    path = path or Path(__file__).parent / ".cache" / f"synthetic-{scenes}.db"
+    if path.exists():
+        conn = sqlite3.connect(path)
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        finally:
+            conn.close()
+        if current:
+            return path
+    start = time.perf_counter()
+    make_catalog(path, scenes)
+    print(f"built {path} in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     return path
 
 

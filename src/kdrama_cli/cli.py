@@ -323,4 +323,5 @@ def main() -> NoReturn:
     sys.exit(code)
 
 
-from . import cli_db, cli_edit, cli_search  # noqa: E402, F401  (they add their commands to the app)
+# The command modules add their commands to the app.
+from . import cli_browse, cli_db, cli_edit, cli_facets, cli_search  # noqa: E402, F401

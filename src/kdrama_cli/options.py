@@ -117,7 +117,7 @@ SortBy = Annotated[
 Descending = Annotated[bool, typer.Option("--desc", help="Sort in descending order.")]
 Limit = Annotated[
     int | None,
-    typer.Option("--limit", "-n", metavar="N", parser=positive_int, help="Show at most N scenes."),
+    typer.Option("--limit", "-n", metavar="N", parser=positive_int, help="Show at most N results."),
 ]
 Db = Annotated[
     Path | None,
