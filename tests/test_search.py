@@ -17,7 +17,7 @@ from kdrama_cli import search, storage
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import SceneFilter, YearRange
 
-from .conftest import Invoke, one_scene
+from .conftest import Invoke, one_scene, run_process
 from .test_user_catalog import load_v1
 
 
@@ -409,3 +409,11 @@ def test_the_bundled_catalog_has_every_scene_indexed() -> None:
         indexed = catalog.conn.execute(f"SELECT rowid FROM {search.TABLE}").fetchall()
         stale = catalog.conn.execute("SELECT count(*) FROM search_stale").fetchone()[0]
     assert ([row[0] for row in indexed], stale) == ([1, 2, 3, 4, 5, 6], 0)
+
+
+def test_the_installed_command_searches_in_korean_from_a_new_process() -> None:
+    run = run_process("search", "도깨비", "--json")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert [scene["drama"] for scene in json.loads(run.stdout)] == ["Goblin"]
+    blank = run_process("search", " ")
+    assert blank.exit_code == 2 and "Traceback" not in blank.stderr
