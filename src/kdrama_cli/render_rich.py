@@ -1,0 +1,234 @@
+"""Output for people: Rich tables, the scene panel and the stats charts.
+
+Kept apart from ``render.py`` so that machine formats never import Rich, which is a
+large part of a command's start-up. Everything here is built from ``Text`` objects,
+so catalog text is never read as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .models import Scene
+
+if TYPE_CHECKING:
+    from .facets import Stats
+    from .render import Column, Row
+
+
+def _console(out: TextIO) -> Console:
+    # highlight=False: numbers and quotes in catalog text are not to be recoloured.
+    return Console(file=out, highlight=False, emoji=False)
+
+
+def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
+    """Cast as "Actor as Character", then any actor who plays no named character."""
+
+    def named(name: str, name_korean: str | None) -> str:
+        return f"{name} ({name_korean})" if korean and name_korean else name
+
+    lines = [
+        f"{named(r.actor, r.actor_korean)} as {named(r.name, r.name_korean)}"
+        for r in scene.characters
+    ]
+    playing = {role.actor for role in scene.characters}
+    return lines + [actor for actor in scene.actors if actor not in playing]
+
+
+def write_table(
+    scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
+) -> int:
+    table = Table(show_lines=True)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Drama", overflow="fold", min_width=10, ratio=2)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Scene", overflow="fold", min_width=12, ratio=3)
+    table.add_column("Cast", overflow="fold", min_width=12, ratio=3)
+    count = 0
+    for scene in scenes:
+        count += 1
+        table.add_row(
+            Text(str(scene.id)),
+            _marked(scene.drama, highlight),
+            Text(str(scene.year)),
+            _scene_cell(scene, highlight),
+            _marked("\n".join(_cast_lines(scene)), highlight),
+        )
+    if count:
+        _console(out).print(table)
+    return count
+
+
+def _scene_cell(scene: Scene, highlight: re.Pattern[str] | None) -> Text:
+    """A scene's title; for search results, with its description below, since that is
+    where most words are found."""
+    cell = _marked(scene.title, highlight)
+    if highlight is not None and scene.description:
+        cell.append("\n")
+        cell.append_text(_marked(scene.description, highlight, style="dim"))
+    return cell
+
+
+def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Text:
+    """Catalog text as a Text (never markup), with what ``highlight`` matches marked.
+    Compared in NFC, so text stored decomposed is marked too."""
+    if highlight is None:
+        return Text(text, style=style)
+    marked = Text(unicodedata.normalize("NFC", text), style=style)
+    marked.highlight_regex(highlight, style="bold reverse")
+    return marked
+
+
+def scene_panel(scene: Scene) -> Panel:
+    drama = " · ".join(
+        part
+        for part in (
+            f"{scene.drama} ({scene.drama_korean})" if scene.drama_korean else scene.drama,
+            scene.network,
+            str(scene.year),
+        )
+        if part
+    )
+    body: list[Text] = [Text(drama, style="bold"), Text("")]
+    body += [Text(line) for line in _cast_lines(scene, korean=True)]
+    if scene.description:
+        body += [Text(""), Text(scene.description)]
+    source = _source_line(scene)
+    if source:
+        body += [Text(""), Text(source, style="dim")]
+    return Panel(
+        Group(*body),
+        title=Text(f"#{scene.id} {scene.title}", style="bold"),
+        title_align="left",
+    )
+
+
+def _source_line(scene: Scene) -> str:
+    if not scene.source:
+        return ""
+    line = f"Source: {scene.source}"
+    if scene.source_title:
+        line += f', "{scene.source_title}"'
+    if scene.rank is not None:
+        line += f" (#{scene.rank})"
+    if scene.source_credit:
+        line += f"; credit: {scene.source_credit}"
+    return line
+
+
+def write_rows_table(rows: Iterable[Row], columns: Sequence[Column], out: TextIO) -> int:
+    table = Table()
+    for column in columns:
+        table.add_column(column.heading, justify=column.justify, overflow="fold")
+    count = 0
+    for row in rows:
+        count += 1
+        values = (getattr(row, column.attribute) for column in columns)
+        table.add_row(*(Text("" if value is None else str(value)) for value in values))
+    if count:
+        _console(out).print(table)
+    return count
+
+
+# `kdrama stats`: totals and bar charts.
+
+_BAR = "█"
+_BAR_ASCII = "#"
+_BAR_STYLE = "cyan"
+_BAR_WIDTH = 40
+_LABEL_WIDTH = 32
+_INDENT = "  "
+
+
+def write_stats(stats: Stats, out: TextIO) -> None:
+    """Draw ``stats`` for people: the totals, then a bar chart for each count, with
+    "█" bars ("#" where the output cannot encode it).
+
+    Charts are lines of Text built here, not tables, so that no line ends in padding.
+    """
+    console = _console(out)
+    glyph = _BAR if _can_encode(_BAR, console.encoding) else _BAR_ASCII
+    average = "-" if stats.average_rating is None else f"{stats.average_rating:.2f}"
+    lines = _totals(
+        [
+            [("Scenes", stats.scenes), ("Favourites", stats.favorites)],
+            [("Dramas", stats.dramas), ("Rated", stats.rated)],
+            [("Actors", stats.actors), ("Average rating", average)],
+            [("Characters", stats.characters)],
+        ]
+    )
+    charts = [
+        ("Scenes per year", [(str(row.year), row.count) for row in stats.years]),
+        ("Top actors", [(row.name, row.count) for row in stats.top_actors]),
+        ("Top dramas", [(f"{row.name} ({row.year})", row.count) for row in stats.top_dramas]),
+        (
+            "Favourites and ratings",
+            [("favourites", stats.favorites)]
+            + [(f"rated {row.rating}", row.count) for row in reversed(stats.ratings)],
+        ),
+    ]
+    for title, rows in charts:
+        lines += [Text(""), Text(title, style="bold")]
+        lines += _bar_chart(rows, glyph, console.width)
+    console.print(Group(*lines), no_wrap=True, overflow="ellipsis")
+
+
+def _can_encode(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _totals(rows: list[list[tuple[str, object]]]) -> list[Text]:
+    """A line for each row of (label, value) pairs, the pairs lined up in columns:
+    labels in bold and left-aligned, values right-aligned."""
+    columns = range(max(len(row) for row in rows))
+    label_widths = [max(len(row[i][0]) for row in rows if len(row) > i) for i in columns]
+    value_widths = [max(len(str(row[i][1])) for row in rows if len(row) > i) for i in columns]
+    lines = []
+    for row in rows:
+        line = Text()
+        for i, (label, value) in enumerate(row):
+            line.append("    " if i else "")
+            line.append(label.ljust(label_widths[i] + 1), style="bold")
+            line.append(str(value).rjust(value_widths[i]))
+        lines.append(line)
+    return lines
+
+
+def _bar_chart(rows: Sequence[tuple[str, int]], glyph: str, width: int) -> list[Text]:
+    """A line a row: label, count, and a bar scaled to the largest count. Labels are
+    catalog text, so Text, never markup; long ones end in an ellipsis."""
+    if not rows:
+        return [Text(_INDENT + "none", style="dim")]
+    largest = max(count for _, count in rows)
+    count_width = len(str(largest))
+    label_width = min(
+        max(Text(label).cell_len for label, _ in rows),
+        _LABEL_WIDTH,
+        max(8, width - len(_INDENT) - count_width - 12),
+    )
+    bar_width = max(1, min(_BAR_WIDTH, width - len(_INDENT) - label_width - count_width - 2))
+    lines = []
+    for label, count in rows:
+        line = Text(_INDENT)
+        name = Text(label)
+        name.truncate(label_width, overflow="ellipsis", pad=True)
+        line.append_text(name)
+        line.append(" " + str(count).rjust(count_width))
+        length = max(1, round(count * bar_width / largest)) if count else 0
+        if length:
+            line.append(" ")
+            line.append(glyph * length, style=_BAR_STYLE)
+        lines.append(line)
+    return lines
