@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kdrama_cli.catalog import Catalog, _filter_query, bundled_catalog_path
+from kdrama_cli.catalog import Catalog, bundled_catalog_path, filter_query
 from kdrama_cli.errors import CatalogError, NothingToPick, SceneNotFound
 from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from kdrama_cli.models import SceneFilter, Sort, YearRange
@@ -64,7 +64,7 @@ def test_get_scene_and_random_raise_library_errors() -> None:
 )
 def test_every_filter_is_answered_from_an_index(filters: SceneFilter) -> None:
     with Catalog.open_bundled() as catalog:
-        query = _filter_query(filters)
+        query = filter_query(filters)
         plan = [
             row[3]
             for row in catalog.conn.execute("EXPLAIN QUERY PLAN " + query.sql(), query.params)

@@ -58,7 +58,7 @@ _COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
 
 
 @dataclass
-class _Query:
+class Query:
     """A scene query under construction: SQL fragments and their bound parameters."""
 
     where: list[str] = field(default_factory=list)
@@ -82,8 +82,8 @@ def _key_list(text: str) -> str:
     return json.dumps(names.query_keys(text), ensure_ascii=False)
 
 
-def _filter_query(filters: SceneFilter) -> _Query:
-    query = _Query()
+def filter_query(filters: SceneFilter) -> Query:
+    query = Query()
     for i, actor in enumerate(filters.actors):
         query.where.append(
             "s.id IN (SELECT sp.scene_id FROM person_keys k"
@@ -172,7 +172,7 @@ class Catalog:
         Scenes are read in batches as the iterator is consumed, so memory stays flat
         whatever the size of the catalog.
         """
-        query = _filter_query(filters or SceneFilter())
+        query = filter_query(filters or SceneFilter())
         direction = "DESC" if descending else "ASC"
         order = f"{_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
         if sort is Sort.RATING:
@@ -196,7 +196,7 @@ class Catalog:
         ...     [scene.drama for scene in catalog.search_scenes("the one with the wine")]
         ['Descendants of the Sun']
         """
-        query = _filter_query(filters or SceneFilter())
+        query = filter_query(filters or SceneFilter())
         query.where.insert(0, f"{search.TABLE} MATCH :match")
         query.params["match"] = search.match_expression(search.parse_query(text))
         matched = f"{search.TABLE} JOIN scenes s ON s.id = {search.TABLE}.rowid"
@@ -214,7 +214,7 @@ class Catalog:
 
     def count_scenes(self, filters: SceneFilter | None = None) -> int:
         """How many scenes match ``filters``."""
-        query = _filter_query(filters or SceneFilter())
+        query = filter_query(filters or SceneFilter())
         return int(self.conn.execute(query.sql("count(*)"), query.params).fetchone()[0])
 
     def random_scenes(
@@ -225,7 +225,7 @@ class Catalog:
         The same ``seed`` on the same catalog always draws the same scenes.
         NothingToPick is raised when no scene matches.
         """
-        query = _filter_query(filters or SceneFilter())
+        query = filter_query(filters or SceneFilter())
         total = self.count_scenes(filters)
         if not total:
             raise NothingToPick("no scene matches, so there is nothing to pick from")

@@ -139,7 +139,7 @@ def _show_scenes(scenes: Iterable[Scene], fmt: OutputFormat) -> int:
     return render_scenes(scenes, fmt, sys.stdout)
 
 
-def _suggest(unmatched: list[Unmatched]) -> None:
+def suggest_names(unmatched: list[Unmatched]) -> None:
     """Say which names matched nothing, and what the catalog has that is close."""
     for name in unmatched:
         message = f"No {name.kind.value} matches {name.text!r}."
@@ -148,12 +148,12 @@ def _suggest(unmatched: list[Unmatched]) -> None:
         note(message, style="yellow")
 
 
-def _explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> None:
+def explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> None:
     """After an empty result: name what matched nothing, or say plainly that no scene
     matched (under a table, where an empty stdout would look like a failure)."""
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
-        _suggest(unmatched)
+        suggest_names(unmatched)
     elif fmt is OutputFormat.table:
         note("No scenes match.")
 
@@ -187,7 +187,7 @@ def list_(
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
     with Catalog.open(locate(db)) as catalog:
         if not _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt):
-            _explain_empty(catalog, filters, fmt)
+            explain_empty(catalog, filters, fmt)
 
 
 @app.command()
@@ -233,7 +233,7 @@ def random(
         try:
             scenes = catalog.random_scenes(filters, count, seed)
         except NothingToPick:
-            _suggest(catalog.unmatched_names(filters))
+            suggest_names(catalog.unmatched_names(filters))
             raise
     if len(scenes) < count:
         note(f"Only {len(scenes)} scene(s) match; showing all of them.")

@@ -15,7 +15,7 @@ import typer
 
 from . import facets, options
 from .catalog import Catalog
-from .cli import _explain_empty, _suggest, app, output_format, scene_filter
+from .cli import app, explain_empty, output_format, scene_filter, suggest_names
 from .models import OutputFormat, SceneFilter
 from .storage import locate
 
@@ -56,7 +56,7 @@ def _show_counts(
     columns = [Column(attribute, heading, justify) for attribute, heading, justify in table]
     with Catalog.open(locate(db)) as catalog:
         if not render_rows(count(catalog, filters, limit), fields, fmt, sys.stdout, table=columns):
-            _explain_empty(catalog, filters, fmt)
+            explain_empty(catalog, filters, fmt)
 
 
 @app.command()
@@ -197,5 +197,5 @@ def stats(
     with Catalog.open(locate(db)) as catalog:
         counted = facets.catalog_stats(catalog, filters, top)
         if not counted.scenes:
-            _suggest(catalog.unmatched_names(filters))
+            suggest_names(catalog.unmatched_names(filters))
     render_stats(counted, sys.stdout, as_json=json_)

@@ -9,7 +9,7 @@ import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import _suggest, app, note, output_format, scene_filter
+from .cli import app, note, output_format, scene_filter, suggest_names
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
 
@@ -80,7 +80,7 @@ def _explain_no_match(catalog: Catalog, text: str, filters: SceneFilter, fmt: Ou
     actor, character or drama in a spelling the text does not use."""
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
-        _suggest(unmatched)
+        suggest_names(unmatched)
         return
     if fmt is OutputFormat.table:
         note(f"No scene matches {text!r}.")

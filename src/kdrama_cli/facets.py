@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import Catalog, _filter_query, _Query
+from .catalog import Catalog, Query, filter_query
 from .models import SceneFilter
 
 RATINGS = range(1, 6)
@@ -125,13 +125,13 @@ class Stats:
         }
 
 
-def _scene_ids(query: _Query, column: str) -> str:
+def _scene_ids(query: Query, column: str) -> str:
     """A condition restricting ``column`` (a scene id) to the scenes ``query`` selects;
     with no filter, none, so that counting everything reads only the indexes."""
     return f" WHERE {column} IN ({query.sql()})" if query.where else ""
 
 
-def _drama_counts(query: _Query) -> str:
+def _drama_counts(query: Query) -> str:
     """SQL for ``(drama_id, n)``: how many of the scenes ``query`` selects are from each
     drama. With a filter, the unary ``+`` stops SQLite from walking the scenes_drama
     index in drama order and testing every scene against the filter (seconds on a
@@ -151,7 +151,7 @@ def count_actors(
     catalog: Catalog, filters: SceneFilter | None = None, limit: int | None = None
 ) -> Iterator[ActorCount]:
     """Each actor in the scenes ``filters`` selects, with their number of scenes."""
-    query = _filter_query(filters or SceneFilter())
+    query = filter_query(filters or SceneFilter())
     sql = (
         "SELECT p.name, n, p.name_korean FROM"
         " (SELECT sp.person_id, count(*) AS n FROM scene_people sp"
@@ -168,7 +168,7 @@ def count_dramas(
     catalog: Catalog, filters: SceneFilter | None = None, limit: int | None = None
 ) -> Iterator[DramaCount]:
     """Each drama of the scenes ``filters`` selects, with its number of scenes."""
-    query = _filter_query(filters or SceneFilter())
+    query = filter_query(filters or SceneFilter())
     sql = (
         f"SELECT d.title, d.title_korean, d.year, c.n FROM ({_drama_counts(query)}) c"
         " JOIN dramas d ON d.id = c.drama_id"
@@ -188,7 +188,7 @@ def count_years(
 ) -> Iterator[YearCount]:
     """Each year of the scenes ``filters`` selects, with its number of scenes: most
     first, or in year order when ``by_year``."""
-    query = _filter_query(filters or SceneFilter())
+    query = filter_query(filters or SceneFilter())
     order = "year" if by_year else "n DESC, year"
     sql = (
         f"SELECT d.year AS year, sum(c.n) AS n FROM ({_drama_counts(query)}) c"
@@ -199,7 +199,7 @@ def count_years(
         yield YearCount(year, count)
 
 
-def _favorites_and_ratings(conn: sqlite3.Connection, query: _Query) -> tuple[int, dict[int, int]]:
+def _favorites_and_ratings(conn: sqlite3.Connection, query: Query) -> tuple[int, dict[int, int]]:
     """How many of the scenes ``query`` selects are favourites, and how many have each
     rating given. Without a filter, each is read from its own index; with one, both
     from a single pass over the selected scenes."""
@@ -219,7 +219,7 @@ def catalog_stats(catalog: Catalog, filters: SceneFilter | None = None, top: int
     """Totals, scenes per year, the ``top`` actors and dramas, and the ratings given,
     for the scenes ``filters`` selects (all of them by default)."""
     filters = filters or SceneFilter()
-    query = _filter_query(filters)
+    query = filter_query(filters)
     conn = catalog.conn
     scenes, dramas = conn.execute(
         query.sql("count(*), count(DISTINCT s.drama_id)"), query.params
