@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
+from . import COMPLETE_VAR
+
 
 def main() -> None:
     """Answer shell completion of names directly; hand everything else to the CLI."""
-    from .completion import COMPLETE_VAR
-
     if COMPLETE_VAR in os.environ:
         from .completion import complete
 

@@ -4,8 +4,6 @@ Rich and the renderers are imported inside the functions that draw, not at the t
 shell completion loads this module on every TAB, and must answer quickly.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Iterable
@@ -133,7 +131,7 @@ def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Out
     return OutputFormat.json
 
 
-def _show_scenes(scenes: Iterable[Scene], fmt: OutputFormat) -> int:
+def _show_scenes(scenes: Iterable["Scene"], fmt: OutputFormat) -> int:
     from .render import render_scenes
 
     return render_scenes(scenes, fmt, sys.stdout)

@@ -1,10 +1,7 @@
 """`kdrama browse`: the catalog in Datasette, in a web browser (the web extra)."""
 
-from __future__ import annotations
-
-import socket
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +10,9 @@ from .catalog import Catalog
 from .cli import app, note
 from .errors import KdramaError
 from .storage import Origin, locate
+
+if TYPE_CHECKING:
+    import socket
 
 
 def _port(value: str) -> int:
@@ -23,9 +23,11 @@ def _port(value: str) -> int:
     return number
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int) -> "socket.socket":
     """A socket bound to ``host:port``, taken before saying where the catalog is served,
     so that a port in use is a one-line error rather than a promise then a failure."""
+    import socket
+
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -40,7 +42,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve(asgi_app: Any, sock: socket.socket) -> None:
+def _serve(asgi_app: Any, sock: "socket.socket") -> None:
     """Serve ``asgi_app`` on ``sock`` until Ctrl-C; tests put a stand-in here."""
     import uvicorn
 

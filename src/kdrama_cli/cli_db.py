@@ -1,7 +1,5 @@
 """`kdrama db`: which catalog is in use, and what it holds."""
 
-from __future__ import annotations
-
 import json
 import sys
 from typing import Annotated

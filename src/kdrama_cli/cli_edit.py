@@ -3,8 +3,6 @@
 Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundled one.
 """
 
-from __future__ import annotations
-
 import gc
 import sys
 from collections.abc import Iterator

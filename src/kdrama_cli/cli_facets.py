@@ -4,8 +4,6 @@ They take list's filters and count exactly the scenes ``list`` would show; the
 counting is in ``facets.py``, the drawing in ``render.py``.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from . import facets, options
+from . import options
 from .catalog import Catalog
 from .cli import app, explain_empty, output_format, scene_filter, suggest_names
 from .models import OutputFormat, SceneFilter
@@ -81,6 +79,8 @@ def actors(
       kdrama actors --year 2018 --limit 3
       kdrama actors --drama Goblin --json
     """
+    from . import facets
+
     _show_counts(
         facets.count_actors,
         facets.ACTOR_FIELDS,
@@ -114,6 +114,8 @@ def dramas(
       kdrama dramas --actor "Song Hye Kyo"
       kdrama dramas --favorites --format csv
     """
+    from . import facets
+
     _show_counts(
         facets.count_dramas,
         facets.DRAMA_FIELDS,
@@ -147,6 +149,8 @@ def years(
       kdrama years --actor "Son Ye Jin" --json
       kdrama years --year 2016..2018 --format csv
     """
+    from . import facets
+
     _show_counts(
         facets.count_years,
         facets.YEAR_FIELDS,
@@ -191,6 +195,7 @@ def stats(
       kdrama stats --actor "Son Ye Jin" --top 3
       kdrama stats --json | jq .average_rating
     """
+    from . import facets
     from .render import render_stats
 
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)

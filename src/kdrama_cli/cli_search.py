@@ -1,7 +1,5 @@
 """The ``search`` command: full-text search over the catalog (see search.py)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

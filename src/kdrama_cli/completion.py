@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import COMPLETE_VAR
 from .catalog import Catalog
 from .errors import KdramaError
 from .models import NameKind
 from .names import is_hangul
 from .storage import Location, locate
 
-COMPLETE_VAR = "_KDRAMA_COMPLETE"
 NAME_OPTIONS = {
     "--actor": NameKind.ACTOR,
     "-a": NameKind.ACTOR,

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 
 from . import search
@@ -47,7 +45,7 @@ class Location:
 def bundled_catalog_path() -> Path:
     """Where the catalog shipped with kdrama is: inside the installed package, or in
     the checkout's ``data/`` folder when running from source."""
-    packaged = Path(str(resources.files("kdrama_cli") / "data" / "scenes.db"))
+    packaged = Path(__file__).with_name("data") / "scenes.db"
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data" / "scenes.db"
@@ -200,6 +198,8 @@ def write_new_catalog(
     ``fill`` writes) and move it into place complete. An existing file is replaced
     only when ``replace`` is true; otherwise, if another process got there first,
     theirs is kept."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
