@@ -3,28 +3,48 @@ never imported, since importing them is most of a short command's start-up."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
 import sys
 
 import pytest
+import typer
+from typer.core import TyperGroup
+
+from kdrama_cli.cli import COMMAND_MODULES
 
 from .test_completion import bash_env
 
+# Runs kdrama as its entry point does and, as the process ends, writes every module
+# it imported to stderr. (-X importtime misses modules loaded with importlib.)
+_RUNNER = """
+import atexit, os, sys
+atexit.register(lambda: os.write(2, ("\\nMODULES " + " ".join(sys.modules)).encode()))
+sys.argv = ["kdrama", *sys.argv[1:]]
+from kdrama_cli.__main__ import main
+main()
+"""
 
-def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
-    """The top-level packages ``python -m kdrama_cli ARGS`` imports, from -X importtime."""
+
+def imported_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    """Every module a run of ``kdrama ARGS`` imports."""
     run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kdrama_cli", *args],
+        [sys.executable, "-c", _RUNNER, *args],
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", run.stderr, re.M)
-    assert names, "no import times were printed"
-    return {name.split(".")[0] for name in names}
+    modules = re.search(r"^MODULES (.*)$", run.stderr, re.M)
+    assert modules, "the run did not report its modules"
+    return set(modules[1].split())
+
+
+def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    """The top-level packages a run of ``kdrama ARGS`` imports."""
+    return {name.split(".")[0] for name in imported_modules(*args, env=env)}
 
 
 @pytest.mark.parametrize(
@@ -53,3 +73,24 @@ def test_a_table_imports_rich_but_not_sqlite_utils() -> None:
 def test_completing_a_name_imports_neither_rich_nor_sqlite_utils_nor_typer() -> None:
     loaded = imported(env=bash_env("kdrama list --actor So"))
     assert not loaded & {"rich", "sqlite_utils", "typer", "click", "rapidfuzz"}
+
+
+OTHER_COMMANDS = {f"kdrama_cli.{module}" for module in COMMAND_MODULES.values()}
+
+
+def test_listing_scenes_loads_no_other_command_module() -> None:
+    loaded = imported_modules("list", "--json")
+    assert "kdrama_cli.cli" in loaded
+    assert not loaded & (OTHER_COMMANDS | {"kdrama_cli.editing", "kdrama_cli.facets"})
+
+
+def test_a_command_loads_its_own_module_only() -> None:
+    loaded = imported_modules("years", "--json")
+    assert loaded & OTHER_COMMANDS == {"kdrama_cli.cli_facets"}
+
+
+@pytest.mark.parametrize("module", sorted(set(COMMAND_MODULES.values())))
+def test_each_command_module_defines_the_commands_the_app_looks_up_in_it(module: str) -> None:
+    defined = typer.main.get_command(importlib.import_module(f"kdrama_cli.{module}").commands)
+    names = set(defined.commands) if isinstance(defined, TyperGroup) else {defined.name}
+    assert names == {name for name, home in COMMAND_MODULES.items() if home == module}

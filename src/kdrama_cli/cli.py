@@ -1,12 +1,14 @@
 """The kdrama command line: parse options, call the catalog API, render the result.
 
-Rich and the renderers are imported inside the functions that draw, not at the top:
-shell completion loads this module on every TAB, and must answer quickly.
+Rich and the renderers are imported inside the functions that draw, not at the top,
+and the other command modules only when one of their commands runs: every run of
+kdrama, and every TAB of shell completion, pays for what it uses and no more.
 """
 
+import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -52,9 +54,81 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(ExitCode.USAGE_ERROR)
 
 
+# The commands defined outside this module, in the order help lists them, and the
+# module that defines each. test_startup checks this against the modules.
+COMMAND_MODULES = {
+    "search": "cli_search",
+    "actors": "cli_facets",
+    "dramas": "cli_facets",
+    "years": "cli_facets",
+    "stats": "cli_facets",
+    "add": "cli_edit",
+    "edit": "cli_edit",
+    "rm": "cli_edit",
+    "import": "cli_edit",
+    "fav": "cli_edit",
+    "unfav": "cli_edit",
+    "rate": "cli_edit",
+    "unrate": "cli_edit",
+    "browse": "cli_browse",
+    "db": "cli_db",
+}
+
+
+def command_set() -> typer.Typer:
+    """The Typer a command module adds its commands to, set up like the app."""
+    return typer.Typer(rich_markup_mode="rich", pretty_exceptions_show_locals=False)
+
+
+def _load_commands(module_name: str) -> dict[str, Any]:
+    """Import a command module and build its commands as Click commands, by name."""
+    module = importlib.import_module(f".{module_name}", __package__)
+    built = typer.main.get_command(module.commands)
+    if isinstance(built, TyperGroup):
+        return dict(built.commands)
+    return {built.name or module_name: built}
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The app's commands by name, where a command module is imported and built the
+    first time one of its commands is looked up. Typer builds every command of an app
+    up front, reading each signature; this keeps that to the commands a run uses."""
+
+    def __init__(self, built: Mapping[str, Any]) -> None:
+        self._built = dict(built)
+        self._order = [*self._built, *(name for name in COMMAND_MODULES if name not in built)]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMAND_MODULES:
+            self._built.update(_load_commands(COMMAND_MODULES[name]))
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._order.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._order
+
+
 class _KdramaGroup(TyperGroup):
     """The one place expected failures end: the library's errors become one line on
     stderr and exit 1; a reader closing the pipe early ends the command quietly."""
+
+    def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(commands or {})
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -319,7 +393,3 @@ def main() -> NoReturn:
         _silence_stdout()
         code = ExitCode.BROKEN_PIPE
     sys.exit(code)
-
-
-# The command modules add their commands to the app.
-from . import cli_browse, cli_db, cli_edit, cli_facets, cli_search  # noqa: E402, F401

@@ -7,12 +7,14 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import app, note
+from .cli import command_set, note
 from .errors import KdramaError
 from .storage import Origin, locate
 
 if TYPE_CHECKING:
     import socket
+
+commands = command_set()
 
 
 def _port(value: str) -> int:
@@ -53,7 +55,7 @@ def _url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-@app.command()
+@commands.command()
 def browse(
     host: Annotated[
         str, typer.Option("--host", metavar="HOST", help="Address to listen on.")

@@ -8,13 +8,14 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import app, note
+from .cli import command_set, note
 from .storage import locate
 
 db_app = typer.Typer(
     name="db", help="Which catalog kdrama uses, and what it holds.", no_args_is_help=True
 )
-app.add_typer(db_app)
+commands = command_set()
+commands.add_typer(db_app)
 
 
 @db_app.command()

@@ -14,11 +14,13 @@ import typer
 
 from . import editing, options
 from .catalog import Catalog
-from .cli import app, note, usage_error
+from .cli import command_set, note, usage_error
 from .errors import ExitCode
 from .models import Role, SceneRecord
 from .records import ImportFormat, RecordError, guess_format, read_records
 from .storage import locate_for_writing
+
+commands = command_set()
 
 Title = Annotated[str | None, typer.Option("--title", "-t", help="A one-line name for the scene.")]
 DramaTitle = Annotated[
@@ -127,7 +129,7 @@ def _missing(option: str, prompt: str) -> str:
     return answer
 
 
-@app.command()
+@commands.command()
 def add(
     title: Title = None,
     drama: DramaTitle = None,
@@ -167,7 +169,7 @@ def add(
     typer.echo(scene_id)
 
 
-@app.command()
+@commands.command()
 def edit(
     scene_id: SceneId,
     title: Title = None,
@@ -204,7 +206,7 @@ def edit(
     note(f"Updated scene {scene_id}.")
 
 
-@app.command()
+@commands.command()
 def rm(
     scene_ids: SceneIds,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -232,7 +234,7 @@ def rm(
     note(f"Removed {removed} scene(s).")
 
 
-@app.command("import")
+@commands.command("import")
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
     fmt: Annotated[
@@ -309,7 +311,7 @@ def _import_with_progress(catalog: Catalog, records: list[SceneRecord]) -> editi
         )
 
 
-@app.command()
+@commands.command()
 def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
     """Mark scenes as favourites.
 
@@ -323,7 +325,7 @@ def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
     note(f"Marked {count} scene(s) as favourite.")
 
 
-@app.command()
+@commands.command()
 def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
     """Unmark scenes as favourites.
 
@@ -336,7 +338,7 @@ def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
     note(f"Unmarked {count} scene(s).")
 
 
-@app.command()
+@commands.command()
 def rate(
     scene_id: SceneId,
     stars: Annotated[int, typer.Argument(metavar="N", parser=options.rating, help="From 1 to 5.")],
@@ -354,7 +356,7 @@ def rate(
     note(f"Rated scene {scene_id}: {stars}/5.")
 
 
-@app.command()
+@commands.command()
 def unrate(scene_id: SceneId, db: options.Db = None) -> None:
     """Clear a scene's rating.
 

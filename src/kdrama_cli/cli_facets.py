@@ -13,12 +13,14 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import app, explain_empty, output_format, scene_filter, suggest_names
+from .cli import command_set, explain_empty, output_format, scene_filter, suggest_names
 from .models import OutputFormat, SceneFilter
 from .storage import locate
 
 if TYPE_CHECKING:
     from .render import Row
+
+commands = command_set()
 
 Counting = Callable[[Catalog, SceneFilter, int | None], Iterable["Row"]]
 # Table columns: (row attribute, heading, justification).
@@ -57,7 +59,7 @@ def _show_counts(
             explain_empty(catalog, filters, fmt)
 
 
-@app.command()
+@commands.command()
 def actors(
     ctx: typer.Context,
     actor: options.Actor = None,
@@ -92,7 +94,7 @@ def actors(
     )
 
 
-@app.command()
+@commands.command()
 def dramas(
     ctx: typer.Context,
     actor: options.Actor = None,
@@ -127,7 +129,7 @@ def dramas(
     )
 
 
-@app.command()
+@commands.command()
 def years(
     ctx: typer.Context,
     actor: options.Actor = None,
@@ -162,7 +164,7 @@ def years(
     )
 
 
-@app.command()
+@commands.command()
 def stats(
     actor: options.Actor = None,
     character: options.Character = None,

@@ -7,9 +7,11 @@ import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import app, note, output_format, scene_filter, suggest_names
+from .cli import command_set, note, output_format, scene_filter, suggest_names
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
+
+commands = command_set()
 
 
 def _words(words: list[str]) -> list[str]:
@@ -21,7 +23,7 @@ def _words(words: list[str]) -> list[str]:
     return words
 
 
-@app.command("search")
+@commands.command("search")
 def search_(
     ctx: typer.Context,
     query: Annotated[
