@@ -13,10 +13,9 @@ import json
 import random
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import names, search
 from .errors import NothingToPick, SceneNotFound
@@ -35,8 +34,7 @@ _BATCH = 500
 _FEW_PICKS = 16
 
 
-@dataclass(frozen=True)
-class _NameTable:
+class _NameTable(NamedTuple):
     """Where the names of one kind, and their keys, are stored."""
 
     keys: str
@@ -57,13 +55,13 @@ _SUGGESTION_CUTOFF = 75
 _COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
 
 
-@dataclass
 class Query:
     """A scene query under construction: SQL fragments and their bound parameters."""
 
-    where: list[str] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
-    needs_drama: bool = False
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        self.params: dict[str, Any] = {}
+        self.needs_drama = False
 
     def sql(self, columns: str = "s.id", *, with_drama: bool = False) -> str:
         """The query; dramas are joined only when a filter or the sort needs them, so

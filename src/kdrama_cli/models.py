@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,9 +19,12 @@ class Role(NamedTuple):
     actor_korean: str | None = None
 
 
-@dataclass(frozen=True)
-class Scene:
-    """One memorable scene, with what a fan needs to recognise it."""
+class Scene(NamedTuple):
+    """One memorable scene, with what a fan needs to recognise it.
+
+    The immutable values of the API are named tuples rather than dataclasses: Python
+    builds them several times faster, both the class as kdrama starts (every command
+    pays for that) and each instance (an export makes a million)."""
 
     id: int
     title: str
@@ -121,8 +124,7 @@ class SceneRecord:
 _YEAR_RANGE = re.compile(r"(?P<start>\d{1,4})?(?P<dots>\.\.(?P<end>\d{1,4})?)?")
 
 
-@dataclass(frozen=True)
-class YearRange:
+class YearRange(NamedTuple):
     """An inclusive range of years; either end may be open."""
 
     start: int | None = None
@@ -143,15 +145,14 @@ class YearRange:
         return cls(start, end)
 
 
-@dataclass(frozen=True)
-class SceneFilter:
+class SceneFilter(NamedTuple):
     """Which scenes to select. Repeated actors or characters must all appear; every
     filter given must hold (AND). Names are matched by :mod:`kdrama_cli.names`."""
 
     actors: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
     drama: str | None = None
-    years: YearRange = field(default_factory=YearRange)
+    years: YearRange = YearRange()
     favorites: bool = False
     min_rating: int | None = None
 
@@ -209,8 +210,7 @@ class NameKind(str, Enum):
     DRAMA = "drama"
 
 
-@dataclass(frozen=True)
-class Unmatched:
+class Unmatched(NamedTuple):
     """A name given to a filter that matches nothing in the catalog, with the
     catalog's closest names, best first."""
 

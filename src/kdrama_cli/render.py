@@ -12,8 +12,7 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TextIO
 
 from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
 
@@ -70,8 +69,7 @@ class Row(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a table of rows: the row attribute it shows, and its heading."""
 
     attribute: str

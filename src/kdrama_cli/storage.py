@@ -13,9 +13,9 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from . import search
 from .errors import CatalogError
@@ -34,8 +34,7 @@ class Origin(str, Enum):
     BUNDLED = "the catalog bundled with kdrama (read-only; your first change copies it)"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A catalog file and the reason it was chosen."""
 
     path: Path
