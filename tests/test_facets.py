@@ -271,11 +271,11 @@ def test_limit_must_be_a_positive_whole_number(kdrama: Invoke, command: str, bad
 
 def test_jsonl_is_one_row_object_a_line(kdrama: Invoke) -> None:
     assert kdrama("years", "--format", "jsonl").stdout == "".join(
-        f'{{"year": {row["year"]}, "count": {row["count"]}}}\n' for row in BUNDLED_YEARS
+        f'{{"year":{row["year"]},"count":{row["count"]}}}\n' for row in BUNDLED_YEARS
     )
     jsonl = kdrama("dramas", "-f", "jsonl", "-n", "1").stdout
     assert jsonl == (
-        '{"name": "Crash Landing on You", "korean": "사랑의 불시착", "year": 2020, "count": 1}\n'
+        '{"name":"Crash Landing on You","korean":"사랑의 불시착","year":2020,"count":1}\n'
     )
 
 

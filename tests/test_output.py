@@ -10,8 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kdrama_cli import editing
+from kdrama_cli.catalog import Catalog
+from kdrama_cli.records import ImportFormat, read_records
 
 from .conftest import Invoke, one_scene
+from .test_import_export import scene_objects, tempfile_dir
 
 HOSTILE = 'He said "[bold]hi[/bold]", then: a, b; c\ttab\nnew line :smile: \\ [red]x'
 
@@ -64,6 +71,40 @@ def test_json_is_one_array_and_jsonl_one_object_a_line(kdrama: Invoke) -> None:
     lines = kdrama("list", "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line) for line in lines] == array
     assert len(array) == 6
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--actor", "Son Ye Jin"],
+        ["--sort", "year", "--desc", "--limit", "4"],
+        ["--sort", "drama", "--year", "2016..2019"],
+        ["--sort", "rating", "--limit", "1"],
+    ],
+)
+def test_jsonl_lists_the_same_scenes_as_json(kdrama: Invoke, args: list[str]) -> None:
+    lines = kdrama("list", "--format", "jsonl", *args).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == kdrama("list", "--json", *args).json()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(scene_objects(), min_size=1, max_size=4))
+def test_json_lines_from_sqlite_are_exactly_the_json_of_each_scene(
+    tmp_path: Path, objects: list[dict[str, Any]]
+) -> None:
+    db = Path(tempfile_dir(tmp_path)) / "scenes.db"
+    records = read_records(json.dumps(objects, ensure_ascii=False), ImportFormat.json)
+    with Catalog.open(db, write=True, create=True) as catalog:
+        editing.import_records(catalog, records)
+        lines = list(catalog.list_scenes_json())
+        scenes = list(catalog.list_scenes())
+    compact = (",", ":")
+    assert lines == [
+        json.dumps(s.to_dict(), ensure_ascii=False, separators=compact) for s in scenes
+    ]
 
 
 def test_csv_has_a_header_and_joins_lists_with_semicolons(kdrama: Invoke) -> None:

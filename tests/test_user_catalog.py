@@ -211,4 +211,4 @@ def test_snapshot_sees_what_a_new_process_sees(make_catalog: Callable[..., Path]
     db = make_catalog(one_scene(title="Seen"))
     data, scenes = snapshot(db)
     assert data == db.read_bytes()
-    assert '"title": "Seen"' in scenes
+    assert '"title":"Seen"' in scenes

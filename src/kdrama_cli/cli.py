@@ -257,8 +257,10 @@ def list_(
     """
     fmt = output_format(ctx, fmt, json_)
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    from .export import write_scenes
+
     with Catalog.open(locate(db)) as catalog:
-        if not _show_scenes(catalog.list_scenes(filters, sort, limit, descending=desc), fmt):
+        if not write_scenes(catalog, filters, fmt, sys.stdout, sort, limit, descending=desc):
             explain_empty(catalog, filters, fmt)
 
 

@@ -7,11 +7,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from .catalog import Catalog
 from .errors import KdramaError
-from .models import OutputFormat, SceneFilter
-from .render import render_scenes
+from .models import OutputFormat, SceneFilter, Sort
+from .render import render_scenes, write_json_lines
 
 
 class OutputExists(KdramaError):
@@ -31,9 +32,8 @@ def export_scenes(
 
     A file is written under a temporary name beside it and renamed when complete.
     """
-    scenes = catalog.list_scenes(filters)
     if output is None:
-        return render_scenes(scenes, fmt, sys.stdout)
+        return write_scenes(catalog, filters, fmt, sys.stdout)
     if output.exists() and not force:
         raise OutputExists(f"{output} already exists; add --force to replace it")
     try:
@@ -43,9 +43,28 @@ def export_scenes(
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            count = render_scenes(scenes, fmt, file)
+            count = write_scenes(catalog, filters, fmt, file)
         temp.chmod(0o644)
         temp.replace(output)
     finally:
         temp.unlink(missing_ok=True)
     return count
+
+
+def write_scenes(
+    catalog: Catalog,
+    filters: SceneFilter,
+    fmt: OutputFormat,
+    out: TextIO,
+    sort: Sort = Sort.ID,
+    limit: int | None = None,
+    *,
+    descending: bool = False,
+) -> int:
+    """Write the scenes ``list`` selects to ``out`` in ``fmt``; return how many.
+    JSON Lines come encoded by SQLite, the bulk format at bulk speed."""
+    if fmt is OutputFormat.jsonl:
+        lines = catalog.list_scenes_json(filters, sort, limit, descending=descending)
+        return write_json_lines(lines, out)
+    scenes = catalog.list_scenes(filters, sort, limit, descending=descending)
+    return render_scenes(scenes, fmt, out)

@@ -49,7 +49,21 @@ def render_scene_detail(scene: Scene, fmt: DetailFormat, out: TextIO) -> None:
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:
+    """JSON as kdrama writes it: UTF-8 text as typed; one line (JSON Lines) is compact."""
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def write_json_lines(lines: Iterable[str], out: TextIO) -> int:
+    """JSON Lines from objects already encoded as compact JSON (by SQLite, see
+    ``Catalog.list_scenes_json``); return how many were written."""
+    count = 0
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+        count += 1
+    return count
 
 
 def _flat(scene: Scene) -> dict[str, Any]:
