@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -417,3 +419,12 @@ def test_the_installed_command_searches_in_korean_from_a_new_process() -> None:
     assert [scene["drama"] for scene in json.loads(run.stdout)] == ["Goblin"]
     blank = run_process("search", " ")
     assert blank.exit_code == 2 and "Traceback" not in blank.stderr
+
+
+def test_importing_search_leaves_the_wide_script_pattern_uncompiled() -> None:
+    code = (
+        "import kdrama_cli.search as s; a = s._wide.cache_info().currsize;"
+        " s.index_text('도깨비'); print(a, s._wide.cache_info().currsize)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["0", "1"]

@@ -21,16 +21,24 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 TABLE = "scene_search"
 
 # Hangul jamo and syllables, kana, and CJK ideographs: scripts written without spaces
 # between the parts of a word, indexed as pairs of characters.
-_WIDE = re.compile(
+_WIDE_RUN = (
     "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
 )
 _WORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def _wide() -> re.Pattern[str]:
+    """A run of wide script, as a group (so that ``split`` keeps the runs). Compiled on
+    first use: the class of ranges takes about 3 ms, which every start would pay."""
+    return re.compile(f"({_WIDE_RUN})")
+
 
 # Little words that say nothing about a scene ("the one with the wine"). They are
 # skipped when a query has other words, and searched for when it has only these.
@@ -56,9 +64,10 @@ def index_text(text: str | None) -> str | None:
         return text
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _WIDE.search(text) is None:
+    wide = _wide()
+    if wide.search(text) is None:
         return text
-    return _WIDE.sub(lambda run: f" {_pairs(run.group(), last=True)} ", text)
+    return wide.sub(lambda run: f" {_pairs(run.group(), last=True)} ", text)
 
 
 def _pairs(run: str, *, last: bool) -> str:
@@ -104,10 +113,10 @@ def _term(word: str) -> Term | None:
     tokens: list[str] = []
     prefix = False
     for part in _WORD.findall(unicodedata.normalize("NFC", word).lower()):
-        for run in re.split(f"({_WIDE.pattern})", part):
+        for run in _wide().split(part):
             if not run:
                 continue
-            wide = _WIDE.fullmatch(run) is not None
+            wide = _wide().fullmatch(run) is not None
             tokens.append(_pairs(run, last=False) if wide else run)
             prefix = wide and len(run) == 1
     if not tokens:
@@ -127,7 +136,7 @@ def highlight_pattern(terms: list[Term]) -> re.Pattern[str]:
     parts: list[str] = []
     for term in terms:
         for token in term.phrase.split(" "):
-            if not _WIDE.search(token):
+            if not _wide().search(token):
                 root = re.escape(_ROOT.sub("", token) if len(token) > 3 else token)
                 parts.append(rf"(?<![^\W_]){root}(?:{_ENDINGS})?(?![^\W_])")
         parts += [re.escape(run) for run in _wide_runs(term)]
@@ -143,7 +152,7 @@ def _wide_runs(term: Term) -> list[str]:
     runs: list[str] = []
     current = ""
     for token in term.phrase.split(" "):
-        if not _WIDE.fullmatch(token):
+        if not _wide().fullmatch(token):
             if current:
                 runs.append(current)
             current = ""
