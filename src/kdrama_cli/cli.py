@@ -6,14 +6,16 @@ kdrama, and every TAB of shell completion, pays for what it uses and no more.
 """
 
 import importlib
+import inspect
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from . import __version__, options
 from .catalog import Catalog
@@ -75,9 +77,43 @@ COMMAND_MODULES = {
 }
 
 
-def command_set() -> typer.Typer:
+class HelpCommand(TyperCommand):
+    """A command whose --help is drawn by ``cli_help`` (see there for why)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .cli_help import print_help
+
+        print_help(self, ctx)
+
+
+class HelpGroup(TyperGroup):
+    """A group whose --help is drawn by ``cli_help``."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .cli_help import print_help
+
+        print_help(self, ctx, self.summaries(ctx))
+
+    def summaries(self, ctx: Any) -> list[tuple[str, str]]:
+        """Each visible command's name and help, as help lists them."""
+        commands = (self.get_command(ctx, name) for name in self.list_commands(ctx))
+        return [(c.name or "", c.help or "") for c in commands if c is not None and not c.hidden]
+
+
+class Commands(typer.Typer):
+    """A Typer whose commands draw their help with ``cli_help``."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or HelpCommand, **kwargs)
+
+
+def command_set(**settings: Any) -> Commands:
     """The Typer a command module adds its commands to, set up like the app."""
-    return typer.Typer(rich_markup_mode="rich", pretty_exceptions_show_locals=False)
+    return Commands(
+        cls=HelpGroup, rich_markup_mode="rich", pretty_exceptions_show_locals=False, **settings
+    )
 
 
 def _load_commands(module_name: str) -> dict[str, Any]:
@@ -87,6 +123,21 @@ def _load_commands(module_name: str) -> dict[str, Any]:
     if isinstance(built, TyperGroup):
         return dict(built.commands)
     return {built.name or module_name: built}
+
+
+def _module_summaries(module_name: str) -> dict[str, str]:
+    """A command module's visible commands and their help, read without building them."""
+    module = importlib.import_module(f".{module_name}", __package__)
+    found: dict[str, str] = {}
+    for info in module.commands.registered_commands:
+        if not info.hidden and info.callback is not None:
+            name = info.name or typer.main.get_command_name(info.callback.__name__)
+            found[name] = info.help or inspect.getdoc(info.callback) or ""
+    for group in module.commands.registered_groups:
+        if group.typer_instance is not None:
+            settings = group.typer_instance.info
+            found[str(settings.name)] = str(settings.help or "")
+    return found
 
 
 class _LazyCommands(MutableMapping[str, Any]):
@@ -121,14 +172,26 @@ class _LazyCommands(MutableMapping[str, Any]):
     def __contains__(self, name: object) -> bool:
         return name in self._order
 
+    def summaries(self) -> list[tuple[str, str]]:
+        """Each visible command's name and help; for help, which lists them all, and
+        would otherwise build every command only to print one line of each."""
+        found = {name: cmd.help or "" for name, cmd in self._built.items() if not cmd.hidden}
+        unbuilt = [name for name in self._order if name not in self._built]
+        for module in dict.fromkeys(COMMAND_MODULES[name] for name in unbuilt):
+            found = {**_module_summaries(module), **found}
+        return [(name, found[name]) for name in self._order if name in found]
 
-class _KdramaGroup(TyperGroup):
+
+class _KdramaGroup(HelpGroup):
     """The one place expected failures end: the library's errors become one line on
     stderr and exit 1; a reader closing the pipe early ends the command quietly."""
 
     def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.commands = _LazyCommands(commands or {})
+        self.commands = self._lazy = _LazyCommands(commands or {})
+
+    def summaries(self, ctx: Any) -> list[tuple[str, str]]:
+        return self._lazy.summaries()
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -141,7 +204,7 @@ class _KdramaGroup(TyperGroup):
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
 
 
-app = typer.Typer(
+app = Commands(
     cls=_KdramaGroup,
     name="kdrama",
     invoke_without_command=True,

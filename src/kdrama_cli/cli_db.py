@@ -11,7 +11,7 @@ from .catalog import Catalog
 from .cli import command_set, note
 from .storage import locate
 
-db_app = typer.Typer(
+db_app = command_set(
     name="db", help="Which catalog kdrama uses, and what it holds.", no_args_is_help=True
 )
 commands = command_set()
