@@ -45,6 +45,19 @@ def test_every_command_has_help_with_an_example(kdrama: Invoke, command: str) ->
     assert f"kdrama {command}" in run.stdout
 
 
+def test_help_shows_options_by_panel_with_their_defaults(kdrama: Invoke) -> None:
+    out = kdrama("list", "--help").stdout
+    filters, output = out.index("─ Filters "), out.index("─ Output ")
+    assert filters < out.index("│ --actor ") < output < out.index("│ --format ")
+    assert "[default: id]" in out and "[default: table]" in out
+
+
+def test_help_lists_commands_with_the_first_line_of_their_help(kdrama: Invoke) -> None:
+    out = kdrama("--help").stdout
+    assert "search  Search scenes, dramas and names for words, best matches first." in out
+    assert out.index(" list ") < out.index(" search ") < out.index(" add ") < out.index(" db ")
+
+
 def test_kdrama_alone_prints_help(kdrama: Invoke) -> None:
     run = kdrama()
     assert run.exit_code == 0

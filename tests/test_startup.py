@@ -94,3 +94,11 @@ def test_each_command_module_defines_the_commands_the_app_looks_up_in_it(module:
     defined = typer.main.get_command(importlib.import_module(f"kdrama_cli.{module}").commands)
     names = set(defined.commands) if isinstance(defined, TyperGroup) else {defined.name}
     assert names == {name for name, home in COMMAND_MODULES.items() if home == module}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["db", "--help"]])
+def test_help_loads_neither_markdown_nor_traceback_support(args: list[str]) -> None:
+    loaded = imported_modules(*args)
+    assert "rich.panel" in loaded
+    assert not loaded & {"typer.rich_utils", "rich.markdown", "rich.traceback"}
+    assert "markdown_it" not in {name.split(".")[0] for name in loaded}
