@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -36,6 +35,8 @@ def export_scenes(
         return write_scenes(catalog, filters, fmt, sys.stdout)
     if output.exists() and not force:
         raise OutputExists(f"{output} already exists; add --force to replace it")
+    import tempfile
+
     try:
         fd, temp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}-")
     except OSError as error:

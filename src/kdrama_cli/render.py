@@ -8,7 +8,6 @@ drawn by ``render_rich.py``, imported only when one is asked for.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TextIO
 from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
 
 if TYPE_CHECKING:
+    import csv
+
     from .facets import Stats
 
 
@@ -120,6 +121,8 @@ def _write_objects(
         return _write_json_objects(objects, out)
     if fmt is OutputFormat.jsonl:
         return _write_jsonl_objects(objects, out)
+    import csv
+
     dialect = csv.excel if fmt is OutputFormat.csv else csv.excel_tab
     return _write_delimited_objects(objects, fields, out, dialect)
 
@@ -149,6 +152,8 @@ def _write_delimited_objects(
     out: TextIO,
     dialect: type[csv.Dialect],
 ) -> int:
+    import csv
+
     plain = csv.writer(out, dialect=dialect, lineterminator="\n")
     quoted = csv.writer(out, dialect=dialect, lineterminator="\n", quoting=csv.QUOTE_ALL)
     plain.writerow(fields)

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, Group
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from .models import Scene
 
 if TYPE_CHECKING:
+    from rich.panel import Panel
+
     from .facets import Stats
     from .render import Column, Row
 
@@ -88,6 +89,8 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
 
 
 def scene_panel(scene: Scene) -> Panel:
+    from rich.panel import Panel
+
     drama = " · ".join(
         part
         for part in (
