@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from kdrama_cli import search, storage
+from kdrama_cli import editing, search, storage
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import SceneFilter, YearRange
+from kdrama_cli.records import ImportFormat, read_records
 
 from .conftest import Invoke, one_scene, run_process
 from .test_user_catalog import load_v1
@@ -396,6 +397,56 @@ def test_the_index_matches_a_full_rebuild_after_many_changes(kdrama: Invoke, db:
     assert conn.execute("SELECT rowid, * FROM scene_search ORDER BY rowid").fetchall() == kept
     assert [row[0] for row in kept] == [2, 3, 4, 5, 6, 7]
     conn.rollback()
+
+
+def test_scenes_sharing_a_drama_and_cast_are_each_indexed_as_if_alone(db: Path) -> None:
+    # refresh reads the text of a drama and of a cast once for all the scenes that
+    # share them; each scene's row must still be what reading that scene alone gives.
+    rows = [
+        {
+            "title": f"Rain {i}",
+            "drama": "Shared",
+            "year": 2020,
+            "drama_korean": "함께",
+            "actors": ["Gong Yoo"],
+            "characters": [{"name": "Kim Shin", "actor": "Gong Yoo"}],
+            "description": f"Scene {i} 도깨비가",
+        }
+        for i in range(4)
+    ]
+    rows += [
+        {"title": "Other cast", "drama": "Shared", "year": 2020, "actors": ["Hyun Bin"]},
+        {"title": "No cast", "drama": "Alone", "year": 2021},
+    ]
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    with Catalog.open(db, write=True) as catalog:
+        editing.import_records(catalog, read_records(text, ImportFormat.jsonl))
+        conn = catalog.conn
+        with storage.transaction(conn):
+            conn.execute(
+                "INSERT INTO person_aliases SELECT id, 'Goblin Actor' FROM people"
+                " WHERE name = 'Gong Yoo'"
+            )
+            conn.execute(
+                "INSERT INTO drama_aliases SELECT id, '함께 비' FROM dramas WHERE title = 'Shared'"
+            )
+        alone = f"""
+            SELECT s.id, s.title,
+                d.title || ' ' || coalesce(d.title_korean, '') || ' ' || coalesce(
+                (SELECT group_concat(alias, ' ') FROM drama_aliases WHERE drama_id = d.id), ''),
+                (SELECT group_concat(n, ' ') FROM ({search._SCENE_NAMES})), s.description
+            FROM scenes s JOIN dramas d ON d.id = s.drama_id WHERE s.id = ?"""
+        indexed = conn.execute("SELECT rowid, * FROM scene_search ORDER BY rowid").fetchall()
+        expected = [
+            tuple(
+                search.index_text(v) if isinstance(v, str) else v
+                for v in conn.execute(alone, (scene_id,)).fetchone()
+            )
+            for scene_id, *_ in indexed
+        ]
+    assert indexed == expected
+    assert [row[3] for row in indexed[-6:-2]] == [indexed[-6][3]] * 4
+    assert "Goblin Actor" in indexed[-6][3] and indexed[-1][3] is None
 
 
 def test_a_catalog_of_the_first_schema_is_indexed_when_upgraded(

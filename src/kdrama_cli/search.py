@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -184,15 +185,27 @@ _SCENE_NAMES = """
         JOIN character_aliases ca ON ca.character_id = sc.character_id WHERE sc.scene_id = s.id
 """
 
-_STALE_DOCUMENTS = f"""
-    SELECT s.id, s.title,
-        d.title || ' ' || coalesce(d.title_korean, '') || ' ' || coalesce(
-            (SELECT group_concat(alias, ' ') FROM drama_aliases WHERE drama_id = d.id), ''),
-        (SELECT group_concat(n, ' ') FROM ({_SCENE_NAMES})),
-        s.description
+# The stale scenes, each with the ids of its drama and of its cast: the text of a
+# drama and of a cast is read once however many scenes share them (_texts).
+_STALE_SCENES = """
+    SELECT s.id, s.title, s.description, s.drama_id,
+        (SELECT group_concat(person_id) FROM scene_people WHERE scene_id = s.id),
+        (SELECT group_concat(character_id) FROM scene_characters WHERE scene_id = s.id)
     FROM search_stale st JOIN scenes s ON s.id = st.scene_id JOIN dramas d ON d.id = s.drama_id
 """
+# The indexed text of some dramas, by id, and of the casts of some scenes, by scene id.
+_DRAMA_TEXTS = """
+    SELECT d.id, d.title || ' ' || coalesce(d.title_korean, '') || ' ' || coalesce(
+            (SELECT group_concat(alias, ' ') FROM drama_aliases WHERE drama_id = d.id), '')
+    FROM dramas d WHERE d.id IN (SELECT value FROM json_each(?))
+"""
+_CAST_TEXTS = f"""
+    SELECT s.id, (SELECT group_concat(n, ' ') FROM ({_SCENE_NAMES}))
+    FROM scenes s WHERE s.id IN (SELECT value FROM json_each(?))
+"""
 _BATCH = 5000
+
+_Cast = tuple[str | None, str | None]
 
 
 def refresh(conn: sqlite3.Connection) -> int:
@@ -203,25 +216,41 @@ def refresh(conn: sqlite3.Connection) -> int:
         return 0
     conn.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT scene_id FROM search_stale)")
     insert = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
-    cursor = conn.execute(_STALE_DOCUMENTS)
+    dramas: dict[int, str | None] = {}
+    casts: dict[_Cast, str | None] = {}
+    cursor = conn.execute(_STALE_SCENES)
     while rows := cursor.fetchmany(_BATCH):
-        conn.executemany(insert, [_document(*row) for row in rows])
+        dramas.update(_texts(conn, _DRAMA_TEXTS, {row[3] for row in rows} - dramas.keys()))
+        new_casts: dict[_Cast, int] = {}
+        for row in rows:
+            if (row[4], row[5]) not in casts:
+                new_casts.setdefault((row[4], row[5]), row[0])
+        by_scene = _texts(conn, _CAST_TEXTS, new_casts.values())
+        casts.update((cast, by_scene[scene_id]) for cast, scene_id in new_casts.items())
+        # Plain ASCII, most scenes' own text, is indexed as it is.
+        conn.executemany(
+            insert,
+            [
+                (
+                    scene_id,
+                    title if title.isascii() else index_text(title),
+                    dramas[drama_id],
+                    casts[people, characters],
+                    description if description.isascii() else index_text(description),
+                )
+                for scene_id, title, description, drama_id, people, characters in rows
+            ],
+        )
     conn.execute("DELETE FROM search_stale")
     return int(stale)
 
 
-def _document(
-    scene_id: int, title: str, drama: str, names: str | None, description: str
-) -> tuple[int, str | None, str | None, str | None, str | None]:
-    """A scene's row of the index. Plain ASCII, most scenes' own text, is indexed as
-    it is; the drama's titles and the cast, shared by many scenes, are cached."""
-    return (
-        scene_id,
-        title if title.isascii() else index_text(title),
-        index_text(drama),
-        index_text(names),
-        description if description.isascii() else index_text(description),
-    )
+def _texts(conn: sqlite3.Connection, sql: str, ids: Collection[int]) -> dict[int, str | None]:
+    """The indexed text that ``sql`` reads for each of ``ids``."""
+    if not ids:
+        return {}
+    found = conn.execute(sql, ("[" + ",".join(str(row_id) for row_id in ids) + "]",))
+    return {row_id: index_text(text) for row_id, text in found}
 
 
 def _stale_for(when: str, table: str, scenes: str) -> str:
