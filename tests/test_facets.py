@@ -17,7 +17,7 @@ from kdrama_cli import facets
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import SceneFilter, YearRange
 
-from .conftest import BUNDLED, Invoke, one_scene
+from .conftest import Invoke, one_scene
 
 BUNDLED_ACTORS = [
     {"name": "Son Ye Jin", "count": 2},
@@ -420,7 +420,7 @@ def test_help_has_examples(kdrama: Invoke, command: str) -> None:
 
 
 def test_api_counts_with_a_filter_and_a_limit() -> None:
-    with Catalog.open(BUNDLED) as catalog:
+    with Catalog.open_bundled() as catalog:
         rows = list(facets.count_actors(catalog, SceneFilter(drama="CLOY")))
         assert rows == [
             facets.ActorCount("Hyun Bin", 1, "현빈"),
@@ -439,7 +439,7 @@ def test_api_counts_with_a_filter_and_a_limit() -> None:
 
 
 def test_api_rows_have_the_documented_fields() -> None:
-    with Catalog.open(BUNDLED) as catalog:
+    with Catalog.open_bundled() as catalog:
         for fields, rows in [
             (facets.ACTOR_FIELDS, facets.count_actors(catalog)),
             (facets.DRAMA_FIELDS, facets.count_dramas(catalog)),

@@ -14,7 +14,7 @@ from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import SceneFilter
 from kdrama_cli.render import render_stats
 
-from .conftest import BUNDLED, Invoke, one_scene
+from .conftest import Invoke, one_scene
 from .test_facets import BUNDLED_ACTORS, BUNDLED_DRAMAS, TIES, favourites_and_ratings
 
 NO_RATINGS = [{"rating": rating, "count": 0} for rating in range(1, 6)]
@@ -251,7 +251,7 @@ def test_catalog_text_in_charts_is_never_markup(
 
 
 def test_bars_fall_back_to_hash_where_the_output_cannot_encode_blocks() -> None:
-    with Catalog.open(BUNDLED) as catalog:
+    with Catalog.open_bundled() as catalog:
         counted = facets.catalog_stats(catalog)
     ascii_out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     render_stats(counted, ascii_out)
@@ -273,7 +273,7 @@ def test_help_has_examples(kdrama: Invoke) -> None:
 
 
 def test_api_stats_match_the_json(kdrama: Invoke) -> None:
-    with Catalog.open(BUNDLED) as catalog:
+    with Catalog.open_bundled() as catalog:
         counted = facets.catalog_stats(catalog, SceneFilter(actors=("Song Hye Kyo",)), top=2)
     assert counted.scenes == 2 and counted.average_rating is None
     assert counted.top_actors == (
