@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 import unicodedata
@@ -179,6 +180,61 @@ def test_import_reports_progress_to_its_caller(db: Path) -> None:
         summary = editing.import_records(catalog, records, seen.append)
     assert seen == [1, 2, 3, 4, 5]
     assert (summary.added, summary.updated) == (5, 0)
+
+
+def catalog_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index's text included), and the schema."""
+    conn = sqlite3.connect(path)
+    schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+    rows = {"sqlite_master": schema.fetchall()}
+    tables = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'scene_search_%'"
+    )
+    for (table,) in conn.execute(tables).fetchall():
+        columns = "rowid, *" if table == "scene_search" else "*"
+        rows[table] = sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
+    conn.close()
+    return rows
+
+
+@pytest.mark.parametrize("bulk", [10, 10**9])
+def test_an_import_that_outweighs_the_catalog_writes_what_row_by_row_writes_would(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
+) -> None:
+    # Above editing._BULK records, an import drops indexes and the search triggers
+    # while it writes; the result must not show it.
+    bare_scene = '{"title": "Bare", "drama": "Plain", "year": 2010}'
+    with Catalog.open(db, write=True) as catalog:
+        bare = editing.add_scene(catalog, read_records(bare_scene, ImportFormat.jsonl)[0])
+    rows = [scene_dict(i) for i in range(40)]
+    rows += [
+        scene_dict(
+            i,
+            actors=["Son Ye Jin", f"Actor {i}"],
+            drama="Goblin",
+            year=2016,
+            drama_korean="쓸쓸하고 찬란하神",
+        )
+        for i in range(40, 45)
+    ]
+    rows += [
+        {"id": 2, "actors": ["Hyun Bin"], "characters": [{"name": "Ri", "actor": "Hyun Bin"}]},
+        {"id": 3, "title": "Renamed"},
+        {"id": bare, "actors": ["Gong Yoo"]},
+        {"id": 5, "drama": "A New Drama", "year": 2001},
+        scene_dict(99, id=100),
+    ]
+    source = write_jsonl(tmp_path / "many.jsonl", rows)
+    reference = tmp_path / "reference.db"
+    reference.write_bytes(db.read_bytes())
+    monkeypatch.setattr(editing, "_BULK", 10**9)
+    with Catalog.open(reference, write=True) as catalog:
+        editing.import_records(catalog, read_records(source.read_text(), ImportFormat.jsonl))
+    monkeypatch.setattr(editing, "_BULK", bulk)
+    with Catalog.open(db, write=True) as catalog:
+        editing.import_records(catalog, read_records(source.read_text(), ImportFormat.jsonl))
+    assert catalog_rows(db) == catalog_rows(reference)
+    assert len(catalog_rows(db)["scene_search"]) == 7 + 45 + 1
 
 
 NAME = (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -251,6 +251,23 @@ def _texts(conn: sqlite3.Connection, sql: str, ids: Collection[int]) -> dict[int
         return {}
     found = conn.execute(sql, ("[" + ",".join(str(row_id) for row_id in ids) + "]",))
     return {row_id: index_text(text) for row_id, text in found}
+
+
+# The triggers that mark a scene stale when it or a member of its cast is inserted.
+# A bulk import drops them while it writes and marks the scenes itself, at once
+# (mark_stale): firing them row by row took a twentieth of a 100,000-scene import.
+INSERT_TRIGGERS = (
+    "search_scenes_insert",
+    "search_scene_people_insert",
+    "search_scene_characters_insert",
+)
+
+
+def mark_stale(conn: sqlite3.Connection, scene_ids: Iterable[int]) -> None:
+    """Mark scenes for re-indexing before the commit, as the triggers do."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO search_stale (scene_id) VALUES (?)", ((i,) for i in scene_ids)
+    )
 
 
 def _stale_for(when: str, table: str, scenes: str) -> str:

@@ -80,6 +80,9 @@ class Writer:
         self._queued_scenes: list[tuple[object, ...]] = []
         self._queued_people: list[tuple[int, int, int]] = []
         self._queued_characters: list[tuple[int, int, int]] = []
+        # While the search index's insert triggers are dropped (a bulk import), the
+        # scenes whose rows this writer inserts, for the caller to mark stale.
+        self.unmarked: set[int] | None = None
 
     # Dramas, people, characters, sources -------------------------------------------
 
@@ -241,11 +244,14 @@ class Writer:
         """
         row = (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating)
         if self._next_id is None:
-            return self._insert(_INSERT_SCENE, row)
-        if scene_id is None:
-            scene_id = self._next_id
-            self._next_id += 1
-        self._queued_scenes.append((scene_id, *row[1:]))
+            scene_id = self._insert(_INSERT_SCENE, row)
+        else:
+            if scene_id is None:
+                scene_id = self._next_id
+                self._next_id += 1
+            self._queued_scenes.append((scene_id, *row[1:]))
+        if self.unmarked is not None:
+            self.unmarked.add(scene_id)
         return scene_id
 
     def reserve_ids(self, above: int) -> None:
@@ -300,6 +306,9 @@ class Writer:
     def _write_cast(
         self, people: list[tuple[int, int, int]], characters: list[tuple[int, int, int]]
     ) -> None:
+        if self.unmarked is not None:
+            self.unmarked.update(row[0] for row in people)
+            self.unmarked.update(row[0] for row in characters)
         self.conn.executemany(
             "INSERT INTO scene_people (scene_id, person_id, position) VALUES (?, ?, ?)", people
         )
