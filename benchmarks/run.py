@@ -516,7 +516,7 @@ def import_(r: Runner, rows_count: int) -> list[Row]:
     info = json.loads(r.output(r.kd("db", "info", "--db", str(new), "--json")))
     if info["scenes"] != rows_count:
         raise BenchmarkError(f"imported {info['scenes']} scenes, not {rows_count}")
-    catalog = f"{rows_count:,} rows ({size:.0f} MB of JSON Lines)"
+    catalog = f"{rows_count:,} rows ({size:.{0 if size >= 10 else 1}f} MB of JSON Lines)"
     return [
         Row(
             "import",
