@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdrama_cli import editing, storage
+from kdrama_cli import editing, records, storage
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.records import ImportFormat, read_records
 
@@ -235,6 +235,59 @@ def test_an_import_that_outweighs_the_catalog_writes_what_row_by_row_writes_woul
         editing.import_records(catalog, read_records(source.read_text(), ImportFormat.jsonl))
     assert catalog_rows(db) == catalog_rows(reference)
     assert len(catalog_rows(db)["scene_search"]) == 7 + 45 + 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"title": "A", "year": 1}',
+        '  {"title": "A"}',
+        '{"title": "A"}\r',
+        '{"title": "A"} \t ',
+        '{"title": "A"} {"title": "B"}',
+        '{"title": "A"}x',
+        "\ufeff{}",
+        '{"title": "A\u2028B"}',
+        '{"year": NaN}',
+        '{"title": "A"',
+        "[]",
+        "7",
+    ],
+)
+def test_a_json_line_reads_as_json_loads_reads_it(line: str) -> None:
+    # records reads JSON Lines with the decoder itself, which is faster: same result.
+    def outcome(read: Any) -> Any:
+        try:
+            return read()
+        except records.RecordError as error:
+            return str(error)
+
+    expected = outcome(lambda: records._json_record(records._parse_json(line, "line 2"), "line 2"))
+    assert outcome(lambda: read_records("{}\n" + line, ImportFormat.jsonl)[1]) == expected
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ('{"characters": [{"name": "Ri", "actor": "Hyun Bin"}, {"actor": "Son Ye Jin"}]}',
+         "line 2: field 'characters': character 2 needs a non-empty 'name'"),
+        ('{"characters": [{"name": ["Ri"], "actor": "Hyun Bin"}]}',
+         "line 2: field 'characters': character 1 needs a non-empty 'name'"),
+        ('{"characters": [{"name": "Ri", "actor": "Hyun Bin", "name_korean": {}}]}',
+         "line 2: field 'characters': character 1: 'name_korean' must be text or null"),
+        ('{"actors": ["Hyun Bin", ["Son"]]}', "line 2: field 'actors': must be a list of names"),
+        ('{"actors": ["Hyun Bin", 1]}', "line 2: field 'actors': must be a list of names"),
+        ('{"actors": ["Hyun Bin", " "]}', "line 2: field 'actors': name 2 is empty"),
+    ],
+)  # fmt: skip
+def test_a_cast_checked_once_is_still_checked_in_full_where_it_differs(
+    second: str, message: str
+) -> None:
+    # Checked actors and characters are cached; a variant of a cached one is not let by.
+    first = '{"actors": ["Hyun Bin"], "characters": [{"name": "Ri", "actor": "Hyun Bin"}]}'
+    with pytest.raises(records.RecordError) as error:
+        read_records(f"{first}\n{second}\n", ImportFormat.jsonl)
+    assert str(error.value) == message
 
 
 NAME = (
