@@ -29,9 +29,6 @@ _DRAMA_FIELDS = {"drama", "year", "drama_korean", "network"}
 _CAST_FIELDS = {"actors", "characters"}
 _SOURCE_FIELDS = {"source", "source_title", "source_credit"}
 _SCENE_COLUMNS = ("title", "description", "rank", "favorite", "rating")
-_EVERYTHING = frozenset(
-    {*_REQUIRED_FOR_NEW, *_DRAMA_FIELDS, *_CAST_FIELDS, *_SOURCE_FIELDS, *_SCENE_COLUMNS}
-)
 
 
 @dataclass(frozen=True)
@@ -188,10 +185,8 @@ def _check(records: Sequence[SceneRecord], present: set[int]) -> None:
                 raise RecordError(record.where, f"field {field!r}: needed for a new scene")
 
 
-def _merged(record: SceneRecord, scene: Scene | None) -> SceneRecord:
+def _merged(record: SceneRecord, scene: Scene) -> SceneRecord:
     """The scene as it will be: the record's given fields over the scene's own."""
-    if scene is None:
-        return record
     own = SceneRecord(
         where=record.where,
         id=scene.id,
@@ -215,9 +210,35 @@ def _merged(record: SceneRecord, scene: Scene | None) -> SceneRecord:
 
 def _apply(writer: Writer, record: SceneRecord, scene: Scene | None) -> int:
     """Write one checked record: a new scene, or the given fields of ``scene``."""
+    return _add(writer, record) if scene is None else _update(writer, record, scene)
+
+
+def _add(writer: Writer, record: SceneRecord) -> int:
+    """Write a checked record as a new scene, with every field (this is most of a
+    large import, so it is written out rather than merged and compared)."""
+    assert record.title is not None and record.drama is not None and record.year is not None
+    drama_id = writer.drama(
+        record.drama, record.year, korean=record.drama_korean, network=record.network
+    )
+    scene_id = writer.insert_scene(
+        record.id,
+        drama_id=drama_id,
+        title=record.title,
+        description=record.description or "",
+        rank=record.rank,
+        source_id=_source_id(writer, record),
+        favorite=bool(record.favorite),
+        rating=record.rating,
+    )
+    _set_cast(writer, scene_id, record.actors, record.characters, drama_id, new=True)
+    return scene_id
+
+
+def _update(writer: Writer, record: SceneRecord, scene: Scene) -> int:
+    """Write the fields a checked record gives over those of ``scene``."""
     new = _merged(record, scene)
     assert new.title is not None and new.drama is not None and new.year is not None
-    changed = record.given if scene is not None else _EVERYTHING
+    changed = record.given
     columns: dict[str, Any] = {
         column: getattr(new, column) for column in _SCENE_COLUMNS if column in changed
     }
@@ -230,23 +251,21 @@ def _apply(writer: Writer, record: SceneRecord, scene: Scene | None) -> int:
         drama_id = writer.drama(new.drama, new.year, korean=new.drama_korean, network=new.network)
         columns["drama_id"] = drama_id
     if changed & _SOURCE_FIELDS:
-        columns["source_id"] = (
-            writer.source(new.source, title=new.source_title, credit=new.source_credit)
-            if new.source
-            else None
-        )
-    if scene is None:
-        scene_id = writer.insert_scene(record.id, **columns)
-    else:
-        scene_id = scene.id
-        writer.update_scene(scene_id, **columns)
+        columns["source_id"] = _source_id(writer, new)
+    writer.update_scene(scene.id, **columns)
     if drama_id is not None or changed & _CAST_FIELDS:
         if drama_id is None:
             drama_id = writer.conn.execute(
-                "SELECT drama_id FROM scenes WHERE id = ?", (scene_id,)
+                "SELECT drama_id FROM scenes WHERE id = ?", (scene.id,)
             ).fetchone()[0]
-        _set_cast(writer, scene_id, new.actors, new.characters, drama_id, new=scene is None)
-    return scene_id
+        _set_cast(writer, scene.id, new.actors, new.characters, drama_id, new=False)
+    return scene.id
+
+
+def _source_id(writer: Writer, record: SceneRecord) -> int | None:
+    if not record.source:
+        return None
+    return writer.source(record.source, title=record.source_title, credit=record.source_credit)
 
 
 def _set_cast(
