@@ -214,7 +214,12 @@ def refresh(conn: sqlite3.Connection) -> int:
     stale = conn.execute("SELECT count(*) FROM search_stale").fetchone()[0]
     if not stale:
         return 0
-    conn.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT scene_id FROM search_stale)")
+    # A scene above the highest indexed id is not in the index (new scenes, most of a
+    # large import): only the others are looked up, one by one, to be taken out.
+    conn.execute(
+        f"DELETE FROM {TABLE} WHERE rowid IN (SELECT scene_id FROM search_stale"
+        f" WHERE scene_id <= (SELECT rowid FROM {TABLE} ORDER BY rowid DESC LIMIT 1))"
+    )
     insert = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
     dramas: dict[int, str | None] = {}
     casts: dict[_Cast, str | None] = {}
