@@ -18,6 +18,15 @@ name (or year) order.
 (2, 2, 3, None)
 >>> facts.top_dramas[0].to_dict()
 {'name': 'Crash Landing on You', 'korean': '사랑의 불시착', 'year': 2020, 'count': 1}
+
+Counting a large catalog's every actor or drama would read all its cast rows, so the
+catalog keeps each person's, drama's and character's number of scenes (tables
+``person_counts`` and ``drama_counts``, indexed most first, and ``character_counts``).
+Triggers mark those a write touches in ``person_counts_stale`` and the like;
+``refresh_counts`` counts exactly those again, from their indexes, before the write
+commits (``storage.transaction`` calls it), so the kept counts always equal a count from
+scratch. They answer the questions without a filter; a filtered question is counted
+from the scenes it selects.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .catalog import Catalog, Query, filter_query
 from .models import SceneFilter
@@ -125,19 +134,132 @@ class Stats:
         }
 
 
+# Counts kept up to date ------------------------------------------------------------
+
+
+class _Kept(NamedTuple):
+    """A kept count: its table, the column it is kept by, the table whose rows it
+    counts, and whether it is indexed most first (for the top rows)."""
+
+    table: str
+    key: str
+    counted: str
+    ranked: bool
+
+
+_KEPT = (
+    _Kept("person_counts", "person_id", "scene_people", ranked=True),
+    _Kept("drama_counts", "drama_id", "scenes", ranked=True),
+    _Kept("character_counts", "character_id", "scene_characters", ranked=False),
+)
+
+
+def counts_schema() -> str:
+    """The tables of scenes per person, drama and character, the lists of those to
+    count again, and the triggers that keep the lists, as SQL."""
+    statements: list[str] = []
+    for table, key, counted, ranked in _KEPT:
+        statements += [
+            f"CREATE TABLE {table} ({key} INTEGER PRIMARY KEY, scenes INTEGER NOT NULL);",
+            *([f"CREATE INDEX {table}_most ON {table}(scenes DESC);"] if ranked else []),
+            f"CREATE TABLE {table}_stale ({key} INTEGER PRIMARY KEY);",
+            _stale_for(table, key, "INSERT", counted, "NEW"),
+            _stale_for(table, key, "DELETE", counted, "OLD"),
+            _stale_for(
+                table,
+                key,
+                f"UPDATE OF {key}",
+                counted,
+                "OLD",
+                "NEW",
+                when=f"OLD.{key} IS NOT NEW.{key}",
+            ),
+        ]
+    return "\n".join(statements)
+
+
+def _stale_for(
+    table: str, key: str, event: str, counted: str, *rows: str, when: str | None = None
+) -> str:
+    """A trigger that marks the ``key`` of the rows a change to ``counted`` touches."""
+    name = f"{table}_{counted}_{event.split()[0].lower()}"
+    condition = f" WHEN {when}" if when else ""
+    values = ", ".join(f"({row}.{key})" for row in rows)
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON {counted}{condition} BEGIN"
+        f" INSERT OR IGNORE INTO {table}_stale ({key}) VALUES {values}; END;"
+    )
+
+
+def refresh_counts(conn: sqlite3.Connection) -> None:
+    """Count again the scenes of the people, dramas and characters marked stale,
+    inside the caller's transaction: one pass over their rows in the cast and scene
+    indexes. Those left with no scene leave the counts."""
+    for table, key, counted, _ in _KEPT:
+        stale = f"SELECT {key} FROM {table}_stale"
+        if conn.execute(stale + " LIMIT 1").fetchone() is None:
+            continue
+        conn.execute(f"DELETE FROM {table} WHERE {key} IN ({stale})")
+        conn.execute(
+            f"INSERT INTO {table} ({key}, scenes) SELECT {key}, count(*) FROM {counted}"
+            f" WHERE {key} IN ({stale}) GROUP BY {key}"
+        )
+        conn.execute(f"DELETE FROM {table}_stale")
+
+
+def count_all(conn: sqlite3.Connection) -> None:
+    """Count every person's, drama's and character's scenes from scratch, inside the
+    caller's transaction: for a catalog that had no counts, or was written in bulk."""
+    for table, key, counted, _ in _KEPT:
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(
+            f"INSERT INTO {table} ({key}, scenes) SELECT {key}, count(*) FROM {counted}"
+            f" GROUP BY {key}"
+        )
+        conn.execute(f"DELETE FROM {table}_stale")
+
+
+def _kept(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether this catalog keeps the counts of ``table`` and none waits to be counted
+    again: catalogs older than schema 4, and those written by other programs since
+    kdrama last wrote them, are counted from scratch."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (f"{table}_stale",)
+    ).fetchone()
+    return bool(has_table) and not conn.execute(f"SELECT 1 FROM {table}_stale LIMIT 1").fetchone()
+
+
+# Counting ---------------------------------------------------------------------------
+
+
 def _scene_ids(query: Query, column: str) -> str:
     """A condition restricting ``column`` (a scene id) to the scenes ``query`` selects;
     with no filter, none, so that counting everything reads only the indexes."""
     return f" WHERE {column} IN ({query.sql()})" if query.where else ""
 
 
-def _drama_counts(query: Query) -> str:
+def _drama_counts(conn: sqlite3.Connection, query: Query) -> str:
     """SQL for ``(drama_id, n)``: how many of the scenes ``query`` selects are from each
-    drama. With a filter, the unary ``+`` stops SQLite from walking the scenes_drama
-    index in drama order and testing every scene against the filter (seconds on a
-    million scenes); with none, that walk is the quickest way."""
-    drama_id = "+s.drama_id" if query.where else "s.drama_id"
-    return f"{query.sql(f'{drama_id} AS drama_id, count(*) AS n')} GROUP BY 1"
+    drama. With no filter, the kept counts, or a walk of the scenes_drama index in
+    drama order when the catalog keeps none. With a filter, the unary ``+`` stops
+    SQLite from taking that walk and testing every scene against the filter (seconds
+    on a million scenes)."""
+    if query.where:
+        return f"{query.sql('+s.drama_id AS drama_id, count(*) AS n')} GROUP BY 1"
+    if _kept(conn, "drama_counts"):
+        return "SELECT drama_id, scenes AS n FROM drama_counts"
+    return f"{query.sql('s.drama_id AS drama_id, count(*) AS n')} GROUP BY 1"
+
+
+def _person_counts(conn: sqlite3.Connection, query: Query) -> str:
+    """SQL for ``(person_id, n)``: how many of the scenes ``query`` selects each person
+    is in; with no filter, the kept counts when the catalog has them."""
+    if not query.where and _kept(conn, "person_counts"):
+        return "SELECT person_id, scenes AS n FROM person_counts"
+    return (
+        "SELECT sp.person_id AS person_id, count(*) AS n FROM scene_people sp"
+        f"{_scene_ids(query, 'sp.scene_id')} GROUP BY sp.person_id"
+    )
 
 
 def _limit(sql: str, params: dict[str, Any], limit: int | None) -> str:
@@ -152,12 +274,12 @@ def count_actors(
 ) -> Iterator[ActorCount]:
     """Each actor in the scenes ``filters`` selects, with their number of scenes."""
     query = filter_query(filters or SceneFilter())
+    # CROSS JOIN keeps the counts the outer loop: the kept ones are then read most
+    # first from their index, and a LIMIT stops after the first rows (and their ties).
     sql = (
-        "SELECT p.name, n, p.name_korean FROM"
-        " (SELECT sp.person_id, count(*) AS n FROM scene_people sp"
-        f"{_scene_ids(query, 'sp.scene_id')} GROUP BY sp.person_id) c"
-        " JOIN people p ON p.id = c.person_id"
-        " ORDER BY n DESC, p.name COLLATE NOCASE, p.name, p.id"
+        f"SELECT p.name, c.n, p.name_korean FROM ({_person_counts(catalog.conn, query)}) c"
+        " CROSS JOIN people p ON p.id = c.person_id"
+        " ORDER BY c.n DESC, p.name COLLATE NOCASE, p.name, p.id"
     )
     sql = _limit(sql, query.params, limit)
     for name, count, korean in catalog.conn.execute(sql, query.params):
@@ -170,8 +292,8 @@ def count_dramas(
     """Each drama of the scenes ``filters`` selects, with its number of scenes."""
     query = filter_query(filters or SceneFilter())
     sql = (
-        f"SELECT d.title, d.title_korean, d.year, c.n FROM ({_drama_counts(query)}) c"
-        " JOIN dramas d ON d.id = c.drama_id"
+        f"SELECT d.title, d.title_korean, d.year, c.n FROM ({_drama_counts(catalog.conn, query)}) c"
+        " CROSS JOIN dramas d ON d.id = c.drama_id"
         " ORDER BY c.n DESC, d.title COLLATE NOCASE, d.year, d.title, d.id"
     )
     sql = _limit(sql, query.params, limit)
@@ -191,12 +313,36 @@ def count_years(
     query = filter_query(filters or SceneFilter())
     order = "year" if by_year else "n DESC, year"
     sql = (
-        f"SELECT d.year AS year, sum(c.n) AS n FROM ({_drama_counts(query)}) c"
+        f"SELECT d.year AS year, sum(c.n) AS n FROM ({_drama_counts(catalog.conn, query)}) c"
         f" JOIN dramas d ON d.id = c.drama_id GROUP BY d.year ORDER BY {order}"
     )
     sql = _limit(sql, query.params, limit)
     for year, count in catalog.conn.execute(sql, query.params):
         yield YearCount(year, count)
+
+
+def _totals(conn: sqlite3.Connection, query: Query) -> tuple[int, int, int, int]:
+    """How many scenes ``query`` selects, and how many dramas, actors and characters
+    they have: without a filter, read from the kept counts when the catalog has them."""
+    if not query.where and all(_kept(conn, kept.table) for kept in _KEPT):
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM scenes), (SELECT count(*) FROM drama_counts),"
+            " (SELECT count(*) FROM person_counts), (SELECT count(*) FROM character_counts)"
+        ).fetchone()
+        return row[0], row[1], row[2], row[3]
+    scenes, dramas = conn.execute(
+        query.sql("count(*), count(DISTINCT s.drama_id)"), query.params
+    ).fetchone()
+    actors, characters = (
+        _distinct(conn, query, table, column)
+        for table, column in (("scene_people", "person_id"), ("scene_characters", "character_id"))
+    )
+    return scenes, dramas, actors, characters
+
+
+def _distinct(conn: sqlite3.Connection, query: Query, table: str, column: str) -> int:
+    sql = f"SELECT count(DISTINCT {column}) FROM {table}{_scene_ids(query, 'scene_id')}"
+    return int(conn.execute(sql, query.params).fetchone()[0])
 
 
 def _favorites_and_ratings(conn: sqlite3.Connection, query: Query) -> tuple[int, dict[int, int]]:
@@ -211,7 +357,9 @@ def _favorites_and_ratings(conn: sqlite3.Connection, query: Query) -> tuple[int,
         favorites = sum(favorite for _, _, favorite in rows)
     else:
         favorites = conn.execute("SELECT count(*) FROM scenes WHERE favorite = 1").fetchone()[0]
-        rows = conn.execute("SELECT rating, count(*), 0 FROM scenes GROUP BY rating").fetchall()
+        rows = conn.execute(
+            "SELECT rating, count(*), 0 FROM scenes WHERE rating IS NOT NULL GROUP BY rating"
+        ).fetchall()
     return favorites, {rating: count for rating, count, _ in rows if rating is not None}
 
 
@@ -221,17 +369,8 @@ def catalog_stats(catalog: Catalog, filters: SceneFilter | None = None, top: int
     filters = filters or SceneFilter()
     query = filter_query(filters)
     conn = catalog.conn
-    scenes, dramas = conn.execute(
-        query.sql("count(*), count(DISTINCT s.drama_id)"), query.params
-    ).fetchone()
+    scenes, dramas, actors, characters = _totals(conn, query)
     favorites, given = _favorites_and_ratings(conn, query)
-    actors, characters = (
-        conn.execute(
-            f"SELECT count(DISTINCT {column}) FROM {table}{_scene_ids(query, 'scene_id')}",
-            query.params,
-        ).fetchone()[0]
-        for table, column in (("scene_people", "person_id"), ("scene_characters", "character_id"))
-    )
     rated = sum(given.values())
     average = sum(rating * count for rating, count in given.items()) / rated if rated else None
     return Stats(

@@ -160,7 +160,10 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction: taken at once (so a second writer waits for the first
     to finish rather than failing half-way), committed whole or rolled back whole.
-    The search index is brought up to date with the changes just before the commit."""
+    The search index and the scene counts are brought up to date with the changes
+    just before the commit."""
+    from .facets import refresh_counts
+
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
@@ -168,6 +171,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
         search.refresh(conn)
+        refresh_counts(conn)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
