@@ -154,6 +154,15 @@ _KEPT = (
 )
 
 
+def _trigger(kept: str, event: str, counted: str) -> str:
+    return f"{kept}_{counted}_{event.split()[0].lower()}"
+
+
+# The triggers that mark counts stale when a scene or a member of its cast is inserted.
+# A bulk write may drop them while it writes, then call count_all.
+INSERT_TRIGGERS = tuple(_trigger(kept.table, "INSERT", kept.counted) for kept in _KEPT)
+
+
 def counts_schema() -> str:
     """The tables of scenes per person, drama and character, the lists of those to
     count again, and the triggers that keep the lists, as SQL."""
@@ -182,7 +191,7 @@ def _stale_for(
     table: str, key: str, event: str, counted: str, *rows: str, when: str | None = None
 ) -> str:
     """A trigger that marks the ``key`` of the rows a change to ``counted`` touches."""
-    name = f"{table}_{counted}_{event.split()[0].lower()}"
+    name = _trigger(table, event, counted)
     condition = f" WHEN {when}" if when else ""
     values = ", ".join(f"({row}.{key})" for row in rows)
     return (
