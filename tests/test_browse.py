@@ -22,8 +22,14 @@ from .conftest import BUNDLED, Invoke, one_scene
 
 INTERNAL = {
     "bundled_scenes",
+    "character_counts",
+    "character_counts_stale",
     "character_keys",
+    "drama_counts",
+    "drama_counts_stale",
     "drama_keys",
+    "person_counts",
+    "person_counts_stale",
     "person_keys",
     "scene_search",
     "scene_search_config",

@@ -79,6 +79,7 @@ def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) 
         "m001_initial_schema",
         "m002_favorites_ratings_and_bundle",
         "m003_search_and_scene_view",
+        "m004_scene_counts",
     ]
     assert migrate(conn) == []
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

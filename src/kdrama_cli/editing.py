@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import search
+from . import facets, search
 from .catalog import Catalog
 from .errors import SceneNotFound
 from .models import Role, Scene, SceneRecord
@@ -141,8 +141,9 @@ def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
     """For an import that outweighs the catalog, write the rows in bulk: drop the
     scene and cast indexes and build them again once the rows are in, since sorting
     once beats updating them row by row (about a quarter faster); and drop the search
-    index's insert triggers, marking the scenes written stale at once instead. Inside
-    the import's transaction, so a failure restores them all."""
+    index's and the scene counts' insert triggers, marking the scenes written stale
+    at once and counting every scene once instead. Inside the import's transaction,
+    so a failure restores them all."""
     existing = catalog.count_scenes()
     if count < _BULK or count < existing:
         yield
@@ -155,7 +156,7 @@ def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
         " AND name IN (SELECT value FROM json_each(?))",
-        (json.dumps(search.INSERT_TRIGGERS),),
+        (json.dumps([*search.INSERT_TRIGGERS, *facets.INSERT_TRIGGERS]),),
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
@@ -168,6 +169,8 @@ def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
     if writer.unmarked is not None:
         search.mark_stale(conn, sorted(writer.unmarked))
         writer.unmarked = None
+    if any(name in facets.INSERT_TRIGGERS for name, _ in triggers):
+        facets.count_all(conn)
 
 
 def _check(records: Sequence[SceneRecord], present: set[int]) -> None:

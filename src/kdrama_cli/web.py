@@ -31,8 +31,9 @@ VIEW = "scenes_with_cast"
 INSTALL_HINT = "kdrama browse needs the web extra: pip install 'kdrama[web]'"
 
 # The full-text index and its shadow tables, the scenes waiting to be re-indexed, the
-# name keys and the record of bundled scenes taken in: kdrama's machinery, not data.
-_INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes")
+# name keys, the record of bundled scenes taken in and the kept scene counts (with
+# those waiting to be counted again): kdrama's machinery, not data.
+_INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes|.*_counts(_stale)?")
 
 _TABLES: dict[str, dict[str, Any]] = {
     VIEW: {
