@@ -263,10 +263,14 @@ def import_(
     fmt = fmt or guess_format(None if file == "-" else file, text[:200])
     with _collector_paused():
         records = read_records(text, fmt)
+        del text  # the records hold all of it; free the file's text while writing
         with _writable(db, create=True) as catalog:
             summary = _import_with_progress(catalog, records)
+        count = len(records)
+        # Freed before the collector resumes, or its first pass walks them all.
+        del records
     note(
-        f"Imported {len(records)} scene(s): {summary.added} added, {summary.updated} updated.",
+        f"Imported {count} scene(s): {summary.added} added, {summary.updated} updated.",
         style="green",
     )
 
