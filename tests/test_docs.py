@@ -31,9 +31,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_commands_are_registered() -> None:
     assert COMMANDS == [
-        "actors", "add", "browse", "db info", "db path", "dramas", "edit", "export", "fav",
-        "import", "list", "random", "rate", "rm", "search", "show", "stats", "unfav",
-        "unrate", "years",
+        "actors", "add", "browse", "db check", "db info", "db path", "dramas", "edit",
+        "export", "fav", "import", "list", "random", "rate", "rm", "search", "show", "stats",
+        "unfav", "unrate", "years",
     ]  # fmt: skip
 
 

@@ -151,15 +151,23 @@ class Catalog:
         return self.location.path
 
     @classmethod
-    def open(cls, where: Path | Location, *, write: bool = False, create: bool = False) -> Catalog:
+    def open(
+        cls,
+        where: Path | Location,
+        *,
+        write: bool = False,
+        create: bool = False,
+        as_is: bool = False,
+    ) -> Catalog:
         """Open a catalog: a file, or a ``Location`` from ``storage.locate``.
 
         ``write`` prepares it for changes (the user catalog is created on the first);
-        ``create`` also makes a new, empty catalog where there is none. CatalogError
-        says what is wrong, in one line.
+        ``create`` also makes a new, empty catalog where there is none; ``as_is`` opens
+        it read-only and leaves an older schema as it is. CatalogError says what is
+        wrong, in one line.
         """
         location = where if isinstance(where, Location) else Location(where, Origin.OPTION)
-        return cls(open_catalog(location, write=write, create=create), location)
+        return cls(open_catalog(location, write=write, create=create, as_is=as_is), location)
 
     @classmethod
     def open_bundled(cls) -> Catalog:
@@ -325,6 +333,21 @@ class Catalog:
         facts["favorites"] = db.table("scenes").count_where("favorite = 1")
         facts["rated"] = db.table("scenes").count_where("rating IS NOT NULL")
         return facts
+
+    def problems(self) -> list[str]:
+        """What SQLite's integrity and foreign key checks find wrong with this file, a
+        line each; none for a sound catalog. Only reads."""
+        try:
+            found = [row[0] for row in self.conn.execute("PRAGMA integrity_check(100)")]
+            broken_links = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            return [str(error)]
+        found = [line for line in found if line != "ok"]
+        found += [
+            f"row {rowid} of {table} refers to a missing row of {parent}"
+            for table, rowid, parent, _ in broken_links
+        ]
+        return found
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
         """Each name a filter asks for, with its kind, in the order given."""

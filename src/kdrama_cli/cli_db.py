@@ -9,6 +9,7 @@ import typer
 from . import options
 from .catalog import Catalog
 from .cli import command_set, note
+from .errors import ExitCode
 from .storage import locate
 
 db_app = command_set(
@@ -57,3 +58,29 @@ def info(
     for key, value in facts.items():
         table.add_row(Text(key.replace("_", " ")), Text(str(value)))
     Console(highlight=False).print(table)
+
+
+@db_app.command()
+def check(db: options.Db = None) -> None:
+    """Check the catalog file with SQLite's integrity check; change nothing.
+
+    [bold]Examples[/bold]
+
+      kdrama db check
+      kdrama db check --db backup.db
+    """
+    location = locate(db)
+    with Catalog.open(location, as_is=True) as catalog:
+        problems = catalog.problems()
+    if not problems:
+        typer.echo(f"{location.path} passed SQLite's integrity check.")
+        return
+    for problem in problems:
+        note(problem, style="yellow")
+    note(
+        f"Error: {location.path} is damaged. Save what it still holds with"
+        f" `kdrama export -o scenes.json --db {location.path}`, or take your last export,"
+        " then `kdrama import` it into a new catalog.",
+        style="red",
+    )
+    raise typer.Exit(ExitCode.RUNTIME_ERROR)

@@ -105,18 +105,23 @@ def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def open_catalog(
-    location: Location, *, write: bool = False, create: bool = False
+    location: Location, *, write: bool = False, create: bool = False, as_is: bool = False
 ) -> sqlite3.Connection:
     """Open the catalog at ``location``, ready for the current schema.
 
     Reading a missing file is an error and creates nothing. Writing the user catalog
     creates it from the bundled one; writing another missing file creates an empty
-    catalog only when ``create`` is true (``add`` and ``import`` do).
+    catalog only when ``create`` is true (``add`` and ``import`` do). ``as_is`` opens
+    it read-only, without upgrading it: to inspect a file that may be damaged.
     """
     path = location.path
-    if location.origin is Origin.BUNDLED:
+    if location.origin is Origin.BUNDLED or as_is:
         if write:
-            raise CatalogError("the bundled catalog is read-only")
+            raise CatalogError(f"{path} is opened read-only")
+        if path.is_dir():
+            raise CatalogError(f"{path} is a folder, not a catalog file")
+        if not path.exists():
+            raise CatalogError(f"no catalog at {path}")
         conn = _connect(path, "ro")
         _checked(conn, path)
         return conn

@@ -1,0 +1,80 @@
+"""`kdrama db check`: SQLite's integrity check on the catalog file, which it never
+changes, and what to do when the file is damaged."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from kdrama_cli.catalog import Catalog
+
+from .conftest import Invoke, one_scene
+from .test_user_catalog import load_v1
+
+
+def point_index_at_another(db: Path) -> None:
+    """Damage a catalog the way a bad disk or a copy made mid-write can: the index on
+    scene titles is made to point at the pages of the index on drama titles."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    roots = dict(
+        conn.execute(
+            "SELECT name, rootpage FROM sqlite_master"
+            " WHERE name IN ('scenes_title', 'dramas_title')"
+        ).fetchall()
+    )
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET rootpage = ? WHERE name = 'scenes_title'",
+        (roots["dramas_title"],),
+    )
+    conn.close()
+
+
+def test_a_sound_catalog_passes_and_is_left_as_it_was(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    db = make_catalog(one_scene())
+    before = db.read_bytes()
+    run = kdrama("db", "check", "--db", str(db))
+    assert (run.exit_code, run.stdout) == (0, f"{db} passed SQLite's integrity check.\n")
+    assert db.read_bytes() == before
+
+
+def test_a_damaged_catalog_is_named_with_what_is_wrong_and_what_to_do(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    db = make_catalog(one_scene())
+    point_index_at_another(db)
+    before = db.read_bytes()
+    run = kdrama("db", "check", "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert "row 1 missing from index scenes_title" in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: {db} is damaged.") and "kdrama export" in last
+    assert "Traceback" not in run.stderr
+    assert db.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_catalog_is_one_line_and_exit_1(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database at all, just some words\n" * 50)
+    run = kdrama("db", "check", "--db", str(junk))
+    assert (run.exit_code, run.stderr) == (1, f"Error: {junk} is not a SQLite database\n")
+    missing = tmp_path / "missing.db"
+    assert kdrama("db", "check", "--db", str(missing)).exit_code == 1
+    assert not missing.exists()
+
+
+def test_an_old_catalog_is_checked_as_it_is_not_upgraded(kdrama: Invoke, tmp_path: Path) -> None:
+    old = load_v1(tmp_path / "v1.db")
+    before = old.read_bytes()
+    assert kdrama("db", "check", "--db", str(old)).exit_code == 0
+    assert old.read_bytes() == before
+
+
+def test_the_api_lists_no_problems_for_a_sound_file(make_catalog: Callable[..., Path]) -> None:
+    with Catalog.open(make_catalog(one_scene()), as_is=True) as catalog:
+        assert catalog.problems() == []
