@@ -196,13 +196,25 @@ class _KdramaGroup(HelpGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # Typer's own ends: a usage error, --help, an exit code
         except KdramaError as error:
             note(f"Error: {error}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+        except Exception as error:
+            if ctx.meta.get(_DEBUG) or os.environ.get(DEBUG_VAR, "0") not in ("", "0"):
+                raise
+            note(f"Error: unexpected {type(error).__name__}: {error}", style="red")
+            note("That is a bug in kdrama; run again with --debug to see where it happened.")
+            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
 
+
+# Only these show a traceback: for an unexpected error, everyone else gets one line.
+DEBUG_VAR = "KDRAMA_DEBUG"
+_DEBUG = "kdrama.debug"
 
 app = Commands(
     cls=_KdramaGroup,
@@ -227,11 +239,18 @@ def _main(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show version."),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the full traceback of an unexpected error (or KDRAMA_DEBUG=1)."
+        ),
+    ] = False,
 ) -> None:
     """A catalog of memorable K-drama scenes: find, filter, pick at random, pipe as JSON.
 
     Try: [bold]kdrama list --actor "Son Ye Jin"[/bold] or [bold]kdrama random[/bold].
     """
+    ctx.meta[_DEBUG] = debug
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()
