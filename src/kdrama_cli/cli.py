@@ -40,8 +40,10 @@ def note(message: str, style: str = "dim") -> None:
     from rich.console import Console
     from rich.text import Text
 
+    from .render import visible
+
     console = Console(stderr=True, highlight=False, emoji=False)
-    console.print(Text(message, style=style), soft_wrap=True)
+    console.print(Text(visible(message), style=style), soft_wrap=True)
 
 
 def _silence_stdout() -> None:

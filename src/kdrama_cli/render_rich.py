@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Scene
+from .render import visible
 
 if TYPE_CHECKING:
     from rich.panel import Panel
@@ -82,8 +83,8 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
     """Catalog text as a Text (never markup), with what ``highlight`` matches marked.
     Compared in NFC, so text stored decomposed is marked too."""
     if highlight is None:
-        return Text(text, style=style)
-    marked = Text(unicodedata.normalize("NFC", text), style=style)
+        return Text(visible(text), style=style)
+    marked = Text(visible(unicodedata.normalize("NFC", text)), style=style)
     marked.highlight_regex(highlight, style="bold reverse")
     return marked
 
@@ -100,16 +101,16 @@ def scene_panel(scene: Scene) -> Panel:
         )
         if part
     )
-    body: list[Text] = [Text(drama, style="bold"), Text("")]
-    body += [Text(line) for line in _cast_lines(scene, korean=True)]
+    body: list[Text] = [Text(visible(drama), style="bold"), Text("")]
+    body += [Text(visible(line)) for line in _cast_lines(scene, korean=True)]
     if scene.description:
-        body += [Text(""), Text(scene.description)]
+        body += [Text(""), Text(visible(scene.description))]
     source = _source_line(scene)
     if source:
-        body += [Text(""), Text(source, style="dim")]
+        body += [Text(""), Text(visible(source), style="dim")]
     return Panel(
         Group(*body),
-        title=Text(f"#{scene.id} {scene.title}", style="bold"),
+        title=Text(visible(f"#{scene.id} {scene.title}"), style="bold"),
         title_align="left",
     )
 
@@ -135,7 +136,7 @@ def write_rows_table(rows: Iterable[Row], columns: Sequence[Column], out: TextIO
     for row in rows:
         count += 1
         values = (getattr(row, column.attribute) for column in columns)
-        table.add_row(*(Text("" if value is None else str(value)) for value in values))
+        table.add_row(*(Text("" if value is None else visible(str(value))) for value in values))
     if count:
         _console(out).print(table)
     return count
@@ -217,7 +218,7 @@ def _bar_chart(rows: Sequence[tuple[str, int]], glyph: str, width: int) -> list[
     largest = max(count for _, count in rows)
     count_width = len(str(largest))
     label_width = min(
-        max(Text(label).cell_len for label, _ in rows),
+        max(Text(visible(label)).cell_len for label, _ in rows),
         _LABEL_WIDTH,
         max(8, width - len(_INDENT) - count_width - 12),
     )
@@ -225,7 +226,7 @@ def _bar_chart(rows: Sequence[tuple[str, int]], glyph: str, width: int) -> list[
     lines = []
     for label, count in rows:
         line = Text(_INDENT)
-        name = Text(label)
+        name = Text(visible(label))
         name.truncate(label_width, overflow="ellipsis", pad=True)
         line.append_text(name)
         line.append(" " + str(count).rjust(count_width))

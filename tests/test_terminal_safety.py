@@ -1,0 +1,59 @@
+"""Catalog text never drives the terminal: control characters and escape sequences
+from imported data are shown written out in every output for people, and kept exact
+in the machine formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+
+TITLE = "Evil \x1b[2J clear \x9b31m red \x1b]0;pwned\x07 bell"
+DRAMA = "Drama \x1b]52;c;aGk=\x07 and \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"
+ACTOR = "Kim \x08\x7fActor"
+RAW = ("\x1b", "\x07", "\x9b", "\x08", "\x7f")
+
+
+@pytest.fixture
+def hostile_db(kdrama: Invoke, tmp_path: Path) -> Path:
+    db = tmp_path / "hostile.db"
+    source = tmp_path / "hostile.jsonl"
+    scene = {"title": TITLE, "drama": DRAMA, "year": 2020, "actors": [ACTOR], "description": TITLE}
+    source.write_text(json.dumps(scene) + "\n", "utf-8")
+    assert kdrama("import", str(source), "--db", str(db)).exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["show", "1"], ["actors"], ["dramas"], ["stats"], ["search", "evil"], ["random"]],
+)
+def test_people_see_control_characters_written_out(
+    kdrama: Invoke, hostile_db: Path, args: list[str]
+) -> None:
+    run = kdrama(*args, "--db", str(hostile_db))
+    assert run.exit_code == 0
+    output = run.stdout + run.stderr
+    assert not any(raw in output for raw in RAW)
+    assert "\\x1b" in output or "Kim \\x08\\x7fActor" in output
+
+
+def test_the_scene_panel_shows_the_escapes_as_text(kdrama: Invoke, hostile_db: Path) -> None:
+    flat = " ".join(kdrama("show", "1", "--db", str(hostile_db)).stdout.split())
+    assert "Evil \\x1b[2J clear \\x9b31m red \\x1b]0;pwned\\x07 bell" in flat
+
+
+def test_suggestions_show_catalog_names_written_out(kdrama: Invoke, hostile_db: Path) -> None:
+    run = kdrama("list", "--actor", "Kim Actr", "--db", str(hostile_db))
+    assert run.exit_code == 0
+    assert not any(raw in run.stderr for raw in RAW)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_machine_formats_keep_the_text_exactly(kdrama: Invoke, hostile_db: Path, fmt: str) -> None:
+    out = kdrama("list", "--format", fmt, "--db", str(hostile_db)).stdout
+    scene = json.loads(out)[0] if fmt == "json" else json.loads(out.splitlines()[0])
+    assert (scene["title"], scene["drama"], scene["actors"]) == (TITLE, DRAMA, [ACTOR])
