@@ -7,6 +7,7 @@ kdrama, and every TAB of shell completion, pays for what it uses and no more.
 
 import importlib
 import inspect
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
@@ -278,15 +279,36 @@ def scene_filter(
 
 
 def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
-    """--json is a shortcut for --format json; asking for both json and another clashes."""
-    if not json_flag:
-        return fmt
-    source = ctx.get_parameter_source("fmt")
-    if source is not None and source.name != "DEFAULT" and fmt is not OutputFormat.json:
-        raise typer.BadParameter(
-            f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
-        )
-    return OutputFormat.json
+    """--json is a shortcut for --format json; asking for both json and another clashes.
+    Stdout is made ready for the format chosen (see ``utf8_stdout``)."""
+    if json_flag:
+        source = ctx.get_parameter_source("fmt")
+        if source is not None and source.name != "DEFAULT" and fmt is not OutputFormat.json:
+            raise typer.BadParameter(
+                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
+            )
+        fmt = OutputFormat.json
+    if fmt is not OutputFormat.table:
+        utf8_stdout()
+    return fmt
+
+
+def _never_fail_to_encode() -> None:
+    """Where the locale cannot encode some text (PYTHONIOENCODING=ascii, LANG=C), show
+    what it cannot as \\uXXXX escapes instead of failing mid-output."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def utf8_stdout() -> None:
+    """Write stdout as UTF-8 whatever the locale says: JSON must be UTF-8, and programs
+    reading CSV expect it, so PYTHONIOENCODING=ascii or LANG=C cannot break a pipe.
+    (Tables for people keep the terminal's encoding; Rich draws within it.)"""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
 
 
 def _show_scenes(scenes: Iterable["Scene"], fmt: OutputFormat) -> int:
@@ -420,6 +442,8 @@ def show(
 
     with Catalog.open(locate(db)) as catalog:
         scene = catalog.get_scene(scene_id)
+    if fmt is DetailFormat.json:
+        utf8_stdout()
     render_scene_detail(scene, fmt, sys.stdout)
 
 
@@ -460,6 +484,7 @@ def export(
     from .export import export_scenes
 
     fmt = fmt or ExportFormat.from_path(output)
+    utf8_stdout()
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
     with Catalog.open(locate(db)) as catalog:
         count = export_scenes(catalog, filters, OutputFormat(fmt.value), output, force=force)
@@ -469,6 +494,7 @@ def export(
 
 def main() -> NoReturn:
     """Console-script entry point: run the app; end quietly when a pipe closes early."""
+    _never_fail_to_encode()
     try:
         app()
     except SystemExit as done:

@@ -8,7 +8,7 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import command_set, note
+from .cli import command_set, note, utf8_stdout
 from .errors import ExitCode
 from .storage import locate
 
@@ -48,6 +48,7 @@ def info(
     with Catalog.open(locate(db)) as catalog:
         facts = catalog.info()
     if json_:
+        utf8_stdout()
         sys.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")
         return
     from rich.console import Console

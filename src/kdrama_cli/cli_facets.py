@@ -13,7 +13,14 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import command_set, explain_empty, output_format, scene_filter, suggest_names
+from .cli import (
+    command_set,
+    explain_empty,
+    output_format,
+    scene_filter,
+    suggest_names,
+    utf8_stdout,
+)
 from .models import OutputFormat, SceneFilter
 from .storage import locate
 
@@ -205,4 +212,6 @@ def stats(
         counted = facets.catalog_stats(catalog, filters, top)
         if not counted.scenes:
             suggest_names(catalog.unmatched_names(filters))
+    if json_:
+        utf8_stdout()
     render_stats(counted, sys.stdout, as_json=json_)
