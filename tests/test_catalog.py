@@ -202,7 +202,7 @@ def test_catalog_from_a_newer_kdrama_is_refused_unchanged(
         Catalog.open(path)
 
 
-def test_directory_as_db_is_a_usage_error(kdrama: Invoke, tmp_path: Path) -> None:
+def test_directory_as_db_is_a_one_line_error(kdrama: Invoke, tmp_path: Path) -> None:
     run = kdrama("list", "--db", str(tmp_path))
-    assert run.exit_code == 2
-    assert "--db" in run.stderr
+    assert run.exit_code == 1
+    assert run.stderr == f"Error: {tmp_path} is a folder, not a catalog file\n"

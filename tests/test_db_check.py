@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kdrama_cli.catalog import Catalog
 
-from .conftest import Invoke, one_scene
+from .conftest import ROOT, Invoke, one_scene
 from .test_user_catalog import load_v1
 
 
@@ -78,3 +78,37 @@ def test_an_old_catalog_is_checked_as_it_is_not_upgraded(kdrama: Invoke, tmp_pat
 def test_the_api_lists_no_problems_for_a_sound_file(make_catalog: Callable[..., Path]) -> None:
     with Catalog.open(make_catalog(one_scene()), as_is=True) as catalog:
         assert catalog.problems() == []
+
+
+def overwrite_pages(db: Path, first: int, count: int) -> None:
+    """Corrupt pages as a bad disk would: fill them with 0xff bytes."""
+    with db.open("r+b") as file:
+        file.seek(4096 * first)
+        file.write(b"\xff" * 4096 * count)
+
+
+def test_reading_corrupt_pages_is_one_line_and_exit_1(kdrama: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes((ROOT / "data" / "scenes.db").read_bytes())
+    overwrite_pages(db, 5, 6)
+    before = db.read_bytes()
+    for args in (["list"], ["list", "--json"], ["list", "--format", "csv"]):
+        run = kdrama(*args, "--db", str(db))
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.stderr == (
+            "Error: cannot read the catalog: database disk image is malformed"
+            " (kdrama db check tells more)\n"
+        )
+    assert db.read_bytes() == before
+    assert kdrama("db", "check", "--db", str(db)).exit_code == 1
+
+
+def test_a_folder_given_as_the_catalog_is_one_line_and_exit_1(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    for args in (["list"], ["db", "check"], ["export"]):
+        run = kdrama(*args, "--db", str(tmp_path))
+        assert (run.exit_code, run.stderr) == (
+            1,
+            f"Error: {tmp_path} is a folder, not a catalog file\n",
+        )

@@ -9,6 +9,7 @@ import importlib
 import inspect
 import io
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
@@ -207,8 +208,13 @@ class _KdramaGroup(HelpGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+        except sqlite3.DatabaseError as error:
+            if _debugging(ctx):
+                raise
+            note(f"Error: cannot read the catalog: {error} (kdrama db check tells more)", "red")
+            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except Exception as error:
-            if ctx.meta.get(_DEBUG) or os.environ.get(DEBUG_VAR, "0") not in ("", "0"):
+            if _debugging(ctx):
                 raise
             note(f"Error: unexpected {type(error).__name__}: {error}", style="red")
             note("That is a bug in kdrama; run again with --debug to see where it happened.")
@@ -218,6 +224,12 @@ class _KdramaGroup(HelpGroup):
 # Only these show a traceback: for an unexpected error, everyone else gets one line.
 DEBUG_VAR = "KDRAMA_DEBUG"
 _DEBUG = "kdrama.debug"
+
+
+def _debugging(ctx: Any) -> bool:
+    """Whether --debug or KDRAMA_DEBUG asks to see unexpected errors whole."""
+    return bool(ctx.meta.get(_DEBUG)) or os.environ.get(DEBUG_VAR, "0") not in ("", "0")
+
 
 app = Commands(
     cls=_KdramaGroup,

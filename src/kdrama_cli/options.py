@@ -122,7 +122,6 @@ Db = Annotated[
     typer.Option(
         "--db",
         metavar="PATH",
-        dir_okay=False,
         help="Catalog file to use (else $KDRAMA_DB, else yours, else the bundled one).",
     ),
 ]

@@ -8,6 +8,7 @@ drawn by ``render_rich.py``, imported only when one is asked for.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -141,12 +142,12 @@ def _write_objects(
 
 def _write_json_objects(objects: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
-    out.write("[")
     for count, value in enumerate(objects, start=1):
-        out.write(",\n" if count > 1 else "\n")
+        # "[" waits for the first object: a catalog that fails to read writes nothing.
+        out.write(",\n" if count > 1 else "[\n")
         # split("\n"), not splitlines(): JSON strings may hold U+2028 and kin.
         out.write("\n".join("  " + line for line in _dumps(value, 2).split("\n")))
-    out.write("\n]\n" if count else "]\n")
+    out.write("\n]\n" if count else "[]\n")
     return count
 
 
@@ -168,9 +169,11 @@ def _write_delimited_objects(
 
     plain = csv.writer(out, dialect=dialect, lineterminator="\n")
     quoted = csv.writer(out, dialect=dialect, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    rows = iter(objects)
+    first = next(rows, None)  # read before the header: a catalog that fails writes nothing
     plain.writerow(fields)
     count = 0
-    for value in objects:
+    for value in itertools.chain([first] if first is not None else [], rows):
         row = ["" if value[key] is None else value[key] for key in fields]
         # With lines ending in "\n", the csv module leaves a lone "\r" unquoted, which
         # readers take for a line break: rows holding one are written fully quoted.
