@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from kdrama_cli.catalog import Catalog
 
 from .conftest import ROOT, Invoke, one_scene
@@ -112,3 +114,16 @@ def test_a_folder_given_as_the_catalog_is_one_line_and_exit_1(
             1,
             f"Error: {tmp_path} is a folder, not a catalog file\n",
         )
+
+
+@pytest.mark.parametrize("name", ["what?.db", "scenes#2.db", "a b%20c.db"])
+def test_a_catalog_path_with_uri_characters_is_read_and_written_as_named(
+    kdrama: Invoke, tmp_path: Path, name: str
+) -> None:
+    db = tmp_path / name
+    db.write_bytes((ROOT / "data" / "scenes.db").read_bytes())
+    assert len(kdrama("list", "--json", "--db", str(db)).json()) == 6
+    run = kdrama("fav", "6", "--db", str(db))
+    assert run.exit_code == 0, run.stderr
+    assert kdrama("list", "--favorites", "--json", "--db", str(db)).json()[0]["id"] == 6
+    assert sorted(path.name for path in tmp_path.iterdir()) == [name]
