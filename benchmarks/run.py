@@ -382,26 +382,39 @@ def lookup(r: Runner, size: int, db: Path) -> list[Row]:
     )
     if len(found) != 3:
         raise BenchmarkError(f"expected 3 Son Ye Jin scenes in {db}, found {len(found)}")
-    rows = []
-    for words, env, target in LOOKUPS:
-        label = "kdrama list --actor So<TAB>" if env else ""
-        large = r.kd(*words, env={**env, **catalog_env(db)}, label=label)
-        small = r.kd(*words, env=env, label=label)
-        timing, reference_timing = r.measure([large, small])
-        rows.append(
-            Row(
-                "lookup",
-                large,
-                f"{size:,} scenes",
-                timing,
-                small,
-                "same, bundled catalog",
-                reference_timing,
-                target,
-                size=size,
-            )
+    return [
+        against_bundled(
+            r, "lookup", size, db, words, env, target, "kdrama list --actor So<TAB>" if env else ""
         )
-    return rows
+        for words, env, target in LOOKUPS
+    ]
+
+
+def against_bundled(
+    r: Runner,
+    section: str,
+    size: int,
+    db: Path,
+    words: Sequence[str],
+    env: Mapping[str, str],
+    target: float | None,
+    label: str = "",
+) -> Row:
+    """A command on the synthetic catalog ``db``, timed against itself on the bundled one."""
+    large = r.kd(*words, env={**env, **catalog_env(db)}, label=label)
+    small = r.kd(*words, env=env, label=label)
+    timing, reference_timing = r.measure([large, small])
+    return Row(
+        section,
+        large,
+        f"{size:,} scenes",
+        timing,
+        small,
+        "same, bundled catalog",
+        reference_timing,
+        target,
+        size=size,
+    )
 
 
 SEARCHES: list[tuple[list[str], float | None]] = [
@@ -418,25 +431,7 @@ def search(r: Runner, size: int, db: Path) -> list[Row]:
     found = json.loads(r.output(r.kd("search", "gunshot", "--json", env=catalog_env(db))))
     if [scene["drama"] for scene in found] != ["Crash Landing on You"]:
         raise BenchmarkError(f"search gunshot in {db} found {found}")
-    rows = []
-    for words, target in SEARCHES:
-        large = r.kd(*words, env=catalog_env(db))
-        small = r.kd(*words)
-        timing, reference_timing = r.measure([large, small])
-        rows.append(
-            Row(
-                "search",
-                large,
-                f"{size:,} scenes",
-                timing,
-                small,
-                "same, bundled catalog",
-                reference_timing,
-                target,
-                size=size,
-            )
-        )
-    return rows
+    return [against_bundled(r, "search", size, db, words, {}, target) for words, target in SEARCHES]
 
 
 def export(r: Runner, size: int, db: Path) -> list[Row]:

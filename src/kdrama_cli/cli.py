@@ -309,8 +309,7 @@ def _never_fail_to_encode() -> None:
     """Where the locale cannot encode some text (PYTHONIOENCODING=ascii, LANG=C), show
     what it cannot as \\uXXXX escapes instead of failing mid-output."""
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+        if not _writes_utf8(stream) and isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
 
 
@@ -318,9 +317,13 @@ def utf8_stdout() -> None:
     """Write stdout as UTF-8 whatever the locale says: JSON must be UTF-8, and programs
     reading CSV expect it, so PYTHONIOENCODING=ascii or LANG=C cannot break a pipe.
     (Tables for people keep the terminal's encoding; Rich draws within it.)"""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
+    if not _writes_utf8(sys.stdout) and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(encoding="utf-8")
+
+
+def _writes_utf8(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("-", "") == "utf8"
 
 
 def _show_scenes(scenes: Iterable["Scene"], fmt: OutputFormat) -> int:
