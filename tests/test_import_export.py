@@ -310,7 +310,11 @@ NAME = (
     .map(str.strip)
     .filter(bool)
 )
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# Import refuses control characters but tab and line feed (and reads "\r" as one).
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
+    max_size=40,
+)
 
 
 @st.composite

@@ -111,7 +111,7 @@ def test_a_bom_and_windows_line_endings_read_the_same(kdrama: Invoke, fmt: Impor
 
 def test_a_csv_cell_spanning_lines_keeps_its_line_breaks_and_later_lines_count_them() -> None:
     text = 'title,drama,year\r\n"two\r\nlines",Goblin,2016\r\nok,Goblin,abc\r\n'
-    assert read_records(text.replace("abc", "2017"), ImportFormat.csv)[0].title == "two\r\nlines"
+    assert read_records(text.replace("abc", "2017"), ImportFormat.csv)[0].title == "two\nlines"
     assert error_for(text, ImportFormat.csv) == (
         "line 4: field 'year': 'abc' is not a whole number"
     )
@@ -426,7 +426,9 @@ def is_clean(text: str) -> bool:
 
 NAME_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=";=")
 # Characters that test quoting and line handling; ";" and "=" cannot be in CSV names.
-SPECIAL = st.sampled_from([",", '"', "'", "\n", "\r", "\t", "한", "국", "🎬", "\u2028", "\x85"])
+# Other control characters (and "\r", read as a line break) are refused on import, so
+# only text without them can come back unchanged.
+SPECIAL = st.sampled_from([",", '"', "'", "\n", "\t", "한", "국", "🎬", "\u2028"])
 texts = (
     st.text(NAME_CHARACTERS | SPECIAL | st.sampled_from(";="), max_size=30)
     .map(clean)

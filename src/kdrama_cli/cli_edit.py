@@ -17,7 +17,14 @@ from .catalog import Catalog
 from .cli import command_set, note, usage_error
 from .errors import ExitCode
 from .models import Role, SceneRecord
-from .records import ImportFormat, RecordError, guess_format, read_records
+from .records import (
+    ImportFormat,
+    RecordError,
+    clean_text,
+    guess_format,
+    read_input,
+    read_records,
+)
 from .storage import locate_for_writing
 
 commands = command_set()
@@ -75,8 +82,21 @@ def _roles(specs: list[str] | None) -> tuple[Role, ...]:
                 f'{spec!r} is not NAME=ACTOR, e.g. "Yoon Se Ri=Son Ye Jin"',
                 param_hint="'--character'",
             )
-        roles.append(Role(name, actor))
+        roles.append(Role(_stored(name, "--character"), _stored(actor, "--character")))
     return tuple(roles)
+
+
+def _stored(value: str, option: str) -> str:
+    """An option's text as it will be stored, checked as an import checks it (length,
+    control characters); a bad one is a usage error naming the option."""
+    try:
+        return clean_text(value, option.removeprefix("--"))
+    except RecordError as error:
+        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+
+
+def _stored_or_none(value: str | None, option: str) -> str | None:
+    return None if value is None else _stored(value, option)
 
 
 def _record(
@@ -90,7 +110,11 @@ def _record(
     source: str | None = None,
 ) -> SceneRecord:
     """A record of the options given; a character's actor joins the actors."""
-    names = tuple(actors or ())
+    title = _stored_or_none(title, "--title")
+    drama = _stored_or_none(drama, "--drama")
+    description = _stored_or_none(description, "--description")
+    source = _stored_or_none(source, "--source")
+    names = tuple(_stored(name, "--actor") for name in actors or ())
     names += tuple(dict.fromkeys(r.actor for r in roles if r.actor not in names))
     values: dict[str, object] = {
         "title": title,
@@ -259,7 +283,7 @@ def import_(
       kdrama export --format csv -o scenes.csv && kdrama import scenes.csv
       cat scenes.jsonl | kdrama import - --format jsonl
     """
-    text = _read_input(file)
+    text = read_input(file)
     fmt = fmt or guess_format(None if file == "-" else file, text[:200])
     with _collector_paused():
         records = read_records(text, fmt)
@@ -287,18 +311,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _read_input(file: str) -> str:
-    """The whole input as text: UTF-8, with or without a byte-order mark."""
-    try:
-        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    except OSError as error:
-        raise RecordError("", f"cannot read {file}: {error.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RecordError("", f"{file} is not UTF-8 text (byte {error.start})") from None
 
 
 def _import_with_progress(catalog: Catalog, records: list[SceneRecord]) -> editing.ImportSummary:

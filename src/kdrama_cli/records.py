@@ -17,13 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import Enum
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from .errors import KdramaError
 from .models import CSV_COLUMNS, Role, SceneRecord
@@ -72,6 +74,33 @@ def guess_format(name: str | None, head: str) -> ImportFormat:
     return ImportFormat.csv
 
 
+def read_input(file: str) -> str:
+    """The whole of ``file`` ("-" for stdin) as text: UTF-8, with or without a byte
+    order mark, and at most MAX_INPUT_BYTES, so that one import cannot exhaust memory."""
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(file, "rb") as stream:
+                if os.fstat(stream.fileno()).st_size > MAX_INPUT_BYTES:
+                    _too_large(file)
+                data = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise RecordError("", f"cannot read {file}: {error.strerror}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        _too_large(file)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError("", f"{file} is not UTF-8 text (byte {error.start})") from None
+
+
+def _too_large(file: str) -> NoReturn:
+    raise RecordError(
+        "", f"{file} is over {MAX_INPUT_BYTES >> 20:,} MB; import it in smaller parts"
+    )
+
+
 def read_records(text: str, fmt: ImportFormat) -> list[SceneRecord]:
     """Every record in ``text``, checked; raise RecordError at the first problem."""
     text = text.removeprefix("\ufeff")
@@ -106,11 +135,57 @@ _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
 
 
-def _clean(text: str) -> str:
+# Bounds on one scene: far above any real one, low enough that a bad file cannot fill
+# a catalog, a screen or the memory with one value. Text is counted in characters.
+MAX_TEXT = 1_000  # a title, a name, a network, a source
+MAX_DESCRIPTION = 20_000
+MAX_CAST = 500  # actors, or characters, in one scene
+MAX_INPUT_BYTES = 1 << 30  # one import; larger ones are split
+
+# C0 but tab and line feed, DEL and C1: text that would steer a terminal, not show.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+
+
+def _normal(text: str) -> str:
     """Text as stored: NFC, so that a name typed on any keyboard matches, and trimmed."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return text.strip()
+
+
+def _clean(text: str, limit: int = MAX_TEXT) -> str:
+    """Text as stored, refused when it is too long or holds a control character.
+
+    Windows line ends become "\n"; any other control character is refused rather
+    than dropped, since the text around an escape sequence is rarely what was meant.
+    """
+    text = _normal(text)
+    if len(text) > limit:
+        raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
+    if "\r" in text:
+        text = _CARRIAGE_RETURN.sub("\n", text)
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise _Problem(
+            f"has a control character ({ascii(control.group())[1:-1]}) "
+            f"at character {control.start() + 1}"
+        )
+    return text
+
+
+def _cast_size(count: int, what: str) -> None:
+    if count > MAX_CAST:
+        raise _Problem(f"has {count:,} {what}; the most is {MAX_CAST:,}")
+
+
+def clean_text(value: str, field: str) -> str:
+    """``value`` as it is stored in ``field``, with the checks an import applies; for
+    text that arrives another way (the options of ``add`` and ``edit``)."""
+    try:
+        return _clean(value, MAX_DESCRIPTION if field == "description" else MAX_TEXT)
+    except _Problem as problem:
+        raise RecordError("", str(problem)) from None
 
 
 def _show_json(value: object) -> str:
@@ -199,18 +274,23 @@ def _required_text(value: object) -> str:
     return text
 
 
-def _optional_text(value: object) -> str | None:
+def _optional_text(value: object, limit: int = MAX_TEXT) -> str | None:
     """Text that may be missing: null, "" and blanks all mean "none", in every format."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise _Problem(f"must be text or null, not {_show_json(value)}")
-    return _clean(value) or None
+    return _clean(value, limit) or None
+
+
+def _description(value: object) -> str | None:
+    return _optional_text(value, MAX_DESCRIPTION)
 
 
 def _json_actors(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise _Problem("must be a list of names")
+    _cast_size(len(value), "names")
     try:
         return _checked_names(tuple(value))
     except TypeError:  # a list or an object among the names: unhashable
@@ -239,6 +319,7 @@ def _checked_names(value: tuple[object, ...]) -> tuple[str, ...]:
 def _json_characters(value: object) -> tuple[Role, ...]:
     if not isinstance(value, list):
         raise _Problem("must be a list of characters")
+    _cast_size(len(value), "characters")
     return tuple(_json_role(item, number) for number, item in enumerate(value, start=1))
 
 
@@ -303,12 +384,16 @@ def _split_list(cell: str) -> list[str]:
 
 
 def _csv_actors(cell: str) -> tuple[str, ...]:
-    return tuple(_split_list(cell))
+    names = _split_list(cell)
+    _cast_size(len(names), "names")
+    return tuple(names)
 
 
 def _csv_characters(cell: str) -> tuple[Role, ...]:
     roles = []
-    for part in _split_list(cell):
+    parts = _split_list(cell)
+    _cast_size(len(parts), "characters")
+    for part in parts:
         name, equals, actor = part.partition("=")
         name, actor = _clean(name), _clean(actor)
         if not equals or "=" in actor or not name or not actor:
@@ -339,7 +424,6 @@ _csv_positive = _csv_int(1)
 _TEXT_FIELDS = (
     "drama_korean",
     "network",
-    "description",
     "source",
     "source_title",
     "source_credit",
@@ -355,6 +439,7 @@ _JSON_CHECKS: dict[str, Callable[[object], object]] = {
     "rank": _or_null(_json_int(1)),
     "favorite": _json_favorite,
     "rating": _or_null(_json_int(1, 5)),
+    "description": _description,
     **dict.fromkeys(_TEXT_FIELDS, _optional_text),
 }
 
@@ -368,6 +453,7 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "rank": _or_blank(_csv_int(1)),
     "favorite": _csv_favorite,
     "rating": _or_blank(_csv_int(1, 5)),
+    "description": _description,
     **dict.fromkeys(_TEXT_FIELDS, _optional_text),
 }
 
@@ -478,7 +564,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def _csv_header(line: int, row: list[str]) -> list[str]:
     """The column names; a first row naming no known column is data, not a header."""
-    columns = [_clean(cell).lower() for cell in row]
+    columns = [_normal(cell).lower() for cell in row]
     if not set(columns) & set(CSV_COLUMNS):
         raise RecordError(f"line {line}", "the CSV header is missing")
     for column in columns:

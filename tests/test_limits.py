@@ -1,0 +1,282 @@
+"""What import, add and edit refuse: control characters, values and lists beyond any
+real scene, files too large to read at once, JSON nested too deeply. Each is one line
+naming where, and nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kdrama_cli import records
+from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_INPUT_BYTES, MAX_TEXT
+
+from .conftest import Invoke, one_scene
+
+SCENE = {"title": "A scene", "drama": "Goblin", "year": 2016, "actors": ["Gong Yoo"]}
+
+
+def as_file(scenes: list[dict[str, object]], fmt: str, folder: Path) -> Path:
+    """The scenes written as ``kdrama list`` writes ``fmt``."""
+    path = folder / f"scenes.{fmt}"
+    if fmt == "json":
+        path.write_text(json.dumps(scenes), "utf-8")
+    elif fmt == "jsonl":
+        path.write_text("".join(json.dumps(s) + "\n" for s in scenes), "utf-8")
+    else:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(scenes[0]))
+        writer.writeheader()
+        for scene in scenes:
+            writer.writerow(
+                {k: "; ".join(v) if isinstance(v, list) else v for k, v in scene.items()}
+            )
+        path.write_text(out.getvalue(), "utf-8", newline="")
+    return path
+
+
+WHERE = {"json": "item 1", "jsonl": "line 1", "csv": "line 2"}
+
+
+def refused(kdrama: Invoke, path: Path, db: Path) -> str:
+    """Import ``path`` into ``db``, expect a refusal, and return its one line."""
+    run = kdrama("import", str(path), "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.count("\n") == 1
+    assert not db.exists()
+    return run.stderr.strip()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize(
+    ("field", "value", "shown", "at"),
+    [
+        ("title", "Evil \x1b[2J clear", "\\x1b", 6),
+        ("drama", "Bell\x07", "\\x07", 5),
+        ("description", "\x9b31m red", "\\x9b", 1),
+        ("title", "A\x7fB", "\\x7f", 2),
+    ],
+)
+def test_control_characters_in_imported_text_are_refused_naming_where(
+    kdrama: Invoke, tmp_path: Path, fmt: str, field: str, value: str, shown: str, at: int
+) -> None:
+    path = as_file([{**SCENE, field: value}], fmt, tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: {WHERE[fmt]}: field {field!r}: has a control character ({shown}) at character {at}"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_control_character_in_a_name_is_refused(kdrama: Invoke, tmp_path: Path, fmt: str) -> None:
+    path = as_file([{**SCENE, "actors": ["Gong Yoo", "Kim \x1b]0;x\x07"]}], fmt, tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: {WHERE[fmt]}: field 'actors': has a control character (\\x1b) at character 5"
+    )
+
+
+def test_a_refused_import_leaves_an_existing_catalog_as_it_was(
+    kdrama: Invoke, make_catalog: Callable[..., Path], tmp_path: Path
+) -> None:
+    db = make_catalog(one_scene())
+    before = db.read_bytes()
+    good = {**SCENE, "title": "Fine"}
+    path = as_file([good, {**SCENE, "title": "Osc \x1b]52;c;aGk=\x07"}], "jsonl", tmp_path)
+    run = kdrama("import", str(path), "--db", str(db))
+    assert run.exit_code == 1
+    assert run.stderr.startswith("Error: line 2: field 'title': has a control character")
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_tabs_line_feeds_and_windows_line_ends_are_kept_as_line_feeds(
+    kdrama: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    db = tmp_path / "new.db"
+    path = as_file([{**SCENE, "description": "One\tcolumn\r\nthen\rmore\nlines"}], fmt, tmp_path)
+    assert kdrama("import", str(path), "--db", str(db)).exit_code == 0
+    [scene] = kdrama("list", "--json", "--db", str(db)).json()
+    assert scene["description"] == "One\tcolumn\nthen\nmore\nlines"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_10_mb_title_is_refused_with_its_length(kdrama: Invoke, tmp_path: Path, fmt: str) -> None:
+    path = as_file([{**SCENE, "title": "x" * 10_000_000}], fmt, tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: {WHERE[fmt]}: field 'title': is 10,000,000 characters long; "
+        f"the most is {MAX_TEXT:,}"
+    )
+
+
+def test_a_10_mb_title_in_csv_is_refused_too(kdrama: Invoke, tmp_path: Path) -> None:
+    path = as_file([{**SCENE, "title": "x" * 10_000_000}], "csv", tmp_path)
+    assert "field larger than field limit" in refused(kdrama, path, tmp_path / "new.db")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_text_at_the_limits_is_taken_and_one_more_character_is_not(
+    kdrama: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    longest = {**SCENE, "title": "t" * MAX_TEXT, "description": "d" * MAX_DESCRIPTION}
+    db = tmp_path / "new.db"
+    assert kdrama("import", str(as_file([longest], fmt, tmp_path)), "--db", str(db)).exit_code == 0
+    [scene] = kdrama("list", "--json", "--db", str(db)).json()
+    assert (len(scene["title"]), len(scene["description"])) == (MAX_TEXT, MAX_DESCRIPTION)
+    too_long = {**SCENE, "description": "d" * (MAX_DESCRIPTION + 1)}
+    assert refused(kdrama, as_file([too_long], fmt, tmp_path), tmp_path / "other.db").endswith(
+        f"field 'description': is {MAX_DESCRIPTION + 1:,} characters long; "
+        f"the most is {MAX_DESCRIPTION:,}"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_100000_actors_on_one_scene_are_refused(kdrama: Invoke, tmp_path: Path, fmt: str) -> None:
+    actors = [f"Actor {n}" for n in range(100_000)]
+    path = as_file([{**SCENE, "actors": actors}], fmt, tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: {WHERE[fmt]}: field 'actors': has 100,000 names; the most is {MAX_CAST:,}"
+    )
+
+
+def test_one_actor_too_many_in_csv_is_refused(kdrama: Invoke, tmp_path: Path) -> None:
+    actors = [f"Actor {n}" for n in range(MAX_CAST + 1)]
+    path = as_file([{**SCENE, "actors": actors}], "csv", tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: line 2: field 'actors': has {MAX_CAST + 1:,} names; the most is {MAX_CAST:,}"
+    )
+
+
+def test_too_many_characters_on_one_scene_are_refused(kdrama: Invoke, tmp_path: Path) -> None:
+    roles = [{"name": f"Role {n}", "actor": "Gong Yoo"} for n in range(MAX_CAST + 1)]
+    path = as_file([{**SCENE, "characters": roles}], "jsonl", tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: line 1: field 'characters': has {MAX_CAST + 1:,} characters; "
+        f"the most is {MAX_CAST:,}"
+    )
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("deep.json", DEEP, "Error: not valid JSON (nested too deeply)"),
+        (
+            "deep.jsonl",
+            '{"title": ' + DEEP + ', "drama": "D", "year": 2020}\n',
+            "Error: line 1: not valid JSON (nested too deeply)",
+        ),
+        (
+            "deep.json",
+            '[{"title": ' + "[" * 50 + "]" * 50 + ', "drama": "D", "year": 2020}]',
+            "Error: item 1: field 'title': must be text, not " + "[" * 39 + "…",
+        ),
+    ],
+)
+def test_deeply_nested_json_is_refused(
+    kdrama: Invoke, tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert refused(kdrama, path, tmp_path / "new.db") == message
+
+
+def test_a_file_over_the_import_size_is_refused_without_reading_it(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as file:
+        file.truncate(MAX_INPUT_BYTES + 1)  # sparse: no disk is used
+    assert refused(kdrama, huge, tmp_path / "new.db") == (
+        f"Error: {huge} is over 1,024 MB; import it in smaller parts"
+    )
+
+
+def test_stdin_over_the_import_size_is_refused(
+    kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(records, "MAX_INPUT_BYTES", 1000)
+    db = tmp_path / "new.db"
+    text = json.dumps(SCENE) + "\n"
+    run = kdrama("import", "-", "--db", str(db), input=text * 40)
+    assert (run.exit_code, run.stderr) == (1, "Error: - is over 0 MB; import it in smaller parts\n")
+    assert not db.exists()
+    assert kdrama("import", "-", "--db", str(db), input=text * 10).exit_code == 0
+
+
+# --- add and edit take the same text ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--title", "Evil \x1b[2J", "has a control character (\\x1b) at character 6"),
+        ("--actor", "Kim\x07", "has a control character (\\x07) at character 4"),
+        ("--character", "Hero=Kim\x9b", "has a control character (\\x9b) at character 4"),
+        (
+            "--description",
+            "x" * (MAX_DESCRIPTION + 1),
+            "is 20,001 characters long; the most is 20,000",
+        ),
+        ("--drama", "d" * (MAX_TEXT + 1), "is 1,001 characters long; the most is 1,000"),
+    ],
+)
+def test_add_refuses_what_import_refuses_as_a_usage_error(
+    kdrama: Invoke, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    db = tmp_path / "new.db"
+    base = {"--title": "T", "--drama": "Goblin", "--year": "2016", "--actor": "Gong Yoo"}
+    args = [part for key, given in {**base, option: value}.items() for part in (key, given)]
+    run = kdrama("add", *args, "--db", str(db))
+    assert run.exit_code == 2
+    assert f"Error: Invalid value for '{option}': {message}" in run.stderr
+    assert not any(raw in run.stderr for raw in ("\x1b", "\x07", "\x9b"))
+    assert not db.exists()
+
+
+def test_edit_refuses_a_control_character_and_changes_nothing(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    db = make_catalog(one_scene())
+    before = db.read_bytes()
+    run = kdrama("edit", "1", "--title", "Now \x1b]0;pwned\x07", "--db", str(db))
+    assert run.exit_code == 2
+    assert "Invalid value for '--title': has a control character (\\x1b) at character 5" in (
+        run.stderr
+    )
+    assert db.read_bytes() == before
+
+
+def test_add_stores_text_trimmed_and_composed_as_import_does(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    db = tmp_path / "new.db"
+    decomposed = "\u1100\u1161\u11ab"  # 간 typed as jamo
+    run = kdrama(
+        "add",
+        "-t",
+        f"  {decomposed}  ",
+        "-d",
+        "Goblin",
+        "-y",
+        "2016",
+        "-a",
+        "Gong Yoo",
+        "--db",
+        str(db),
+    )
+    assert run.exit_code == 0
+    assert kdrama("list", "--json", "--db", str(db)).json()[0]["title"] == "간"
+
+
+def test_usage_errors_show_control_characters_typed_in_arguments_as_text(
+    kdrama: Invoke,
+) -> None:
+    run = kdrama("list", "--year", "\x1b[2J\x9b")
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr and "\x9b" not in run.stderr
+    assert "'\\x1b[2J\\x9b' is not a year" in run.stderr
