@@ -118,14 +118,15 @@ def open_catalog(
     if location.origin is Origin.BUNDLED or as_is:
         if write:
             raise CatalogError(f"{path} is opened read-only")
+        if not _exists(path):
+            raise CatalogError(f"no catalog at {path}")
         if path.is_dir():
             raise CatalogError(f"{path} is a folder, not a catalog file")
-        if not path.exists():
-            raise CatalogError(f"no catalog at {path}")
+        _check_access(path, write=False)
         conn = _connect(path, "ro")
         _checked(conn, path)
         return conn
-    if not path.exists():
+    if not _exists(path):
         if write and location.origin is Origin.USER:
             _create_user_catalog(path)
         elif write and create:
@@ -134,6 +135,7 @@ def open_catalog(
             raise CatalogError(f"no catalog at {path}")
     if path.is_dir():
         raise CatalogError(f"{path} is a folder, not a catalog file")
+    _check_access(path, write=write)
     conn = _connect(path, "rw")
     version = _checked(conn, path)
     if version < SCHEMA_VERSION:
@@ -143,6 +145,46 @@ def open_catalog(
 
         take_in_bundled_scenes(conn)
     return conn
+
+
+def _exists(path: Path) -> bool:
+    """Whether there is a file or folder at ``path``; a folder on the way that may not
+    be looked into is an error that says so, not a missing catalog."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        raise CatalogError(f"cannot read {path}: {_reason(error)}") from None
+    return True
+
+
+def _check_access(path: Path, *, write: bool) -> None:
+    """Make sure the catalog can be read, and changed when ``write``, before SQLite is
+    asked to: its own refusals ("unable to open database file", "attempt to write a
+    readonly database") name neither the file nor the cause. Opening the file this way
+    changes nothing in it."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise CatalogError(f"cannot read {path}: {_reason(error)}") from None
+    if not write:
+        return
+    try:
+        with open(path, "r+b"):
+            pass
+    except OSError as error:
+        raise CatalogError(f"cannot write {path}: {_reason(error)}") from None
+    # A change also writes a journal file beside the catalog, so its folder must take one.
+    folder = path.absolute().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CatalogError(f"cannot write {path}: permission denied in its folder {folder}")
+
+
+def _reason(error: OSError) -> str:
+    """An OS error's reason for a message: "permission denied", "read-only file system"."""
+    return (error.strerror or str(error)).lower()
 
 
 def _checked(conn: sqlite3.Connection, path: Path) -> int:
