@@ -31,8 +31,10 @@ def main() -> None:
             if answer.output:
                 print(answer.output)
             sys.exit(answer.exit_code)
-    from .cli import main as run
-
+    try:
+        from .cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while kdrama loads
+        sys.exit(130)
     gc.freeze()
     gc.enable()
     run()

@@ -9,6 +9,7 @@ import importlib
 import inspect
 import io
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -220,6 +221,15 @@ class _KdramaGroup(HelpGroup):
             note("Aborted.", style="red")
             sys.exit(ExitCode.RUNTIME_ERROR)
         sys.exit(done if isinstance(done, int) else 0)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse, ending quietly when ``kdrama --help`` is piped into a reader that
+        stops early (the options are parsed outside ``invoke``)."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -548,15 +558,33 @@ def export(
 
 
 def main() -> NoReturn:
-    """Console-script entry point: run the app; end quietly when a pipe closes early."""
+    """Console-script entry point: run the app; end quietly when a pipe closes early,
+    and with 130 whenever Ctrl-C was pressed."""
     _never_fail_to_encode()
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
     except SystemExit as done:
         code = done.code
+    except KeyboardInterrupt:  # outside a command: while parsing, say
+        code = ExitCode.INTERRUPTED
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
         code = ExitCode.BROKEN_PIPE
+    if _interrupted and code != ExitCode.INTERRUPTED:
+        # Python drops an interrupt that lands in a finaliser or a callback, with a
+        # message on stderr; the run was still interrupted.
+        code = ExitCode.INTERRUPTED
     sys.exit(code)
+
+
+_interrupted = False
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: remembered, then raised as Python's default handler does."""
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt

@@ -51,14 +51,15 @@ def info(
         utf8_stdout()
         sys.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from .render_rich import console
 
     table = Table(show_header=False, box=None)
     for key, value in facts.items():
         table.add_row(Text(key.replace("_", " ")), Text(str(value)))
-    Console(highlight=False).print(table)
+    console().print(table)
 
 
 @db_app.command()

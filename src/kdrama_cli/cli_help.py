@@ -11,12 +11,14 @@ from enum import Enum
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperArgument
+
+from .render_rich import console
 
 _OPTIONS = "Options"
 _ARGUMENTS = "Arguments"
@@ -35,7 +37,7 @@ def print_help(command: Any, ctx: Any, commands: list[tuple[str, str]] | None = 
     if commands:
         rows = [[Text(name, style="bold cyan"), _summary(help)] for name, help in commands]
         parts.append(_panel("Commands", rows))
-    Console(highlight=False).print(Group(*parts))
+    console().print(Group(*parts))
 
 
 def _parameter_panels(command: Any, ctx: Any) -> dict[str, list[list[Text]]]:

@@ -57,9 +57,9 @@ def render_scene_detail(scene: Scene, fmt: DetailFormat, out: TextIO) -> None:
     if fmt is DetailFormat.json:
         out.write(_dumps(scene.to_dict(), indent=2) + "\n")
         return
-    from .render_rich import _console, scene_panel
+    from .render_rich import console, scene_panel
 
-    _console(out).print(scene_panel(scene))
+    console(out).print(scene_panel(scene))
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:

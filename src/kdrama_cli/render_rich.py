@@ -26,9 +26,19 @@ if TYPE_CHECKING:
     from .render import Column, Row
 
 
-def _console(out: TextIO) -> Console:
+class _Console(Console):
+    """Rich's console, but a reader closing the pipe early is left to the CLI's one
+    place for it, which ends with 141 as every other output does (Rich exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def console(out: TextIO | None = None) -> Console:
+    """The console everything for people on stdout (or ``out``) is drawn with."""
     # highlight=False: numbers and quotes in catalog text are not to be recoloured.
-    return Console(file=out, highlight=False, emoji=False)
+    return _Console(file=out, highlight=False, emoji=False)
 
 
 def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
@@ -65,7 +75,7 @@ def write_table(
             _marked("\n".join(_cast_lines(scene)), highlight),
         )
     if count:
-        _console(out).print(table)
+        console(out).print(table)
     return count
 
 
@@ -138,7 +148,7 @@ def write_rows_table(rows: Iterable[Row], columns: Sequence[Column], out: TextIO
         values = (getattr(row, column.attribute) for column in columns)
         table.add_row(*(Text("" if value is None else visible(str(value))) for value in values))
     if count:
-        _console(out).print(table)
+        console(out).print(table)
     return count
 
 
@@ -158,8 +168,8 @@ def write_stats(stats: Stats, out: TextIO) -> None:
 
     Charts are lines of Text built here, not tables, so that no line ends in padding.
     """
-    console = _console(out)
-    glyph = _BAR if _can_encode(_BAR, console.encoding) else _BAR_ASCII
+    screen = console(out)
+    glyph = _BAR if _can_encode(_BAR, screen.encoding) else _BAR_ASCII
     average = "-" if stats.average_rating is None else f"{stats.average_rating:.2f}"
     lines = _totals(
         [
@@ -181,8 +191,8 @@ def write_stats(stats: Stats, out: TextIO) -> None:
     ]
     for title, rows in charts:
         lines += [Text(""), Text(title, style="bold")]
-        lines += _bar_chart(rows, glyph, console.width)
-    console.print(Group(*lines), no_wrap=True, overflow="ellipsis")
+        lines += _bar_chart(rows, glyph, screen.width)
+    screen.print(Group(*lines), no_wrap=True, overflow="ellipsis")
 
 
 def _can_encode(text: str, encoding: str) -> bool:

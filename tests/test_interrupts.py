@@ -1,0 +1,276 @@
+"""The process ends well whatever happens to it: a reader closing the pipe early ends
+every command quietly, and Ctrl-C ends any command with 130, a short note and nothing
+half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kdrama_cli import editing, render
+from kdrama_cli.catalog import Catalog
+from kdrama_cli.errors import ExitCode
+
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene, run_process
+
+READS = [
+    ["list"],
+    ["list", "--json"],
+    ["list", "--format", "jsonl"],
+    ["list", "--format", "csv"],
+    ["list", "--format", "tsv"],
+    ["random"],
+    ["random", "--json"],
+    ["show", "1"],
+    ["show", "1", "--format", "json"],
+    ["search", "kiss"],
+    ["search", "kiss", "--json"],
+    ["actors"],
+    ["actors", "--json"],
+    ["dramas"],
+    ["years"],
+    ["stats"],
+    ["stats", "--json"],
+    ["export"],
+    ["export", "--format", "csv"],
+    ["db", "path"],
+    ["db", "info"],
+    ["db", "check"],
+    ["--help"],
+    ["list", "--help"],
+    ["--version"],
+]
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_a_reader_that_goes_away_ends_every_command_quietly(args: list[str]) -> None:
+    """As in `kdrama ... | head -0`: the pipe is closed before kdrama writes."""
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        proc.wait(timeout=60)
+    assert (proc.returncode, stderr) == (ExitCode.BROKEN_PIPE, b"")
+
+
+@pytest.fixture(scope="module")
+def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough scenes, each with its own drama and actor, that every listing of them
+    overflows a pipe's buffer."""
+    folder = tmp_path_factory.mktemp("big")
+    lines = [
+        json.dumps(
+            {
+                "title": f"Scene number {n}",
+                "drama": f"Drama {n}",
+                "year": 1990 + n % 30,
+                "actors": [f"Actor {n}", f"Actress {n}"],
+                "description": f"What happens in scene {n}. " * 8,
+            }
+        )
+        for n in range(1, 1501)
+    ]
+    source = folder / "big.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    db = folder / "big.db"
+    assert run_process("import", str(source), "--db", str(db)).exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["list", "--format", "csv"],
+        ["export"],
+        ["search", "scene", "--json"],
+        ["actors"],
+        ["dramas", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_a_reader_that_stops_half_way_ends_the_command_quietly(
+    big_catalog: Path, args: list[str]
+) -> None:
+    """As in `kdrama ... | head -1`, with more output than a pipe holds.
+
+    Not under PYTHONUNBUFFERED (set on some CI machines): Python's unbuffered text
+    stdout drops the rest of a write the pipe cut short instead of raising, so kdrama
+    never learns that the reader went away and ends with 0.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args, "--db", str(big_catalog)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline()
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        proc.wait(timeout=60)
+    assert (proc.returncode, stderr) == (ExitCode.BROKEN_PIPE, b"")
+
+
+# --- Ctrl-C ----------------------------------------------------------------------------
+
+EVERY_COMMAND = [
+    *(args for args in READS[:-3] if args != ["db", "path"]),  # path opens no catalog
+    ["add", "-t", "T", "-d", "Goblin", "-y", "2016", "-a", "Gong Yoo"],
+    ["edit", "1", "--title", "New"],
+    ["rm", "1", "--yes"],
+    ["fav", "1"],
+    ["unfav", "1"],
+    ["rate", "1", "5"],
+    ["unrate", "1"],
+    ["import", "-"],
+]
+
+
+@pytest.fixture
+def interrupted_on_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C pressed as any command opens its catalog."""
+
+    def interrupt(*args: Any, **kwargs: Any) -> Catalog:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Catalog, "open", interrupt)
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND, ids=" ".join)
+def test_ctrl_c_in_any_command_exits_130_with_a_short_note(
+    kdrama: Invoke, interrupted_on_open: None, args: list[str]
+) -> None:
+    stdin = json.dumps({"title": "T", "drama": "Goblin", "year": 2016}) + "\n"
+    run = kdrama(*args, input=stdin)
+    assert (run.exit_code, run.stdout, run.stderr) == (ExitCode.INTERRUPTED, "", "Interrupted.\n")
+
+
+def dump(db: Path) -> list[str]:
+    """Every row and schema object of a catalog, as SQL."""
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def interrupt_after(count: int) -> Callable[..., Any]:
+    """An `editing._apply` that presses Ctrl-C once ``count`` scenes are written."""
+    original = editing._apply
+    done = 0
+
+    def apply(*args: Any) -> Any:
+        nonlocal done
+        if done == count:
+            raise KeyboardInterrupt
+        done += 1
+        return original(*args)
+
+    return apply
+
+
+def scenes_file(folder: Path, count: int) -> Path:
+    path = folder / "more.jsonl"
+    scene = {"drama": "Goblin", "year": 2016, "actors": ["Gong Yoo", "Kim Go Eun"]}
+    lines = (json.dumps({**scene, "title": f"New scene {n}"}) for n in range(count))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("count", [20, 3000], ids=["one by one", "in bulk"])
+def test_ctrl_c_during_an_import_leaves_the_catalog_as_it_was(
+    kdrama: Invoke,
+    make_catalog: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    count: int,
+) -> None:
+    db = make_catalog(one_scene())
+    before = dump(db)
+    monkeypatch.setattr(editing, "_apply", interrupt_after(count // 2))
+    run = kdrama("import", str(scenes_file(tmp_path, count)), "--db", str(db))
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert dump(db) == before
+    assert kdrama("db", "check", "--db", str(db)).exit_code == 0
+    monkeypatch.undo()
+    assert kdrama("import", str(scenes_file(tmp_path, count)), "--db", str(db)).exit_code == 0
+    assert kdrama("stats", "--json", "--db", str(db)).json()["scenes"] == count + 1
+
+
+@pytest.fixture
+def interrupted_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C pressed after the first scenes are written out."""
+    original = render.render_scenes
+
+    def render_scenes(scenes: Iterator[Any], *args: Any, **kwargs: Any) -> int:
+        def some() -> Iterator[Any]:
+            for n, scene in enumerate(scenes):
+                if n == 3:
+                    raise KeyboardInterrupt
+                yield scene
+
+        return original(some(), *args, **kwargs)
+
+    monkeypatch.setattr("kdrama_cli.export.render_scenes", render_scenes)
+
+
+def test_ctrl_c_during_an_export_leaves_no_file(
+    kdrama: Invoke, tmp_path: Path, interrupted_writing: None
+) -> None:
+    out = tmp_path / "scenes.csv"
+    run = kdrama("export", "--db", str(BUNDLED), "--format", "csv", "-o", str(out))
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_an_export_over_a_file_keeps_the_old_one(
+    kdrama: Invoke, tmp_path: Path, interrupted_writing: None
+) -> None:
+    out = tmp_path / "scenes.csv"
+    out.write_text("the last export\n", "utf-8")
+    run = kdrama("export", "--db", str(BUNDLED), "-f", "csv", "-o", str(out), "--force")
+    assert run.exit_code == ExitCode.INTERRUPTED
+    assert list(tmp_path.iterdir()) == [out]
+    assert out.read_text("utf-8") == "the last export\n"
+
+
+def test_a_real_ctrl_c_while_import_waits_for_input_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    with subprocess.Popen(
+        [KDRAMA_BIN, "import", "-", "--db", str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdin is not None
+        proc.stdin.write(b'{"title": "Half", "drama": "Goblin", "year": 2016}\n{"ti')
+        proc.stdin.flush()
+        time.sleep(2)  # kdrama has started and is reading the rest
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert (proc.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"Interrupted.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_real_ctrl_c_while_listing_says_so_and_exits_130(big_catalog: Path) -> None:
+    with subprocess.Popen(
+        [KDRAMA_BIN, "list", "--json", "--db", str(big_catalog)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # kdrama is writing, and waits for the pipe
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert (proc.returncode, stderr) == (ExitCode.INTERRUPTED, b"Interrupted.\n")
