@@ -210,18 +210,13 @@ NAMINGS: dict[str, Naming] = {
     "$KDRAMA_DB": lambda db, args: (args, {"KDRAMA_DB": str(db)}),
     "user catalog": lambda db, args: (args, {}),
 }
-DB_OPTION_IS_CHECKED_BY_CLICK = pytest.mark.xfail(
-    strict=True,
-    reason="options.Db is a Typer Path with readable=True (the default): Click refuses an"
-    " unreadable --db with a usage error and exit 2 before kdrama sees it",
-)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c).replace("{scenes}", "FILE"))
 @pytest.mark.parametrize(
     "naming",
     [
-        pytest.param("--db", marks=DB_OPTION_IS_CHECKED_BY_CLICK),
+        "--db",
         "$KDRAMA_DB",
         "user catalog",
     ],

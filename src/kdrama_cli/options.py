@@ -122,6 +122,8 @@ Db = Annotated[
     typer.Option(
         "--db",
         metavar="PATH",
+        # storage says what is wrong with a file it cannot open, as for $KDRAMA_DB
+        readable=False,
         help="Catalog file to use (else $KDRAMA_DB, else yours, else the bundled one).",
     ),
 ]
