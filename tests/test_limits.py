@@ -280,3 +280,31 @@ def test_usage_errors_show_control_characters_typed_in_arguments_as_text(
     assert run.exit_code == 2
     assert "\x1b" not in run.stderr and "\x9b" not in run.stderr
     assert "'\\x1b[2J\\x9b' is not a year" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--limit", "9223372036854775808"],
+        ["show", "99999999999999999999"],
+        ["fav", "9223372036854775808"],
+        ["random", "-n", "1" + "0" * 30],
+    ],
+)
+def test_numbers_beyond_what_sqlite_holds_are_usage_errors(kdrama: Invoke, args: list[str]) -> None:
+    run = kdrama(*args)
+    assert run.exit_code == 2
+    assert "is too large a number" in run.stderr
+
+
+def test_the_largest_id_sqlite_holds_is_simply_not_found(kdrama: Invoke) -> None:
+    run = kdrama("show", "9223372036854775807")
+    assert (run.exit_code, run.stderr) == (1, "Error: no scene with id 9223372036854775807\n")
+
+
+def test_an_error_naming_a_file_with_a_line_break_stays_one_line(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    missing = tmp_path / "two\nlines.db"
+    run = kdrama("list", "--db", str(missing))
+    assert (run.exit_code, run.stderr) == (1, f"Error: no catalog at {tmp_path}/two\\nlines.db\n")

@@ -237,7 +237,7 @@ class _KdramaGroup(HelpGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own ends: a usage error, --help, an exit code
         except KdramaError as error:
-            note(f"Error: {error}", style="red")
+            note(f"Error: {_one_line(str(error))}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -248,14 +248,23 @@ class _KdramaGroup(HelpGroup):
         except sqlite3.DatabaseError as error:
             if _debugging(ctx):
                 raise
-            note(f"Error: cannot read the catalog: {error} (kdrama db check tells more)", "red")
+            note(
+                f"Error: cannot read the catalog: {_one_line(str(error))} "
+                "(kdrama db check tells more)",
+                style="red",
+            )
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except Exception as error:
             if _debugging(ctx):
                 raise
-            note(f"Error: unexpected {type(error).__name__}: {error}", style="red")
+            note(f"Error: unexpected {type(error).__name__}: {_one_line(str(error))}", "red")
             note("That is a bug in kdrama; run again with --debug to see where it happened.")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _one_line(message: str) -> str:
+    """An error message kept to its one line: a file name or a value may hold breaks."""
+    return message.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _show_usage_error(error: typer.TyperException) -> None:

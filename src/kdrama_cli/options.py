@@ -35,12 +35,18 @@ def rating(value: str) -> int:
     return number
 
 
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
 def whole_number(value: str) -> int:
-    """A whole number, or a usage error that names the value."""
+    """A whole number SQLite can hold, or a usage error that names the value."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a whole number") from None
+    if number not in _SQLITE_INTEGERS:
+        raise typer.BadParameter(f"{value!r} is too large a number")
+    return number
 
 
 def _year_range(value: str) -> YearRange:
