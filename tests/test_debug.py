@@ -3,6 +3,8 @@ or KDRAMA_DEBUG=1."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,3 +65,33 @@ def test_kdrama_debug_off_keeps_the_one_line(
 
 def test_usage_errors_keep_their_exit_code_2(kdrama: Invoke, broken_listing: None) -> None:
     assert kdrama("list", "--limit", "none").exit_code == 2
+
+
+BUGGY_RUN = """
+import sys
+from kdrama_cli import cli
+from kdrama_cli.catalog import Catalog
+
+def fail(self, *args, **kwargs):
+    secret = "a local value"
+    raise RuntimeError(f"boom near {len(secret)}")
+    yield
+
+Catalog.list_scenes = fail
+sys.argv = ["kdrama", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def test_the_debug_traceback_shows_code_but_no_local_values() -> None:
+    """What a process prints: the traceback with --debug, never the values of locals."""
+    run = subprocess.run(
+        [sys.executable, "-c", BUGGY_RUN, "--debug", "list"], capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "Traceback" in run.stderr and "boom near 13" in run.stderr
+    assert "a local value" not in run.stderr  # Rich would list it with show_locals
+    without = subprocess.run(
+        [sys.executable, "-c", BUGGY_RUN, "list"], capture_output=True, text=True
+    )
+    assert "Traceback" not in without.stderr and "a local value" not in without.stderr
