@@ -265,6 +265,21 @@ def test_catalog_in_a_folder_that_cannot_be_entered_is_one_clear_line(tmp_path: 
     assert [p.name for p in folder.iterdir()] == ["catalog.db"]
 
 
+def test_a_user_data_folder_that_cannot_be_entered_is_one_clear_line(tmp_path: Path) -> None:
+    """The user's catalog may be in there: kdrama says it cannot look rather than
+    quietly reading the bundled catalog instead."""
+    data = tmp_path / "data"
+    (data / "kdrama").mkdir(parents=True)
+    db = data / "kdrama" / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    data.chmod(0o600)
+    assert_children_cannot("read", db)
+    run = kdrama("list", env={"XDG_DATA_HOME": str(data)})
+    data.chmod(0o755)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == f"Error: cannot read {db}: permission denied\n"
+
+
 @pytest.mark.parametrize(
     ("locked", "reason"),
     [

@@ -64,7 +64,10 @@ def locate(db: Path | None, environ: Mapping[str, str] = os.environ) -> Location
     if environ.get(ENV_VAR):
         return Location(Path(environ[ENV_VAR]), Origin.ENV)
     user = user_catalog_path()
-    if user.is_file():
+    try:
+        if user.is_file():
+            return Location(user, Origin.USER)
+    except OSError:  # a folder on the way may not be looked into: opening it will say so
         return Location(user, Origin.USER)
     return Location(bundled_catalog_path(), Origin.BUNDLED)
 
