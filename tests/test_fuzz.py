@@ -1,0 +1,487 @@
+"""Fuzzing the command line (issue 7): arguments and imported data drawn from an
+alphabet of brackets, quotes, wildcards, backslashes, escape sequences, Hangul and
+emoji never produce a traceback, an exit code other than 0, 1 or 2, JSON that does not
+parse, a raw control character in what people read, or a catalog that fails SQLite's
+integrity check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from kdrama_cli.models import CSV_COLUMNS
+
+from .conftest import BUNDLED, Invoke, Run
+
+# What must never reach a terminal raw: C0 but tab and newline, DEL, and C1.
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+CONTROLS = "\x1b\x07\x9b\x7f\t\n\r"
+PRINTABLE = (
+    "[]/=:\"'%_\\"  # markup, paths, NAME=ACTOR, quotes, LIKE wildcards, escapes
+    "aZ09 -.,;*"  # letters, digits, ranges (..), negative numbers, list separators
+    "가현빈손도깨비"  # Hangul syllables
+    "\u1112\u1167\u11ab"  # 현 decomposed (NFD)
+    "💕🎬\u200d"  # emoji and a zero-width joiner
+)
+FUZZ = st.text(alphabet=PRINTABLE + CONTROLS, max_size=16)
+CLEAN = st.text(alphabet=PRINTABLE + "\t\n", max_size=16)
+
+# Values the bundled catalog knows, so that the fuzz also reaches the paths that succeed.
+KNOWN = st.sampled_from(
+    [
+        "Son Ye Jin",
+        "손예진",
+        "Hyun Bin",
+        "Se Ri",
+        "CLOY",
+        "도깨비",
+        "Secretary Kim",
+        "wine",
+        "tears",
+        "2018",
+        "2016..2018",
+        "2019..",
+        "..2017",
+        "5",
+        "1",
+        "0",
+        "-1",
+        "id",
+        "year",
+        "rating",
+        "json",
+        "table",
+    ]
+)
+# Integers at the edges of what SQLite and JSON readers hold (int64, double precision).
+BIG = st.sampled_from([2**31, 2**53 + 1, 2**63 - 1, 2**63, 2**64, 10**20, 10**25])
+VALUE = st.one_of(
+    FUZZ,
+    KNOWN,
+    st.builds(str.__add__, KNOWN, FUZZ),
+    st.builds(lambda a, b: f"{a}..{b}", FUZZ | KNOWN, FUZZ | KNOWN),
+    st.integers(-3, 12).map(str),
+    st.integers(-(10**25), 10**25).map(str),
+    BIG.map(str),
+    BIG.map(lambda n: str(-n)),
+)
+# For the options that take a number: mostly numbers, the biggest as often as the others.
+NUMBER = st.one_of(st.integers(-3, 12).map(str), BIG.map(str), BIG.map(lambda n: str(-n)), VALUE)
+NUMERIC = {"--limit", "-n", "--count", "--seed", "--top", "--min-rating"}
+
+
+def one_in(draw: st.DrawFn, n: int) -> bool:
+    """True about once in ``n`` draws (Hypothesis would lean towards 0 of integers(0, n))."""
+    return draw(st.sampled_from([False] * (n - 1) + [True]))
+
+
+FILTERS = ["--actor", "-a", "--character", "-c", "--drama", "-d", "--year", "-y", "--min-rating"]
+OPTIONS = {
+    "list": [*FILTERS, "--sort", "-s", "--limit", "-n", "--desc", "--favorites"],
+    "search": [*FILTERS, "--limit", "-n"],
+    "random": [*FILTERS, "--count", "-n", "--seed"],
+    "actors": [*FILTERS, "--limit", "-n"],
+    "dramas": [*FILTERS, "--limit", "-n"],
+    "years": [*FILTERS, "--limit", "-n"],
+    "stats": [*FILTERS, "--top"],
+    "export": FILTERS,
+    "show": [],
+    "db info": [],
+    "db path": [],
+    "db check": [],
+}
+FLAGS = {"--desc", "--favorites"}
+TABLE_FORMATS: list[list[str]] = [[], ["--format", "table"], ["-f", "table"]]
+LIST_FORMATS = [
+    *TABLE_FORMATS,
+    ["--json"],
+    ["-f", "json"],
+    ["--format", "jsonl"],
+    ["--format", "csv"],
+    ["--format", "tsv"],
+]
+FORMATS: dict[str, list[list[str]]] = {
+    **dict.fromkeys(["list", "search", "random", "actors", "dramas", "years"], LIST_FORMATS),
+    "stats": [[], ["--json"]],
+    "export": [["--format", "json"], ["--format", "jsonl"], ["--format", "csv"]],
+    "show": [*TABLE_FORMATS, ["--format", "json"], ["-f", "json"]],
+    "db info": [[], ["--json"]],
+    "db path": [[]],
+    "db check": [[]],
+}
+
+
+@st.composite
+def read_commands(draw: st.DrawFn) -> tuple[list[str], str]:
+    """A read command with fuzzed values, and the format it asks for ("?" when the
+    format itself is fuzzed, "raw" when its stdout is meant to be exact)."""
+    command = draw(st.sampled_from(sorted(OPTIONS)))
+    args = command.split()
+    if command in ("search", "show"):
+        args.append(draw(VALUE))
+    if OPTIONS[command]:
+        for option in draw(st.lists(st.sampled_from(OPTIONS[command]), max_size=3)):
+            values = NUMBER if option in NUMERIC else VALUE
+            args += [option] if option in FLAGS else [option, draw(values)]
+    if one_in(draw, 10):
+        fmt_args = ["--format", draw(VALUE)]
+    else:
+        fmt_args = draw(st.sampled_from(FORMATS[command]))
+    args += fmt_args
+    if one_in(draw, 6):  # a stray argument, option or command name
+        stray = draw(st.sampled_from(["", "-", "--"])) + draw(FUZZ)
+        args.insert(draw(st.integers(0, len(args))), stray)
+    if command == "db path":
+        return args, "raw"
+    if command == "export" and not fmt_args:
+        return args, "json"
+    fmt = "table" if not fmt_args else "json" if fmt_args == ["--json"] else fmt_args[1]
+    return args, fmt if fmt in ("table", "json", "jsonl", "csv", "tsv") else "?"
+
+
+def assert_well_behaved(run: Run, fmt: str = "table", *, notes: bool = False) -> None:
+    """What every run must do, whatever it was given: a known exit code, no traceback,
+    output that parses, people's text without raw control characters, and an error that
+    says something: on exit 1, one line "Error: ...", after the notes (such as "Did you
+    mean") that ``notes`` allows."""
+    assert run.exit_code in (0, 1, 2), (run.exit_code, run.stderr)
+    assert run.exception is None or isinstance(run.exception, SystemExit), run.exception
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "That is a bug in kdrama" not in run.stderr, run.stderr
+    assert not RAW_CONTROL.search(run.stderr), f"raw control character in stderr: {run.stderr!r}"
+    if fmt == "table":
+        assert not RAW_CONTROL.search(run.stdout), f"raw control character: {run.stdout!r}"
+    if run.exit_code == 0 and fmt == "json":
+        json.loads(run.stdout)
+    if run.exit_code == 0 and fmt == "jsonl":
+        for line in run.stdout.splitlines():
+            json.loads(line)
+    if run.exit_code != 0:
+        assert run.stderr.strip(), "an error must say something on stderr"
+    if run.exit_code == 1:
+        lines = run.stderr.splitlines()
+        assert lines[-1].startswith("Error: ") and run.stderr.endswith("\n"), run.stderr
+        assert notes or len(lines) == 1, run.stderr
+
+
+def assert_sound(kdrama: Invoke, db: Path, scenes: int | None = None) -> list[dict[str, Any]]:
+    """The catalog passes the integrity check and lists as JSON; return its scenes."""
+    check = kdrama("db", "check", "--db", str(db))
+    assert check.exit_code == 0, check.stderr
+    listed = kdrama("list", "--json", "--db", str(db))
+    assert_well_behaved(listed, "json")
+    assert listed.exit_code == 0, listed.stderr
+    found: list[dict[str, Any]] = listed.json()
+    if scenes is not None:
+        assert len(found) == scenes
+    return found
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    db = tmp_path / "scenes.db"
+    shutil.copyfile(BUNDLED, db)
+    return db
+
+
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(read_commands())
+def test_read_commands_with_fuzzed_arguments_end_cleanly(
+    kdrama: Invoke, bundled_copy: Path, command: tuple[list[str], str]
+) -> None:
+    args, fmt = command
+    before = bundled_copy.read_bytes()
+    run = kdrama(*args, "--db", str(bundled_copy))
+    event(f"exit {run.exit_code}")
+    assert_well_behaved(run, fmt, notes=True)
+    assert bundled_copy.read_bytes() == before
+
+
+# --- Imported data ------------------------------------------------------------------
+
+
+@st.composite
+def scene_objects(draw: st.DrawFn, text: st.SearchStrategy[str]) -> dict[str, Any]:
+    """A scene as `kdrama list --json` writes it, its text drawn from ``text``; some
+    fields left out, and one in ten of the wrong type or out of range."""
+
+    def value(good: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> Any:
+        return draw(bad if one_in(draw, 10) else good)
+
+    words = text.filter(str.strip)
+    anything = st.none() | st.booleans() | st.floats() | BIG | FUZZ | st.lists(FUZZ, max_size=2)
+    scene: dict[str, Any] = {
+        "title": value(words, text | anything),
+        "drama": value(words, text | anything),
+        "year": value(st.integers(1, 9999), st.integers(-5, 0) | st.just(10_000) | BIG | anything),
+    }
+    optional: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
+        "drama_korean": (text | st.none(), anything),
+        "network": (text | st.none(), anything),
+        "actors": (st.lists(words, max_size=3), st.lists(text, max_size=3) | anything),
+        "characters": (
+            st.lists(st.fixed_dictionaries({"name": words, "actor": words}), max_size=2),
+            st.lists(st.fixed_dictionaries({"name": text, "actor": text | anything})) | anything,
+        ),
+        "description": (text, anything),
+        "rank": (st.none() | st.integers(1, 50), st.integers(-5, 0) | BIG | anything),
+        "source": (text | st.none(), anything),
+        "source_title": (text | st.none(), anything),
+        "source_credit": (text | st.none(), anything),
+        "favorite": (st.booleans(), anything),
+        "rating": (st.none() | st.integers(1, 5), st.sampled_from([0, 6, -1]) | BIG | anything),
+    }
+    for field, (good, bad) in optional.items():
+        if draw(st.booleans()):
+            scene[field] = value(good, bad)
+    return scene
+
+
+@st.composite
+def scene_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """One to three scenes, their text all clean or all hostile; the first few with
+    increasing ids, the others with none (so that every scene is a new one)."""
+    text = draw(st.sampled_from([CLEAN, FUZZ]))
+    scenes = draw(st.lists(scene_objects(text), min_size=1, max_size=3))
+    first = draw(BIG if draw(st.booleans()) else st.integers(1, 10**6))
+    for number, scene in enumerate(scenes[: draw(st.sampled_from(range(len(scenes) + 1)))]):
+        scene["id"] = first + number
+    return scenes
+
+
+def csv_document(scenes: list[dict[str, Any]]) -> str:
+    """Scenes as `kdrama list --format csv` writes them: lists joined with "; ",
+    characters as "Name=Actor" (values of the wrong type as Python prints them)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for scene in scenes:
+        writer.writerow([csv_cell(scene.get(column)) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return f"{csv_cell(value.get('name'))}={csv_cell(value.get('actor'))}"
+    if isinstance(value, list):
+        return "; ".join(csv_cell(item) for item in value)
+    return str(value)
+
+
+def stored(text: str) -> str:
+    """Text as the catalog keeps it (records.py): NFC, trimmed, line ends as "\\n"."""
+    return re.sub("\r\n?", "\n", unicodedata.normalize("NFC", text).strip())
+
+
+def new_folder(root: Path) -> Path:
+    """A folder of its own for one example: a fresh catalog every time."""
+    return Path(tempfile.mkdtemp(dir=root))
+
+
+def assert_shown_safely(kdrama: Invoke, db: Path, scenes: list[dict[str, Any]]) -> None:
+    """People's views of the catalog hold no raw control character."""
+    for args in (["list"], ["actors"], ["dramas"], ["stats"]):
+        run = kdrama(*args, "--db", str(db))
+        assert_well_behaved(run)
+        assert run.exit_code == 0, (args, run.stderr)
+    for scene in scenes[:2]:
+        run = kdrama("show", str(scene["id"]), "--db", str(db))
+        assert_well_behaved(run)
+        assert run.exit_code == 0, run.stderr
+        assert_well_behaved(kdrama("search", scene["title"], "--db", str(db)))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(scene_lists(), st.sampled_from(["json", "jsonl", "csv"]), st.booleans())
+def test_importing_fuzzed_scenes_adds_them_or_refuses_in_one_line(
+    kdrama: Invoke, tmp_path: Path, scenes: list[dict[str, Any]], fmt: str, ascii_only: bool
+) -> None:
+    folder = new_folder(tmp_path)
+    db, source = folder / "new.db", folder / f"scenes.{fmt}"
+    if fmt == "json":
+        source.write_text(json.dumps(scenes, ensure_ascii=ascii_only), "utf-8")
+    elif fmt == "jsonl":
+        lines = (json.dumps(scene, ensure_ascii=ascii_only) + "\n" for scene in scenes)
+        source.write_text("".join(lines), "utf-8")
+    else:
+        source.write_text(csv_document(scenes), "utf-8-sig" if ascii_only else "utf-8", newline="")
+    run = kdrama("import", str(source), "--db", str(db))
+    event(f"exit {run.exit_code}")
+    assert_well_behaved(run)
+    if run.exit_code != 0:
+        if db.exists():
+            assert_sound(kdrama, db, scenes=0)
+        return
+    found = assert_sound(kdrama, db, scenes=len(scenes))
+    titles = [csv_cell(s["title"]) if fmt == "csv" else s["title"] for s in scenes]
+    assert sorted(scene["title"] for scene in found) == sorted(map(stored, titles))
+    assert_shown_safely(kdrama, db, found)
+
+
+@st.composite
+def broken_documents(draw: st.DrawFn) -> bytes:
+    """Random bytes, or a document cut short or with a byte changed."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=300))
+    scenes = draw(scene_lists())
+    whole = draw(
+        st.sampled_from(
+            [
+                json.dumps(scenes, ensure_ascii=False),
+                "".join(json.dumps(scene, ensure_ascii=False) + "\n" for scene in scenes),
+                csv_document(scenes),
+            ]
+        )
+    ).encode()
+    at = draw(st.integers(0, len(whole)))
+    if draw(st.booleans()):
+        return whole[:at]
+    return whole[:at] + bytes([draw(st.integers(0, 255))]) + whole[at + 1 :]
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    broken_documents(),
+    st.sampled_from([".json", ".jsonl", ".csv", ".txt", "", "-"]),
+    st.sampled_from([[], ["--format", "json"], ["--format", "jsonl"], ["--format", "csv"]]),
+)
+def test_importing_broken_files_ends_cleanly(
+    kdrama: Invoke, tmp_path: Path, document: bytes, suffix: str, fmt_args: list[str]
+) -> None:
+    folder = new_folder(tmp_path)
+    db, source = folder / "new.db", folder / f"scenes{suffix}"
+    if suffix == "-":  # stdin, as text
+        text = document.decode("utf-8", "replace")
+        run = kdrama("import", "-", *fmt_args, "--db", str(db), input=text)
+    else:
+        source.write_bytes(document)
+        run = kdrama("import", str(source), *fmt_args, "--db", str(db))
+    event(f"exit {run.exit_code}")
+    assert_well_behaved(run)
+    if db.exists():
+        found = assert_sound(kdrama, db)
+        if run.exit_code != 0:
+            assert found == []
+        else:
+            assert_shown_safely(kdrama, db, found)
+
+
+# --- add, and changes to the scene it added -------------------------------------------
+
+
+@st.composite
+def add_arguments(draw: st.DrawFn) -> list[str]:
+    """`kdrama add` with fuzzed options, now and then one of them missing."""
+    text = draw(st.sampled_from([CLEAN, FUZZ]))
+    name = KNOWN | text.filter(str.strip)
+    args = ["add"]
+    for option in ("-t", "-d"):
+        if not one_in(draw, 10):
+            args += [option, draw(text | KNOWN)]
+    if not one_in(draw, 10):
+        args += ["-y", draw(NUMBER if one_in(draw, 4) else st.integers(1, 9999).map(str))]
+    actors = draw(st.integers(0, 2))
+    for _ in range(actors):
+        args += ["-a", draw(name)]
+    for _ in range(draw(st.integers(0 if actors else 1, 2))):
+        spec = text if one_in(draw, 4) else st.builds(lambda n, a: f"{n}={a}", name, name)
+        args += ["-c", draw(spec)]
+    for option in ("--description", "--source"):
+        if draw(st.booleans()):
+            args += [option, draw(text)]
+    return args
+
+
+@st.composite
+def change_arguments(draw: st.DrawFn, scene_id: str) -> list[str]:
+    """A change to scene ``scene_id`` (or to a fuzzed id) with fuzzed values."""
+    text = draw(st.sampled_from([CLEAN, FUZZ]))
+    target = draw(NUMBER) if one_in(draw, 3) else scene_id
+    kind = draw(st.sampled_from(["edit", "rate", "fav", "unfav", "unrate", "rm"]))
+    if kind == "rate":
+        return ["rate", target, draw(st.integers(0, 6).map(str) | NUMBER)]
+    if kind == "rm":
+        return ["rm", target, "--yes"]
+    if kind != "edit":
+        return [kind, target]
+    args = ["edit", target]
+    options = ["-t", "-d", "-y", "-a", "-c", "--description", "--source"]
+    for option in draw(st.lists(st.sampled_from(options), min_size=1, max_size=3)):
+        args += [option, draw(NUMBER if option == "-y" else text | VALUE)]
+    return args
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(add_arguments(), st.data())
+def test_add_and_change_with_fuzzed_options_end_cleanly(
+    kdrama: Invoke, tmp_path: Path, args: list[str], data: st.DataObject
+) -> None:
+    db = new_folder(tmp_path) / "new.db"
+    run = kdrama(*args, "--db", str(db))
+    event(f"exit {run.exit_code}")
+    assert_well_behaved(run)
+    if run.exit_code != 0:
+        if db.exists():
+            assert_sound(kdrama, db, scenes=0)
+        return
+    scene_id = run.stdout.strip()
+    assert scene_id.isdigit(), run.stdout
+    assert_shown_safely(kdrama, db, assert_sound(kdrama, db, scenes=1))
+    change = kdrama(*data.draw(change_arguments(scene_id)), "--db", str(db))
+    assert_well_behaved(change)
+    assert_shown_safely(kdrama, db, assert_sound(kdrama, db))
+
+
+# --- File names ---------------------------------------------------------------------
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    FUZZ.filter(lambda name: name.strip("/")), st.sampled_from(["read", "import", "export", "add"])
+)
+def test_fuzzed_file_names_end_cleanly(
+    kdrama: Invoke, tmp_path: Path, bundled_copy: Path, name: str, use: str
+) -> None:
+    folder = new_folder(tmp_path)
+    path = f"{folder}/{name.replace('..', '._')}"  # never outside the folder
+    if use == "read":
+        for args in (["list"], ["db", "check"], ["db", "info"], ["show", "1"]):
+            assert_well_behaved(kdrama(*args, "--db", path))
+        assert list(folder.iterdir()) == []  # reading a missing catalog creates nothing
+    elif use == "import":
+        assert_well_behaved(kdrama("import", path, "--db", str(folder / "new.db")))
+    elif use == "export":
+        run = kdrama("export", "-o", path, "--db", str(bundled_copy))
+        assert_well_behaved(run)
+        assert run.exit_code != 0 or Path(path).is_file()
+    else:
+        run = kdrama("add", "-t", "T", "-d", "D", "-y", "2020", "-a", "A", "--db", path)
+        assert_well_behaved(run)
+        if run.exit_code == 0:
+            assert_sound(kdrama, Path(path), scenes=1)
