@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kdrama_cli import records
-from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_INPUT_BYTES, MAX_TEXT
+from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_INPUT_BYTES, MAX_NUMBER, MAX_TEXT
 
 from .conftest import Invoke, one_scene
 
@@ -308,3 +308,24 @@ def test_an_error_naming_a_file_with_a_line_break_stays_one_line(
     missing = tmp_path / "two\nlines.db"
     run = kdrama("list", "--db", str(missing))
     assert (run.exit_code, run.stderr) == (1, f"Error: no catalog at {tmp_path}/two\\nlines.db\n")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("field", ["id", "rank"])
+def test_ids_and_ranks_beyond_what_json_readers_hold_exactly_are_refused(
+    kdrama: Invoke, tmp_path: Path, fmt: str, field: str
+) -> None:
+    path = as_file([{**SCENE, field: 2**63}], fmt, tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        f"Error: {WHERE[fmt]}: field {field!r}: must be at most {MAX_NUMBER}, not {2**63}"
+    )
+
+
+def test_after_the_largest_id_new_scenes_still_get_one(kdrama: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    path = as_file([{**SCENE, "id": MAX_NUMBER, "rank": MAX_NUMBER}], "jsonl", tmp_path)
+    assert kdrama("import", str(path), "--db", str(db)).exit_code == 0
+    run = kdrama(
+        "add", "-t", "Next", "-d", "Goblin", "-y", "2016", "-a", "Gong Yoo", "--db", str(db)
+    )
+    assert (run.exit_code, run.stdout) == (0, f"{MAX_NUMBER + 1}\n")

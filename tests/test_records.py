@@ -457,7 +457,7 @@ def roles(draw: st.DrawFn, actors: list[str]) -> tuple[Role, ...]:
 def scenes(draw: st.DrawFn) -> Scene:
     actors = draw(st.lists(names, max_size=4, unique=True))
     return Scene(
-        id=draw(st.integers(1, 2**53)),
+        id=draw(st.integers(1, 2**53 - 1)),
         title=draw(texts.filter(bool)),
         drama=draw(texts.filter(bool)),
         year=draw(st.integers(1, 9999)),

@@ -141,6 +141,9 @@ MAX_TEXT = 1_000  # a title, a name, a network, a source
 MAX_DESCRIPTION = 20_000
 MAX_CAST = 500  # actors, or characters, in one scene
 MAX_INPUT_BYTES = 1 << 30  # one import; larger ones are split
+# Ids and ranks: every JSON reader holds these exactly, and new ids stay far below
+# SQLite's limit of 2**63 - 1.
+MAX_NUMBER = 2**53 - 1
 
 # C0 but tab and line feed, DEL and C1: text that would steer a terminal, not show.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -203,10 +206,12 @@ def _shorten(shown: str, limit: int = 40) -> str:
 
 
 def _in_range(number: int, low: int, high: int | None) -> int:
-    if high is None and number < low:
-        raise _Problem(f"must be {low} or more, not {number}")
-    if high is not None and not low <= number <= high:
+    if high is not None and high < MAX_NUMBER and not low <= number <= high:
         raise _Problem(f"must be between {low} and {high}, not {number}")
+    if number < low:
+        raise _Problem(f"must be {low} or more, not {number}")
+    if high is not None and number > high:
+        raise _Problem(f"must be at most {high}, not {number}")
     return number
 
 
@@ -418,7 +423,7 @@ def _csv_id(cell: str) -> int | _NotGiven:
     return _NOT_GIVEN if not cell.strip() else _csv_positive(cell)
 
 
-_csv_positive = _csv_int(1)
+_csv_positive = _csv_int(1, MAX_NUMBER)
 
 
 _TEXT_FIELDS = (
@@ -430,13 +435,13 @@ _TEXT_FIELDS = (
 )
 
 _JSON_CHECKS: dict[str, Callable[[object], object]] = {
-    "id": _or_null(_json_int(1)),
+    "id": _or_null(_json_int(1, MAX_NUMBER)),
     "title": _required_text,
     "drama": _required_text,
     "year": _json_int(1, 9999),
     "actors": _json_actors,
     "characters": _json_characters,
-    "rank": _or_null(_json_int(1)),
+    "rank": _or_null(_json_int(1, MAX_NUMBER)),
     "favorite": _json_favorite,
     "rating": _or_null(_json_int(1, 5)),
     "description": _description,
@@ -450,7 +455,7 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "year": _csv_int(1, 9999),
     "actors": _csv_actors,
     "characters": _csv_characters,
-    "rank": _or_blank(_csv_int(1)),
+    "rank": _or_blank(_csv_int(1, MAX_NUMBER)),
     "favorite": _csv_favorite,
     "rating": _or_blank(_csv_int(1, 5)),
     "description": _description,
