@@ -127,3 +127,25 @@ def test_a_catalog_path_with_uri_characters_is_read_and_written_as_named(
     assert run.exit_code == 0, run.stderr
     assert kdrama("list", "--favorites", "--json", "--db", str(db)).json()[0]["id"] == 6
     assert sorted(path.name for path in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize(
+    "keep", [100, 4096, -4096], ids=["header only", "first page", "last page lost"]
+)
+@pytest.mark.parametrize(
+    "args", [["list"], ["show", "1"], ["fav", "1"], ["export"], ["db", "check"]], ids=" ".join
+)
+def test_a_catalog_cut_short_is_named_damaged_in_one_line_and_left_as_it_was(
+    kdrama: Invoke, tmp_path: Path, keep: int, args: list[str]
+) -> None:
+    whole = (ROOT / "data" / "scenes.db").read_bytes()
+    db = tmp_path / "cut.db"
+    db.write_bytes(whole[:keep])
+    run = kdrama(*args, "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"Error: {db} is a damaged SQLite database (database disk image is malformed);"
+        " take your last export and `kdrama import` it into a new catalog\n"
+    )
+    assert db.read_bytes() == whole[:keep]
+    assert list(tmp_path.iterdir()) == [db]

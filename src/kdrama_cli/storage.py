@@ -98,7 +98,12 @@ def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = schema_version(conn)
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_CORRUPT":  # cut short, say
+            raise CatalogError(
+                f"{path} is a damaged SQLite database ({error}); take your last export"
+                " and `kdrama import` it into a new catalog"
+            ) from None
         raise CatalogError(f"{path} is not a SQLite database") from None
     if application_id != APPLICATION_ID:
         raise CatalogError(f"{path} is a SQLite database but not a kdrama catalog")
