@@ -59,3 +59,23 @@ def test_machine_formats_keep_the_text_exactly(kdrama: Invoke, hostile_db: Path,
     scene = json.loads(out)[0] if fmt == "json" else json.loads(out.splitlines()[0])
     assert (scene["title"], scene["drama"]) == (TITLE, DRAMA)
     assert scene["actors"][0] == ACTOR
+
+
+MARKUP = "[bold red]Kim[/] :heart: [link=https://evil.example]x[/link] [/]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "--actor", MARKUP], f"No actor matches {MARKUP!r}."),
+        (["list", "--drama", MARKUP], f"No drama matches {MARKUP!r}."),
+        (["list", "--year", MARKUP], f"{MARKUP!r} is not a year"),
+        (["show", MARKUP], f"{MARKUP!r} is not a whole number"),
+        (["list", "--db", MARKUP], f"Error: no catalog at {Path(MARKUP)}"),
+    ],
+)
+def test_markup_typed_in_arguments_shows_as_typed_in_messages(
+    kdrama: Invoke, args: list[str], message: str
+) -> None:
+    run = kdrama(*args)
+    assert message in run.stderr
