@@ -79,3 +79,17 @@ def test_markup_typed_in_arguments_shows_as_typed_in_messages(
 ) -> None:
     run = kdrama(*args)
     assert message in run.stderr
+
+
+def test_suggestions_show_catalog_markup_as_typed(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    name = "Kim [bold red]Actor[/] :heart:"
+    data = one_scene(drama_fields={"title": "Test [red]Drama[/]"})
+    data["people"][0]["name"] = name
+    data["dramas"][0]["characters"][0]["actor"] = name
+    db = make_catalog(data)
+    actor = kdrama("list", "--actor", "Kim Actor heart", "--db", str(db))
+    assert f"Did you mean: {name}?" in actor.stderr
+    drama = kdrama("list", "--drama", "Test Drma", "--db", str(db))
+    assert "Did you mean: Test [red]Drama[/]?" in drama.stderr
