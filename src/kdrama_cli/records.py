@@ -562,6 +562,11 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                limit = csv.field_size_limit()
+                raise RecordError(
+                    f"line {start}", f"a cell is longer than {limit:,} characters"
+                ) from None
             raise RecordError(f"line {start}", f"not valid CSV ({error})") from None
         if any(cell.strip() for cell in row):
             yield start, row
