@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.core import TyperGroup
 
-from kdrama_cli.cli import COMMAND_MODULES
+from kdrama_cli.cli_core import COMMAND_MODULES
 
 from .test_completion import bash_env
 

@@ -1,28 +1,34 @@
 """The kdrama command line: parse options, call the catalog API, render the result.
 
+Here are the app, its list, random, show and export commands, the helpers several
+commands share, and the process's entry point; ``cli_core`` holds the machinery
+under every command, and the ``cli_*`` modules the other commands.
+
 Rich and the renderers are imported inside the functions that draw, not at the top,
 and the other command modules only when one of their commands runs: every run of
 kdrama, and every TAB of shell completion, pays for what it uses and no more.
 """
 
-import importlib
-import inspect
-import io
-import os
 import signal
-import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from typer.core import TyperCommand, TyperGroup
-from typer.models import CommandFunctionType
 
 from . import __version__, options
 from .catalog import Catalog
-from .errors import ExitCode, KdramaError, NothingToPick
+from .cli_core import (
+    DEBUG_KEY,
+    Commands,
+    KdramaGroup,
+    never_fail_to_encode,
+    note,
+    silence_stdout,
+    utf8_stdout,
+)
+from .errors import ExitCode, NothingToPick
 from .models import (
     DetailFormat,
     ExportFormat,
@@ -38,260 +44,8 @@ if TYPE_CHECKING:
     from .models import Scene
 
 
-def note(message: str, style: str = "dim") -> None:
-    """Tell the person at the terminal something, on stderr, so pipes stay clean."""
-    from rich.console import Console
-    from rich.text import Text
-
-    from .render import visible
-
-    console = Console(stderr=True, highlight=False, emoji=False)
-    console.print(Text(visible(message), style=style), soft_wrap=True)
-
-
-def _silence_stdout() -> None:
-    """After the reader of a pipe has gone, drop further output instead of failing."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
-def usage_error(message: str) -> NoReturn:
-    """End with a usage error (exit 2) that is not about one option's value."""
-    note(f"Error: {message}", style="red")
-    raise typer.Exit(ExitCode.USAGE_ERROR)
-
-
-# The commands defined outside this module, in the order help lists them, and the
-# module that defines each. test_startup checks this against the modules.
-COMMAND_MODULES = {
-    "search": "cli_search",
-    "actors": "cli_facets",
-    "dramas": "cli_facets",
-    "years": "cli_facets",
-    "stats": "cli_facets",
-    "add": "cli_edit",
-    "edit": "cli_edit",
-    "rm": "cli_edit",
-    "import": "cli_edit",
-    "fav": "cli_edit",
-    "unfav": "cli_edit",
-    "rate": "cli_edit",
-    "unrate": "cli_edit",
-    "browse": "cli_browse",
-    "db": "cli_db",
-}
-
-
-class HelpCommand(TyperCommand):
-    """A command whose --help is drawn by ``cli_help`` (see there for why)."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from .cli_help import print_help
-
-        print_help(self, ctx)
-
-
-class HelpGroup(TyperGroup):
-    """A group whose --help is drawn by ``cli_help``."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from .cli_help import print_help
-
-        print_help(self, ctx, self.summaries(ctx))
-
-    def summaries(self, ctx: Any) -> list[tuple[str, str]]:
-        """Each visible command's name and help, as help lists them."""
-        commands = (self.get_command(ctx, name) for name in self.list_commands(ctx))
-        return [(c.name or "", c.help or "") for c in commands if c is not None and not c.hidden]
-
-
-class Commands(typer.Typer):
-    """A Typer whose commands draw their help with ``cli_help``."""
-
-    def command(
-        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
-    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
-        return super().command(name, cls=cls or HelpCommand, **kwargs)
-
-
-def command_set(**settings: Any) -> Commands:
-    """The Typer a command module adds its commands to, set up like the app."""
-    return Commands(
-        cls=HelpGroup, rich_markup_mode="rich", pretty_exceptions_show_locals=False, **settings
-    )
-
-
-def _load_commands(module_name: str) -> dict[str, Any]:
-    """Import a command module and build its commands as Click commands, by name."""
-    module = importlib.import_module(f".{module_name}", __package__)
-    built = typer.main.get_command(module.commands)
-    if isinstance(built, TyperGroup):
-        return dict(built.commands)
-    return {built.name or module_name: built}
-
-
-def _module_summaries(module_name: str) -> dict[str, str]:
-    """A command module's visible commands and their help, read without building them."""
-    module = importlib.import_module(f".{module_name}", __package__)
-    found: dict[str, str] = {}
-    for info in module.commands.registered_commands:
-        if not info.hidden and info.callback is not None:
-            name = info.name or typer.main.get_command_name(info.callback.__name__)
-            found[name] = info.help or inspect.getdoc(info.callback) or ""
-    for group in module.commands.registered_groups:
-        if group.typer_instance is not None:
-            settings = group.typer_instance.info
-            found[str(settings.name)] = str(settings.help or "")
-    return found
-
-
-class _LazyCommands(MutableMapping[str, Any]):
-    """The app's commands by name, where a command module is imported and built the
-    first time one of its commands is looked up. Typer builds every command of an app
-    up front, reading each signature; this keeps that to the commands a run uses."""
-
-    def __init__(self, built: Mapping[str, Any]) -> None:
-        self._built = dict(built)
-        self._order = [*self._built, *(name for name in COMMAND_MODULES if name not in built)]
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._built and name in COMMAND_MODULES:
-            self._built.update(_load_commands(COMMAND_MODULES[name]))
-        return self._built[name]
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        if name not in self._order:
-            self._order.append(name)
-        self._built[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        self._order.remove(name)
-        self._built.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._order))
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._order
-
-    def summaries(self) -> list[tuple[str, str]]:
-        """Each visible command's name and help; for help, which lists them all, and
-        would otherwise build every command only to print one line of each."""
-        found = {name: cmd.help or "" for name, cmd in self._built.items() if not cmd.hidden}
-        unbuilt = [name for name in self._order if name not in self._built]
-        for module in dict.fromkeys(COMMAND_MODULES[name] for name in unbuilt):
-            found = {**_module_summaries(module), **found}
-        return [(name, found[name]) for name in self._order if name in found]
-
-
-class _KdramaGroup(HelpGroup):
-    """The one place expected failures end: the library's errors become one line on
-    stderr and exit 1; a reader closing the pipe early ends the command quietly."""
-
-    def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.commands = self._lazy = _LazyCommands(commands or {})
-
-    def summaries(self, ctx: Any) -> list[tuple[str, str]]:
-        return self._lazy.summaries()
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        windows_expand_args: bool = True,
-        **extra: Any,
-    ) -> Any:
-        """Run as Typer does, but show usage errors here, as plain notes: Typer's panel
-        would load Markdown and Pygments support first (130 ms), and would send
-        control characters typed in an argument straight to the terminal."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        try:
-            done = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        except typer.TyperException as error:
-            _show_usage_error(error)
-            sys.exit(error.exit_code)
-        except typer.Abort:
-            note("Aborted.", style="red")
-            sys.exit(ExitCode.RUNTIME_ERROR)
-        sys.exit(done if isinstance(done, int) else 0)
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        """Parse, ending quietly when ``kdrama --help`` is piped into a reader that
-        stops early (the options are parsed outside ``invoke``)."""
-        try:
-            return super().make_context(*args, **kwargs)
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # Typer's own ends: a usage error, --help, an exit code
-        except KdramaError as error:
-            note(f"Error: {_one_line(str(error))}", style="red")
-            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
-        except KeyboardInterrupt:
-            note("Interrupted.", style="red")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except sqlite3.DatabaseError as error:
-            if _debugging(ctx):
-                raise
-            note(
-                f"Error: cannot read the catalog: {_one_line(str(error))} "
-                "(kdrama db check tells more)",
-                style="red",
-            )
-            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
-        except Exception as error:
-            if _debugging(ctx):
-                raise
-            note(f"Error: unexpected {type(error).__name__}: {_one_line(str(error))}", "red")
-            note("That is a bug in kdrama; run again with --debug to see where it happened.")
-            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
-
-
-def _one_line(message: str) -> str:
-    """An error message kept to its one line: a file name or a value may hold breaks."""
-    return message.replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _show_usage_error(error: typer.TyperException) -> None:
-    """A usage error as Click words it: the usage line, where to find help, and the
-    error, with anything typed in an argument shown as text."""
-    if type(error).__name__ == "NoArgsIsHelpError":
-        return  # the help it stands for has been shown
-    ctx = getattr(error, "ctx", None)
-    if ctx is not None:
-        note(ctx.get_usage(), style="")
-        if ctx.command.get_help_option(ctx) is not None:
-            note(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.")
-    note(f"Error: {error.format_message()}", style="red")
-
-
-# Only these show a traceback: for an unexpected error, everyone else gets one line.
-DEBUG_VAR = "KDRAMA_DEBUG"
-_DEBUG = "kdrama.debug"
-
-
-def _debugging(ctx: Any) -> bool:
-    """Whether --debug or KDRAMA_DEBUG asks to see unexpected errors whole."""
-    return bool(ctx.meta.get(_DEBUG)) or os.environ.get(DEBUG_VAR, "0") not in ("", "0")
-
-
 app = Commands(
-    cls=_KdramaGroup,
+    cls=KdramaGroup,
     name="kdrama",
     invoke_without_command=True,
     rich_markup_mode="rich",
@@ -324,7 +78,7 @@ def _main(
 
     Try: [bold]kdrama list --actor "Son Ye Jin"[/bold] or [bold]kdrama random[/bold].
     """
-    ctx.meta[_DEBUG] = debug
+    ctx.meta[DEBUG_KEY] = debug
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()
@@ -362,27 +116,6 @@ def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Out
     if fmt is not OutputFormat.table:
         utf8_stdout()
     return fmt
-
-
-def _never_fail_to_encode() -> None:
-    """Where the locale cannot encode some text (PYTHONIOENCODING=ascii, LANG=C), show
-    what it cannot as \\uXXXX escapes instead of failing mid-output."""
-    for stream in (sys.stdout, sys.stderr):
-        if not _writes_utf8(stream) and isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-
-
-def utf8_stdout() -> None:
-    """Write stdout as UTF-8 whatever the locale says: JSON must be UTF-8, and programs
-    reading CSV expect it, so PYTHONIOENCODING=ascii or LANG=C cannot break a pipe.
-    (Tables for people keep the terminal's encoding; Rich draws within it.)"""
-    if not _writes_utf8(sys.stdout) and isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(encoding="utf-8")
-
-
-def _writes_utf8(stream: object) -> bool:
-    encoding = getattr(stream, "encoding", None) or ""
-    return encoding.lower().replace("-", "") == "utf8"
 
 
 def _show_scenes(scenes: Iterable["Scene"], fmt: OutputFormat) -> int:
@@ -569,7 +302,7 @@ def export(
 def main() -> NoReturn:
     """Console-script entry point: run the app; end quietly when a pipe closes early,
     and with 130 whenever Ctrl-C was pressed."""
-    _never_fail_to_encode()
+    never_fail_to_encode()
     signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
@@ -580,7 +313,7 @@ def main() -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         code = ExitCode.BROKEN_PIPE
     if _interrupted and code != ExitCode.INTERRUPTED:
         # Python drops an interrupt that lands in a finaliser or a callback, with a

@@ -7,7 +7,7 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import command_set, note
+from .cli_core import command_set, note
 from .errors import KdramaError
 from .storage import Origin, locate
 

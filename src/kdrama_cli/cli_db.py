@@ -8,7 +8,7 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import command_set, note, utf8_stdout
+from .cli_core import command_set, note, utf8_stdout
 from .errors import ExitCode
 from .storage import locate
 

@@ -14,7 +14,7 @@ import typer
 
 from . import editing, options
 from .catalog import Catalog
-from .cli import command_set, note, usage_error
+from .cli_core import command_set, note, usage_error
 from .errors import ExitCode
 from .models import Role, SceneRecord
 from .records import (

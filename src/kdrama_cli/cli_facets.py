@@ -13,14 +13,8 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import (
-    command_set,
-    explain_empty,
-    output_format,
-    scene_filter,
-    suggest_names,
-    utf8_stdout,
-)
+from .cli import explain_empty, output_format, scene_filter, suggest_names
+from .cli_core import command_set, utf8_stdout
 from .models import OutputFormat, SceneFilter
 from .storage import locate
 

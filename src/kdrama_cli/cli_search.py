@@ -7,7 +7,8 @@ import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import command_set, note, output_format, scene_filter, suggest_names
+from .cli import output_format, scene_filter, suggest_names
+from .cli_core import command_set, note
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
 
