@@ -315,3 +315,28 @@ def test_catalog_that_may_not_be_written_is_read_but_never_changed(
 
     assert fingerprint(folder) == before
     assert kdrama("list", "--favorites", "--json", "--db", str(db)).json() == []
+
+
+def test_a_read_only_user_catalog_is_read_even_when_kdrama_has_newer_scenes(
+    tmp_path: Path,
+) -> None:
+    """Taking in newer bundled scenes is a write; it waits for a catalog that may take
+    one, and reading goes on meanwhile."""
+    data = tmp_path / "data"
+    env = {"XDG_DATA_HOME": str(data)}
+    assert kdrama("fav", "1", env=env).exit_code == 0
+    db = data / "kdrama" / "scenes.db"
+    with sqlite3.connect(db) as conn:  # as if made by a kdrama that had no scene 6
+        conn.execute("DELETE FROM scenes WHERE id = 6")
+        conn.execute("DELETE FROM bundled_scenes WHERE scene_id = 6")
+    conn.close()
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    assert_children_cannot("change", db)
+    before = fingerprint(data)
+    run = kdrama("list", "--json", env=env)
+    after = fingerprint(data)
+    db.parent.chmod(0o755)
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert [scene["id"] for scene in run.json()] == [1, 2, 3, 4, 5]
+    assert after == before

@@ -148,11 +148,17 @@ def open_catalog(
     version = _checked(conn, path)
     if version < SCHEMA_VERSION:
         _upgrade(conn, path)
-    if location.origin is Origin.USER:
+    if location.origin is Origin.USER and (write or _may_change(path)):
         from .bundle import take_in_bundled_scenes
 
         take_in_bundled_scenes(conn)
     return conn
+
+
+def _may_change(path: Path) -> bool:
+    """Whether this process may change the catalog at ``path`` (the file, and its folder
+    for the journal): newer bundled scenes wait for a catalog that may take them."""
+    return os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK | os.X_OK)
 
 
 def _exists(path: Path) -> bool:
