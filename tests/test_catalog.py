@@ -14,7 +14,8 @@ from kdrama_cli.errors import CatalogError, NothingToPick, SceneNotFound
 from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from kdrama_cli.models import SceneFilter, Sort, YearRange
 
-from .conftest import Invoke, one_scene
+from .conftest import ROOT, Invoke, one_scene
+from .test_user_catalog import load_v1
 
 
 def digest(path: Path) -> str:
@@ -206,3 +207,24 @@ def test_directory_as_db_is_a_one_line_error(kdrama: Invoke, tmp_path: Path) -> 
     run = kdrama("list", "--db", str(tmp_path))
     assert run.exit_code == 1
     assert run.stderr == f"Error: {tmp_path} is a folder, not a catalog file\n"
+
+
+def schema_sql(path: Path) -> str:
+    """Every table, index, trigger and view of a catalog, as SQL, in a fixed order."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn)
+    rows = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+    ).fetchall()
+    conn.close()
+    return "".join(row[0].strip() + ";\n" for row in rows)
+
+
+def test_the_migrations_build_exactly_the_recorded_schema(tmp_path: Path) -> None:
+    """Migrations 3 and 4 build their schema from search.schema() and
+    facets.counts_schema(). Changing those changes what an old migration creates, and
+    catalogs already at that version would never get the change: a schema change
+    needs a new migration, and a new recorded schema beside this one."""
+    recorded = (ROOT / "tests" / "data" / f"schema-v{SCHEMA_VERSION}.sql").read_text("utf-8")
+    assert schema_sql(tmp_path / "blank.db") == recorded
+    assert schema_sql(load_v1(tmp_path / "v1.db")) == recorded
