@@ -160,8 +160,9 @@ def _normal(text: str) -> str:
 def _clean(text: str, limit: int = MAX_TEXT) -> str:
     """Text as stored, refused when it is too long or holds a control character.
 
-    Windows line ends become "\n"; any other control character is refused rather
-    than dropped, since the text around an escape sequence is rarely what was meant.
+    Windows line ends become line feeds; any other control character is refused
+    rather than dropped, since the text around an escape sequence is rarely what was
+    meant.
     """
     text = _normal(text)
     if len(text) > limit:
@@ -205,17 +206,19 @@ def _shorten(shown: str, limit: int = 40) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def _in_range(number: int, low: int, high: int | None) -> int:
-    if high is not None and high < MAX_NUMBER and not low <= number <= high:
+def _in_range(number: int, low: int, high: int) -> int:
+    """``number`` when it is from ``low`` to ``high``; a range that reaches MAX_NUMBER
+    is described as open ("1 or more"), since its end is only a safety bound."""
+    if low <= number <= high:
+        return number
+    if high < MAX_NUMBER:
         raise _Problem(f"must be between {low} and {high}, not {number}")
     if number < low:
         raise _Problem(f"must be {low} or more, not {number}")
-    if high is not None and number > high:
-        raise _Problem(f"must be at most {high}, not {number}")
-    return number
+    raise _Problem(f"must be at most {high}, not {number}")
 
 
-def _json_int(low: int, high: int | None = None) -> Callable[[object], int]:
+def _json_int(low: int, high: int = MAX_NUMBER) -> Callable[[object], int]:
     """A checker for a JSON whole number in a range; true and 2018.0 are not ones."""
 
     def check(value: object) -> int:
@@ -228,7 +231,7 @@ def _json_int(low: int, high: int | None = None) -> Callable[[object], int]:
     return check
 
 
-def _csv_int(low: int, high: int | None = None) -> Callable[[str], int]:
+def _csv_int(low: int, high: int = MAX_NUMBER) -> Callable[[str], int]:
     """A checker for a CSV cell holding a whole number ("2018", " 2018 ") in a range.
 
     Only ASCII digits count: int() would also take "2_018" and other scripts' digits.
@@ -423,7 +426,7 @@ def _csv_id(cell: str) -> int | _NotGiven:
     return _NOT_GIVEN if not cell.strip() else _csv_positive(cell)
 
 
-_csv_positive = _csv_int(1, MAX_NUMBER)
+_csv_positive = _csv_int(1)
 
 
 _TEXT_FIELDS = (
@@ -435,13 +438,13 @@ _TEXT_FIELDS = (
 )
 
 _JSON_CHECKS: dict[str, Callable[[object], object]] = {
-    "id": _or_null(_json_int(1, MAX_NUMBER)),
+    "id": _or_null(_json_int(1)),
     "title": _required_text,
     "drama": _required_text,
     "year": _json_int(1, 9999),
     "actors": _json_actors,
     "characters": _json_characters,
-    "rank": _or_null(_json_int(1, MAX_NUMBER)),
+    "rank": _or_null(_json_int(1)),
     "favorite": _json_favorite,
     "rating": _or_null(_json_int(1, 5)),
     "description": _description,
@@ -455,7 +458,7 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "year": _csv_int(1, 9999),
     "actors": _csv_actors,
     "characters": _csv_characters,
-    "rank": _or_blank(_csv_int(1, MAX_NUMBER)),
+    "rank": _or_blank(_csv_int(1)),
     "favorite": _csv_favorite,
     "rating": _or_blank(_csv_int(1, 5)),
     "description": _description,
