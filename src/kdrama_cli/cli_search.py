@@ -1,5 +1,6 @@
 """The ``search`` command: full-text search over the catalog (see search.py)."""
 
+import itertools
 import sys
 from typing import Annotated
 
@@ -51,7 +52,8 @@ def search_(
 
     Looks in scene titles and descriptions, drama titles (English, Korean and other
     titles) and the names of actors and characters. Korean words are found inside
-    longer words; English words in any form ("tears" finds "tear").
+    longer words; English words in any form ("tears" finds "tear"). Words that are
+    an actor's or a drama's name in another spelling find that name's scenes.
 
     [bold]Examples[/bold]
 
@@ -66,8 +68,16 @@ def search_(
     from .render import render_scenes
 
     with Catalog.open(locate(db)) as catalog:
+        scenes = catalog.search_scenes(text, filters, limit)
+        first = next(scenes, None)
+        if first is None and (named := _named_by(catalog, text, filters)):
+            name_filters, name = named
+            note(f"No scene has the words {text!r}; here are the scenes of the {name}.")
+            scenes = catalog.list_scenes(name_filters, limit=limit)
+        elif first is not None:
+            scenes = itertools.chain([first], scenes)
         found = render_scenes(
-            catalog.search_scenes(text, filters, limit),
+            scenes,
             fmt,
             sys.stdout,
             highlight=search.highlight_pattern(search.parse_query(text)),
@@ -76,17 +86,24 @@ def search_(
             _explain_no_match(catalog, text, filters, fmt)
 
 
+def _named_by(catalog: Catalog, text: str, filters: SceneFilter) -> tuple[SceneFilter, str] | None:
+    """When the whole query is an actor's or a drama's name in a spelling the catalog's
+    text does not use ("Hyeon Bin", "Sohn Ye-jin"), the filter for that name's scenes
+    and the name as stored; the search index matches words as written, names match
+    in any romanization or in Hangul."""
+    found = catalog.find_names(NameKind.ACTOR, text)
+    if found:
+        return filters._replace(actors=(*filters.actors, text)), f"actor {found[0]}"
+    found = catalog.find_names(NameKind.DRAMA, text)
+    if found and filters.drama is None:
+        return filters._replace(drama=text), f"drama {found[0]}"
+    return None
+
+
 def _explain_no_match(catalog: Catalog, text: str, filters: SceneFilter, fmt: OutputFormat) -> None:
-    """Say that nothing matched, and point at a name filter when the query names an
-    actor, character or drama in a spelling the text does not use."""
+    """Say that nothing matched, naming any name filter that matched nothing."""
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
         suggest_names(unmatched)
-        return
-    if fmt is OutputFormat.table:
+    elif fmt is OutputFormat.table:
         note(f"No scene matches {text!r}.")
-    for kind, option in ((NameKind.ACTOR, "--actor"), (NameKind.DRAMA, "--drama")):
-        found = catalog.find_names(kind, text)
-        if found:
-            note(f"{text!r} names the {kind.value} {found[0]}: try kdrama list {option} {text!r}")
-            return
