@@ -245,6 +245,14 @@ def test_ctrl_c_during_an_export_over_a_file_keeps_the_old_one(
     assert out.read_text("utf-8") == "the last export\n"
 
 
+def wait_until_reading_a_pipe(pid: int) -> None:
+    """Wait until the process is blocked reading a pipe (Linux names the wait)."""
+    deadline = time.monotonic() + 60
+    while "pipe_read" not in Path(f"/proc/{pid}/wchan").read_text():
+        assert time.monotonic() < deadline, "kdrama never waited for its input"
+        time.sleep(0.05)
+
+
 def test_a_real_ctrl_c_while_import_waits_for_input_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     with subprocess.Popen(
@@ -256,7 +264,7 @@ def test_a_real_ctrl_c_while_import_waits_for_input_writes_nothing(tmp_path: Pat
         assert proc.stdin is not None
         proc.stdin.write(b'{"title": "Half", "drama": "Goblin", "year": 2016}\n{"ti')
         proc.stdin.flush()
-        time.sleep(2)  # kdrama has started and is reading the rest
+        wait_until_reading_a_pipe(proc.pid)
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
     assert (proc.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"Interrupted.\n")
