@@ -93,3 +93,28 @@ def test_suggestions_show_catalog_markup_as_typed(
     assert f"Did you mean: {name}?" in actor.stderr
     drama = kdrama("list", "--drama", "Test Drma", "--db", str(db))
     assert "Did you mean: Test [red]Drama[/]?" in drama.stderr
+
+
+@pytest.fixture
+def escaped_name(tmp_path: Path) -> Path:
+    """A catalog whose file name holds an escape sequence."""
+    db = tmp_path / "my\x1b[2Jscenes.db"
+    db.write_bytes((Path(__file__).parents[1] / "data" / "scenes.db").read_bytes())
+    return db
+
+
+@pytest.mark.parametrize("args", [["db", "info"], ["db", "check"]], ids=" ".join)
+def test_a_file_name_with_an_escape_is_written_out_for_people(
+    kdrama: Invoke, escaped_name: Path, args: list[str]
+) -> None:
+    run = kdrama(*args, "--db", str(escaped_name))
+    assert run.exit_code == 0
+    assert not any(raw in run.stdout + run.stderr for raw in RAW)
+    assert "my\\x1b[2Jscenes.db" in "".join(line.strip() for line in run.stdout.splitlines())
+
+
+def test_db_path_prints_the_file_name_exactly_for_scripts(
+    kdrama: Invoke, escaped_name: Path
+) -> None:
+    run = kdrama("db", "path", "--db", str(escaped_name))
+    assert run.stdout == f"{escaped_name}\n"

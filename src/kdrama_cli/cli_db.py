@@ -1,6 +1,7 @@
 """`kdrama db`: which catalog is in use, and what it holds."""
 
 import json
+import os
 import sys
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from . import options
 from .catalog import Catalog
 from .cli_core import command_set, note, utf8_stdout
 from .errors import ExitCode
+from .render import visible
 from .storage import locate
 
 db_app = command_set(
@@ -29,7 +31,9 @@ def path(db: options.Db = None) -> None:
       cp "$(kdrama db path)" backup.db
     """
     location = locate(db)
-    typer.echo(location.path)
+    # The path's bytes exactly, for scripts: typer.echo would drop escape sequences.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(os.fsencode(location.path) + b"\n")
     note(f"This is {location.origin.value}.")
 
 
@@ -57,8 +61,10 @@ def info(
     from .render_rich import console
 
     table = Table(show_header=False, box=None)
+    table.add_column()
+    table.add_column(overflow="fold")  # a long path is folded, never cut short
     for key, value in facts.items():
-        table.add_row(Text(key.replace("_", " ")), Text(str(value)))
+        table.add_row(Text(key.replace("_", " ")), Text(visible(str(value))))
     console().print(table)
 
 
@@ -75,7 +81,7 @@ def check(db: options.Db = None) -> None:
     with Catalog.open(location, as_is=True) as catalog:
         problems = catalog.problems()
     if not problems:
-        typer.echo(f"{location.path} passed SQLite's integrity check.")
+        typer.echo(visible(f"{location.path} passed SQLite's integrity check."))
         return
     for problem in problems:
         note(problem, style="yellow")
