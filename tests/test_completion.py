@@ -83,6 +83,18 @@ def test_completion_uses_the_catalog_named_by_db_or_env(make_catalog: Callable[.
     assert bash_words("kdrama list --db /no/such/file.db --actor So") == []
 
 
+def test_names_holding_control_characters_are_not_offered(
+    make_catalog: Callable[..., Path],
+) -> None:
+    data = one_scene()
+    data["people"].append({"name": "Kim\x1b]0;pwned\x07 Actor"})
+    data["people"].append({"name": "Kim\nLine"})
+    data["dramas"][0]["characters"].append({"name": "Third", "actor": "Kim\x1b]0;pwned\x07 Actor"})
+    data["dramas"][0]["characters"].append({"name": "Fourth", "actor": "Kim\nLine"})
+    db = make_catalog(data)
+    assert bash_words(f"kdrama list --db {db} --actor K") == ["Kim\\ Actor"]
+
+
 def test_other_words_are_left_to_typer() -> None:
     assert complete(bash_env("kdrama li")) is None
     assert complete(bash_env("kdrama list --ye")) is None

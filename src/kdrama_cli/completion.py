@@ -98,13 +98,22 @@ def _catalog(before: list[str], env: Mapping[str, str]) -> Location:
     return locate(Path(db) if db else None, env)
 
 
+# A name holding a control character cannot be typed, would break the one-per-line
+# answer, and could steer the terminal when the shell lists it: it is not offered.
+_UNTYPABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str, str]]:
     try:
         with Catalog.open(location) as catalog:
             found = catalog.complete_names(kind, text)
     except (KdramaError, sqlite3.Error):
         return []
-    return [(name, korean or "") for name, korean in found]
+    return [
+        (name, korean or "")
+        for name, korean in found
+        if not _UNTYPABLE.search(name + (korean or ""))
+    ]
 
 
 def _zsh_word(text: str) -> str:
