@@ -67,6 +67,7 @@ def test_control_characters_in_imported_text_are_refused_naming_where(
     path = as_file([{**SCENE, field: value}], fmt, tmp_path)
     assert refused(kdrama, path, tmp_path / "new.db") == (
         f"Error: {WHERE[fmt]}: field {field!r}: has a control character ({shown}) at character {at}"
+        "; --strip-controls removes them"
     )
 
 
@@ -75,6 +76,7 @@ def test_a_control_character_in_a_name_is_refused(kdrama: Invoke, tmp_path: Path
     path = as_file([{**SCENE, "actors": ["Gong Yoo", "Kim \x1b]0;x\x07"]}], fmt, tmp_path)
     assert refused(kdrama, path, tmp_path / "new.db") == (
         f"Error: {WHERE[fmt]}: field 'actors': has a control character (\\x1b) at character 5"
+        "; --strip-controls removes them"
     )
 
 
@@ -89,6 +91,51 @@ def test_a_refused_import_leaves_an_existing_catalog_as_it_was(
     assert run.exit_code == 1
     assert run.stderr.startswith("Error: line 2: field 'title': has a control character")
     assert db.read_bytes() == before
+
+
+HOSTILE = {
+    **SCENE,
+    "title": "Evil \x1b[2J clear \x1b]0;pwned\x07 and \x1b]52;c;aGk=\x1b\\ done\x07",
+    "drama": "\x9b31mGoblin\x7f",
+    "actors": ["Gong\x08 Yoo"],
+    "description": "One\tcolumn\r\nthen \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_strip_controls_removes_escape_sequences_whole_and_says_how_many(
+    kdrama: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    db = tmp_path / "new.db"
+    path = as_file([HOSTILE], fmt, tmp_path)
+    run = kdrama("import", str(path), "--strip-controls", "--db", str(db))
+    assert run.exit_code == 0
+    assert run.stderr.splitlines()[0] == "Removed 9 control character(s) or escape sequence(s)."
+    [scene] = kdrama("list", "--json", "--db", str(db)).json()
+    assert (scene["title"], scene["drama"], scene["actors"]) == (
+        "Evil  clear  and  done",
+        "Goblin",
+        ["Gong Yoo"],
+    )
+    assert scene["description"] == "One\tcolumn\nthen link"
+    assert kdrama("db", "check", "--db", str(db)).exit_code == 0
+
+
+def test_a_catalog_holding_control_characters_comes_back_from_its_export(
+    kdrama: Invoke, make_catalog: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A catalog written before import refused them (or by another tool): its export
+    is refused as it is, and taken with --strip-controls."""
+    old = make_catalog(one_scene(title="Old \x1b[1mbold\x1b[0m title"))
+    export = tmp_path / "old.jsonl"
+    assert kdrama("export", "-o", str(export), "--db", str(old)).exit_code == 0
+    new = tmp_path / "new.db"
+    refused = kdrama("import", str(export), "--db", str(new))
+    assert refused.exit_code == 1 and "--strip-controls removes them" in refused.stderr
+    assert kdrama("import", str(export), "--strip-controls", "--db", str(new)).exit_code == 0
+    assert [s["title"] for s in kdrama("list", "--json", "--db", str(new)).json()] == [
+        "Old bold title"
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])

@@ -18,6 +18,8 @@ from .cli_core import command_set, note, usage_error
 from .errors import ExitCode
 from .models import Role, SceneRecord
 from .records import (
+    ControlCharacterError,
+    ControlStripper,
     ImportFormat,
     RecordError,
     clean_text,
@@ -270,12 +272,21 @@ def import_(
             help="json, jsonl or csv [default: from the extension, else from the content]",
         ),
     ] = None,
+    strip_controls: Annotated[
+        bool,
+        typer.Option(
+            "--strip-controls",
+            help="Remove control characters and terminal escape sequences from the text"
+            " instead of refusing the file.",
+        ),
+    ] = False,
     db: options.Db = None,
 ) -> None:
     """Import scenes from JSON, JSON Lines or CSV, as `list` and `export` write them.
 
     A scene whose id is in the catalog is updated; any other is added. Everything
-    is checked first: one bad row changes nothing.
+    is checked first: one bad row changes nothing. Text holding control characters
+    is refused, unless --strip-controls is given.
 
     [bold]Examples[/bold]
 
@@ -285,8 +296,14 @@ def import_(
     """
     text = read_input(file)
     fmt = fmt or guess_format(None if file == "-" else file, text[:200])
+    strip = ControlStripper() if strip_controls else None
     with _collector_paused():
-        records = read_records(text, fmt)
+        try:
+            records = read_records(text, fmt, strip)
+        except ControlCharacterError as error:
+            raise RecordError("", f"{error}; --strip-controls removes them") from None
+        if strip is not None and strip.removed:
+            note(f"Removed {strip.removed} control character(s) or escape sequence(s).")
         del text  # the records hold all of it; free the file's text while writing
         with _writable(db, create=True) as catalog:
             summary = _import_with_progress(catalog, records)

@@ -39,6 +39,10 @@ class RecordError(KdramaError):
         self.where = where
 
 
+class ControlCharacterError(RecordError):
+    """Imported text holds a control character (see ``ControlStripper``)."""
+
+
 class ImportFormat(str, Enum):
     """Formats ``kdrama import`` reads: the machine formats ``kdrama list`` writes."""
 
@@ -101,15 +105,56 @@ def _too_large(file: str) -> NoReturn:
     )
 
 
-def read_records(text: str, fmt: ImportFormat) -> list[SceneRecord]:
-    """Every record in ``text``, checked; raise RecordError at the first problem."""
+def read_records(
+    text: str, fmt: ImportFormat, strip: ControlStripper | None = None
+) -> list[SceneRecord]:
+    """Every record in ``text``, checked; raise RecordError at the first problem.
+
+    Text holding a control character is refused, unless ``strip`` is given: it then
+    removes them, and escape sequences whole, before the checks (and counts them).
+    """
     text = text.removeprefix("\ufeff")
     readers = {
         ImportFormat.json: _read_json,
         ImportFormat.jsonl: _read_jsonl,
         ImportFormat.csv: _read_csv,
     }
-    return readers[fmt](text)
+    return readers[fmt](text, strip)
+
+
+class ControlStripper:
+    """Removes terminal escape sequences and other control characters from imported
+    text, for a file that holds them (one exported from an older catalog, say), and
+    counts what it removed. Tab, line feed and carriage return stay."""
+
+    _UNWANTED = re.compile(
+        "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
+        "|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)"  # OSC: window title, clipboard, links
+        "|\x9b[0-?]*[ -/]*[@-~]"  # CSI in one byte
+        "|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\\\)"  # OSC in one byte
+        "|\x1b[@-_]?"  # any other escape
+        "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    )
+
+    def __init__(self) -> None:
+        self.removed = 0
+
+    def text(self, text: str) -> str:
+        if text.isprintable():
+            return text
+        cleaned, count = self._UNWANTED.subn("", text)
+        self.removed += count
+        return cleaned
+
+    def value(self, value: object) -> object:
+        """A parsed JSON value with every string in it stripped."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.value(item) for key, item in value.items()}
+        return value
 
 
 # --- Checking single values ---------------------------------------------------------
@@ -120,6 +165,10 @@ def read_records(text: str, fmt: ImportFormat) -> list[SceneRecord]:
 
 class _Problem(Exception):
     """A bad value, described for the user without saying where it is."""
+
+
+class _ControlProblem(_Problem):
+    """A control character in text."""
 
 
 class _NotGiven:
@@ -171,7 +220,7 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         text = _CARRIAGE_RETURN.sub("\n", text)
     control = _CONTROL.search(text)
     if control is not None:
-        raise _Problem(
+        raise _ControlProblem(
             f"has a control character ({ascii(control.group())[1:-1]}) "
             f"at character {control.start() + 1}"
         )
@@ -481,7 +530,8 @@ def _record(
         try:
             value = check(raw)
         except _Problem as problem:
-            raise RecordError(where, f"field {name!r}: {problem}") from None
+            error = ControlCharacterError if isinstance(problem, _ControlProblem) else RecordError
+            raise error(where, f"field {name!r}: {problem}") from None
         if value is not _NOT_GIVEN:
             values[name] = value
     given = frozenset(values)
@@ -499,7 +549,9 @@ def _with_cast(actors: tuple[str, ...], characters: tuple[Role, ...]) -> tuple[s
     return tuple(cast)
 
 
-def _json_record(item: object, where: str) -> SceneRecord:
+def _json_record(item: object, where: str, strip: ControlStripper | None = None) -> SceneRecord:
+    if strip is not None:
+        item = strip.value(item)
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
     return _record(where, item.items(), _JSON_CHECKS)
@@ -519,14 +571,14 @@ def _parse_json(text: str, where: str | None = None) -> object:
         raise RecordError(where or "", "not valid JSON (nested too deeply)") from None
 
 
-def _read_json(text: str) -> list[SceneRecord]:
+def _read_json(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
     document = _parse_json(text)
     if not isinstance(document, list):
         raise RecordError("", "the JSON file must be an array of scene objects")
-    return [_json_record(item, f"item {n}") for n, item in enumerate(document, start=1)]
+    return [_json_record(item, f"item {n}", strip) for n, item in enumerate(document, start=1)]
 
 
-def _read_jsonl(text: str) -> list[SceneRecord]:
+def _read_jsonl(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
     """One object a line. Only "\\n" ends a line: JSON text may hold U+2028 and other
     characters that str.splitlines() would also split on."""
     records = []
@@ -534,7 +586,7 @@ def _read_jsonl(text: str) -> list[SceneRecord]:
         if not line.strip():
             continue
         where = f"line {number}"
-        records.append(_json_record(_parse_json_line(line, where), where))
+        records.append(_json_record(_parse_json_line(line, where), where, strip))
     return records
 
 
@@ -586,8 +638,10 @@ def _csv_header(line: int, row: list[str]) -> list[str]:
     return columns
 
 
-def _read_csv(text: str) -> list[SceneRecord]:
+def _read_csv(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
     rows = _csv_rows(text)
+    if strip is not None:
+        rows = ((line, [strip.text(cell) for cell in row]) for line, row in rows)
     first = next(rows, None)
     if first is None:
         raise RecordError("line 1", "the CSV header is missing")
