@@ -87,3 +87,20 @@ def test_readme_shows_every_command(command: str) -> None:
 def test_readme_documents_every_json_key(kdrama: Invoke) -> None:
     for key in kdrama("show", "1", "--format", "json").json():
         assert f"`{key}`" in README
+
+
+def options_help(command: str) -> list[str]:
+    """The help of each option of a command, as written in the source."""
+    found = get_group(app)
+    for word in command.split():
+        found = found.commands[word]  # type: ignore[attr-defined]
+    return [getattr(param, "help", None) or "" for param in found.params]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_word_of_option_help_is_shown(kdrama: Invoke, command: str) -> None:
+    """Option help is read as Rich markup, so a bracket left unescaped vanishes."""
+    shown = " ".join(kdrama(*command.split(), "--help").stdout.replace("│", " ").split())
+    for text in options_help(command):
+        plain = " ".join(text.replace("\\[", "[").split())
+        assert plain in shown, plain

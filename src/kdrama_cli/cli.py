@@ -268,7 +268,7 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json, jsonl or csv [default: from the -o file's extension, else json]",
+            help="json, jsonl or csv \\[default: from the -o file's extension, else json]",
         ),
     ] = None,
     output: Annotated[

@@ -269,7 +269,7 @@ def import_(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json, jsonl or csv [default: from the extension, else from the content]",
+            help="json, jsonl or csv \\[default: from the extension, else from the content]",
         ),
     ] = None,
     strip_controls: Annotated[
