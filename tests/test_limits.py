@@ -378,3 +378,30 @@ def test_after_the_largest_id_new_scenes_still_get_one(kdrama: Invoke, tmp_path:
         "add", "-t", "Next", "-d", "Goblin", "-y", "2016", "-a", "Gong Yoo", "--db", str(db)
     )
     assert (run.exit_code, run.stdout) == (0, f"{MAX_NUMBER + 1}\n")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--title", "  "), ("--drama", " "), ("--actor", " \t ")],
+)
+def test_add_refuses_a_blank_title_drama_or_actor_as_import_does(
+    kdrama: Invoke, tmp_path: Path, option: str, value: str
+) -> None:
+    db = tmp_path / "new.db"
+    base = {"--title": "T", "--drama": "Goblin", "--year": "2016", "--actor": "Gong Yoo"}
+    args = [part for key, given in {**base, option: value}.items() for part in (key, given)]
+    run = kdrama("add", *args, "--db", str(db))
+    assert run.exit_code == 2
+    assert f"Error: Invalid value for '{option}': must not be empty" in run.stderr
+    assert not db.exists()
+
+
+def test_edit_refuses_a_blank_title_and_changes_nothing(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    db = make_catalog(one_scene())
+    before = db.read_bytes()
+    run = kdrama("edit", "1", "--title", " ", "--db", str(db))
+    assert run.exit_code == 2
+    assert "Invalid value for '--title': must not be empty" in run.stderr
+    assert db.read_bytes() == before

@@ -88,13 +88,20 @@ def _roles(specs: list[str] | None) -> tuple[Role, ...]:
     return tuple(roles)
 
 
+# Options a scene cannot do without: blank is refused, as import refuses it.
+_REQUIRED = {"--title", "--drama", "--actor", "--character"}
+
+
 def _stored(value: str, option: str) -> str:
     """An option's text as it will be stored, checked as an import checks it (length,
-    control characters); a bad one is a usage error naming the option."""
+    control characters, not blank); a bad one is a usage error naming the option."""
     try:
-        return clean_text(value, option.removeprefix("--"))
+        text = clean_text(value, option.removeprefix("--"))
     except RecordError as error:
         raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+    if not text and option in _REQUIRED:
+        raise typer.BadParameter("must not be empty", param_hint=f"'{option}'")
+    return text
 
 
 def _stored_or_none(value: str | None, option: str) -> str | None:
