@@ -91,7 +91,7 @@ def test_add_on_a_terminal_asks_for_what_is_missing(
     [
         (["-c", "Nobody"], "'Nobody' is not NAME=ACTOR"),
         (["-y", "year"], "'year' is not a whole number"),
-        (["-y", "0"], "'0' is not a positive whole number"),
+        (["-y", "0"], "'0' is not a year from 1 to 9999"),
     ],
 )
 def test_add_with_a_bad_value_is_a_usage_error(

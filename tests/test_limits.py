@@ -405,3 +405,16 @@ def test_edit_refuses_a_blank_title_and_changes_nothing(
     assert run.exit_code == 2
     assert "Invalid value for '--title': must not be empty" in run.stderr
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["add", "-t", "T", "-d", "Goblin", "-a", "A"], ["edit", "1"]])
+@pytest.mark.parametrize("year", ["0", "10000", "123456"])
+def test_add_and_edit_take_only_the_years_import_takes(
+    kdrama: Invoke, make_catalog: Callable[..., Path], command: list[str], year: str
+) -> None:
+    db = make_catalog(one_scene())
+    before = db.read_bytes()
+    run = kdrama(*command, "--year", year, "--db", str(db))
+    assert run.exit_code == 2
+    assert f"{year!r} is not a year from 1 to 9999" in run.stderr
+    assert db.read_bytes() == before

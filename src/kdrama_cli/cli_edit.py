@@ -37,9 +37,7 @@ DramaTitle = Annotated[
 ]
 Year = Annotated[
     int | None,
-    typer.Option(
-        "--year", "-y", metavar="Y", parser=options.positive_int, help="The drama's year."
-    ),
+    typer.Option("--year", "-y", metavar="Y", parser=options.year, help="The drama's year."),
 ]
 Actors = Annotated[
     list[str] | None,
@@ -149,7 +147,7 @@ def _record(
 
 def _year(text: str) -> int:
     try:
-        return options.positive_int(text)
+        return options.year(text)
     except typer.BadParameter as error:
         raise typer.BadParameter(str(error.message), param_hint="'--year'") from None
 

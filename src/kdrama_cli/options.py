@@ -27,6 +27,14 @@ def positive_int(value: str) -> int:
     return number
 
 
+def year(value: str) -> int:
+    """A drama's year, as import takes it (1 to 9999), or a usage error naming it."""
+    number = whole_number(value)
+    if not 1 <= number <= 9999:
+        raise typer.BadParameter(f"{value!r} is not a year from 1 to 9999")
+    return number
+
+
 def rating(value: str) -> int:
     """A rating from 1 to 5, or a usage error that names the value."""
     number = whole_number(value)
