@@ -170,8 +170,9 @@ class _LazyCommands(MutableMapping[str, Any]):
 
 
 class KdramaGroup(HelpGroup):
-    """The one place expected failures end: the library's errors become one line on
-    stderr and exit 1; a reader closing the pipe early ends the command quietly."""
+    """The one place every run ends: a usage error is a plain note and exit 2, the
+    library's errors one line on stderr and exit 1, Ctrl-C "Interrupted." and exit
+    130, and a reader closing the pipe early ends the command quietly with 141."""
 
     def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
