@@ -282,3 +282,13 @@ def test_a_real_ctrl_c_while_listing_says_so_and_exits_130(big_catalog: Path) ->
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     assert (proc.returncode, stderr) == (ExitCode.INTERRUPTED, b"Interrupted.\n")
+
+
+def test_ctrl_c_during_a_first_import_into_a_new_catalog_leaves_no_file(
+    kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = scenes_file(tmp_path, 20)
+    monkeypatch.setattr(editing, "_apply", interrupt_after(10))
+    run = kdrama("import", str(source), "--db", str(tmp_path / "new.db"))
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert list(tmp_path.iterdir()) == [source]

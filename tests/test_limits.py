@@ -418,3 +418,15 @@ def test_add_and_edit_take_only_the_years_import_takes(
     assert run.exit_code == 2
     assert f"{year!r} is not a year from 1 to 9999" in run.stderr
     assert db.read_bytes() == before
+
+
+def test_an_import_refused_while_writing_leaves_no_new_catalog(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    """Ids are checked against the catalog, once it is open: a new one made for the
+    import is removed again."""
+    path = as_file([{**SCENE, "id": 1}, {**SCENE, "id": 1}], "jsonl", tmp_path)
+    assert refused(kdrama, path, tmp_path / "new.db") == (
+        "Error: line 2: field 'id': 1 appears twice"
+    )
+    assert list(tmp_path.iterdir()) == [path]

@@ -6,7 +6,7 @@ Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundl
 import gc
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +27,7 @@ from .records import (
     read_input,
     read_records,
 )
-from .storage import locate_for_writing
+from .storage import locate_for_writing, removed_if_left_empty
 
 commands = command_set()
 
@@ -62,9 +62,14 @@ SceneIds = Annotated[
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
 
 
-def _writable(db: Path | None, *, create: bool = False) -> Catalog:
-    """The catalog a change goes to (never the bundled one), ready for writing."""
-    return Catalog.open(locate_for_writing(db), write=True, create=create)
+@contextmanager
+def _writable(db: Path | None, *, create: bool = False) -> Iterator[Catalog]:
+    """The catalog a change goes to (never the bundled one), ready for writing. One
+    that ``create`` makes is removed again if the command fails before writing to it."""
+    location = locate_for_writing(db)
+    cleanup = removed_if_left_empty(location.path) if create else nullcontext()
+    with cleanup, Catalog.open(location, write=True, create=create) as catalog:
+        yield catalog
 
 
 def _interactive() -> bool:

@@ -239,6 +239,31 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+@contextmanager
+def removed_if_left_empty(path: Path) -> Iterator[None]:
+    """For a command that may create the catalog at ``path``: when it fails, a catalog
+    it created that holds no scene is removed again, so a refused or interrupted first
+    import leaves no file behind. A catalog that holds a scene is always kept."""
+    existed = _exists(path)
+    try:
+        yield
+    except BaseException:
+        if not existed and _holds_no_scene(path):
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _holds_no_scene(path: Path) -> bool:
+    try:
+        conn = _connect(path, "ro")
+        try:
+            return not conn.execute("SELECT EXISTS (SELECT 1 FROM scenes)").fetchone()[0]
+        finally:
+            conn.close()
+    except (CatalogError, sqlite3.Error):
+        return False  # not what this command created: keep it
+
+
 def _create_empty_catalog(path: Path) -> None:
     """A new, empty catalog at ``path``; it appears complete or not at all."""
     write_new_catalog(path, lambda conn: None)
