@@ -29,6 +29,7 @@ from typing import Any, NoReturn, TypeVar
 
 from .errors import KdramaError
 from .models import CSV_COLUMNS, Role, SceneRecord
+from .render import CONTROL
 
 
 class RecordError(KdramaError):
@@ -194,8 +195,6 @@ MAX_INPUT_BYTES = 1 << 30  # one import; larger ones are split
 # SQLite's limit of 2**63 - 1.
 MAX_NUMBER = 2**53 - 1
 
-# C0 but tab and line feed, DEL and C1: text that would steer a terminal, not show.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CARRIAGE_RETURN = re.compile("\r\n?")
 
 
@@ -218,7 +217,7 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
     if "\r" in text:
         text = _CARRIAGE_RETURN.sub("\n", text)
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)  # what render.visible writes out for people
     if control is not None:
         raise _ControlProblem(
             f"has a control character ({ascii(control.group())[1:-1]}) "

@@ -24,14 +24,14 @@ if TYPE_CHECKING:
 
 # C0 controls but tab and newline, DEL, and C1 (whose 0x9b starts an escape sequence
 # on some terminals): what catalog text must never send to a terminal as it is.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
     """Catalog text as it may be shown to people: each control character written out
     as ``\\xNN``, so an imported title can neither clear the screen, set the window
     title, write to the clipboard nor hide a link. Machine formats keep the text exact."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def render_scenes(
