@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kdrama_cli import facets, names, search
+from kdrama_cli import counts, names, search
 from kdrama_cli.migrations import SCHEMA_VERSION, migrate
 
 # Romanized surnames with their Hangul; several spellings of one surname, as fans meet
@@ -521,7 +521,7 @@ def make_catalog(path: Path, scenes: int, seed: int = 0, *, quiet: bool = False)
                 progress(f"{scene_rows[-1][0]:,} / {scenes:,} scenes")
             search.refresh(conn)  # the triggers marked every scene for the search index
             progress("search index")
-            facets.count_all(conn)  # the scenes of every person, drama and character
+            counts.count_all(conn)  # the scenes of every person, drama and character
             progress("scene counts")
             conn.execute("COMMIT")
             progress("ANALYZE")

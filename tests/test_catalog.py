@@ -222,7 +222,7 @@ def schema_sql(path: Path) -> str:
 
 def test_the_migrations_build_exactly_the_recorded_schema(tmp_path: Path) -> None:
     """Migrations 3 and 4 build their schema from search.schema() and
-    facets.counts_schema(). Changing those changes what an old migration creates, and
+    counts.counts_schema(). Changing those changes what an old migration creates, and
     catalogs already at that version would never get the change: a schema change
     needs a new migration, and a new recorded schema beside this one."""
     recorded = (ROOT / "tests" / "data" / f"schema-v{SCHEMA_VERSION}.sql").read_text("utf-8")

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import facets, search
+from . import counts, search
 from .catalog import Catalog
 from .errors import SceneNotFound
 from .models import Role, Scene, SceneRecord
@@ -156,7 +156,7 @@ def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
         " AND name IN (SELECT value FROM json_each(?))",
-        (json.dumps([*search.INSERT_TRIGGERS, *facets.INSERT_TRIGGERS]),),
+        (json.dumps([*search.INSERT_TRIGGERS, *counts.INSERT_TRIGGERS]),),
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
@@ -169,8 +169,8 @@ def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
     if writer.unmarked is not None:
         search.mark_stale(conn, sorted(writer.unmarked))
         writer.unmarked = None
-    if any(name in facets.INSERT_TRIGGERS for name, _ in triggers):
-        facets.count_all(conn)
+    if any(name in counts.INSERT_TRIGGERS for name, _ in triggers):
+        counts.count_all(conn)
 
 
 def _check(records: Sequence[SceneRecord], present: set[int]) -> None:

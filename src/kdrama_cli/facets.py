@@ -20,13 +20,9 @@ name (or year) order.
 {'name': 'Crash Landing on You', 'korean': '사랑의 불시착', 'year': 2020, 'count': 1}
 
 Counting a large catalog's every actor or drama would read all its cast rows, so the
-catalog keeps each person's, drama's and character's number of scenes (tables
-``person_counts`` and ``drama_counts``, indexed most first, and ``character_counts``).
-Triggers mark those a write touches in ``person_counts_stale`` and the like;
-``refresh_counts`` counts exactly those again, from their indexes, before the write
-commits (``storage.transaction`` calls it), so the kept counts always equal a count from
-scratch. They answer the questions without a filter; a filtered question is counted
-from the scenes it selects.
+catalog keeps each person's, drama's and character's number of scenes, always equal to
+a count from scratch (see ``counts.py``). They answer the questions without a filter;
+a filtered question is counted from the scenes it selects.
 """
 
 from __future__ import annotations
@@ -34,9 +30,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from .catalog import Catalog, Query, filter_query
+from .counts import KEPT, are_kept
 from .models import SceneFilter
 
 RATINGS = range(1, 6)
@@ -134,110 +131,6 @@ class Stats:
         }
 
 
-# Counts kept up to date ------------------------------------------------------------
-
-
-class _Kept(NamedTuple):
-    """A kept count: its table, the column it is kept by, the table whose rows it
-    counts, and whether it is indexed most first (for the top rows)."""
-
-    table: str
-    key: str
-    counted: str
-    ranked: bool
-
-
-_KEPT = (
-    _Kept("person_counts", "person_id", "scene_people", ranked=True),
-    _Kept("drama_counts", "drama_id", "scenes", ranked=True),
-    _Kept("character_counts", "character_id", "scene_characters", ranked=False),
-)
-
-
-def _trigger(kept: str, event: str, counted: str) -> str:
-    return f"{kept}_{counted}_{event.split()[0].lower()}"
-
-
-# The triggers that mark counts stale when a scene or a member of its cast is inserted.
-# A bulk write may drop them while it writes, then call count_all.
-INSERT_TRIGGERS = tuple(_trigger(kept.table, "INSERT", kept.counted) for kept in _KEPT)
-
-
-def counts_schema() -> str:
-    """The tables of scenes per person, drama and character, the lists of those to
-    count again, and the triggers that keep the lists, as SQL."""
-    statements: list[str] = []
-    for table, key, counted, ranked in _KEPT:
-        statements += [
-            f"CREATE TABLE {table} ({key} INTEGER PRIMARY KEY, scenes INTEGER NOT NULL);",
-            *([f"CREATE INDEX {table}_most ON {table}(scenes DESC);"] if ranked else []),
-            f"CREATE TABLE {table}_stale ({key} INTEGER PRIMARY KEY);",
-            _stale_for(table, key, "INSERT", counted, "NEW"),
-            _stale_for(table, key, "DELETE", counted, "OLD"),
-            _stale_for(
-                table,
-                key,
-                f"UPDATE OF {key}",
-                counted,
-                "OLD",
-                "NEW",
-                when=f"OLD.{key} IS NOT NEW.{key}",
-            ),
-        ]
-    return "\n".join(statements)
-
-
-def _stale_for(
-    table: str, key: str, event: str, counted: str, *rows: str, when: str | None = None
-) -> str:
-    """A trigger that marks the ``key`` of the rows a change to ``counted`` touches."""
-    name = _trigger(table, event, counted)
-    condition = f" WHEN {when}" if when else ""
-    values = ", ".join(f"({row}.{key})" for row in rows)
-    return (
-        f"CREATE TRIGGER {name} AFTER {event} ON {counted}{condition} BEGIN"
-        f" INSERT OR IGNORE INTO {table}_stale ({key}) VALUES {values}; END;"
-    )
-
-
-def refresh_counts(conn: sqlite3.Connection) -> None:
-    """Count again the scenes of the people, dramas and characters marked stale,
-    inside the caller's transaction: one pass over their rows in the cast and scene
-    indexes. Those left with no scene leave the counts."""
-    for table, key, counted, _ in _KEPT:
-        stale = f"SELECT {key} FROM {table}_stale"
-        if conn.execute(stale + " LIMIT 1").fetchone() is None:
-            continue
-        conn.execute(f"DELETE FROM {table} WHERE {key} IN ({stale})")
-        conn.execute(
-            f"INSERT INTO {table} ({key}, scenes) SELECT {key}, count(*) FROM {counted}"
-            f" WHERE {key} IN ({stale}) GROUP BY {key}"
-        )
-        conn.execute(f"DELETE FROM {table}_stale")
-
-
-def count_all(conn: sqlite3.Connection) -> None:
-    """Count every person's, drama's and character's scenes from scratch, inside the
-    caller's transaction: for a catalog that had no counts, or was written in bulk."""
-    for table, key, counted, _ in _KEPT:
-        conn.execute(f"DELETE FROM {table}")
-        conn.execute(
-            f"INSERT INTO {table} ({key}, scenes) SELECT {key}, count(*) FROM {counted}"
-            f" GROUP BY {key}"
-        )
-        conn.execute(f"DELETE FROM {table}_stale")
-
-
-def _kept(conn: sqlite3.Connection, table: str) -> bool:
-    """Whether this catalog keeps the counts of ``table`` and none waits to be counted
-    again: catalogs older than schema 4, and those written by other programs since
-    kdrama last wrote them, are counted from scratch."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (f"{table}_stale",)
-    ).fetchone()
-    return bool(has_table) and not conn.execute(f"SELECT 1 FROM {table}_stale LIMIT 1").fetchone()
-
-
 # Counting ---------------------------------------------------------------------------
 
 
@@ -255,7 +148,7 @@ def _drama_counts(conn: sqlite3.Connection, query: Query) -> str:
     on a million scenes)."""
     if query.where:
         return f"{query.sql('+s.drama_id AS drama_id, count(*) AS n')} GROUP BY 1"
-    if _kept(conn, "drama_counts"):
+    if are_kept(conn, "drama_counts"):
         return "SELECT drama_id, scenes AS n FROM drama_counts"
     return f"{query.sql('s.drama_id AS drama_id, count(*) AS n')} GROUP BY 1"
 
@@ -263,7 +156,7 @@ def _drama_counts(conn: sqlite3.Connection, query: Query) -> str:
 def _person_counts(conn: sqlite3.Connection, query: Query) -> str:
     """SQL for ``(person_id, n)``: how many of the scenes ``query`` selects each person
     is in; with no filter, the kept counts when the catalog has them."""
-    if not query.where and _kept(conn, "person_counts"):
+    if not query.where and are_kept(conn, "person_counts"):
         return "SELECT person_id, scenes AS n FROM person_counts"
     return (
         "SELECT sp.person_id AS person_id, count(*) AS n FROM scene_people sp"
@@ -333,7 +226,7 @@ def count_years(
 def _totals(conn: sqlite3.Connection, query: Query) -> tuple[int, int, int, int]:
     """How many scenes ``query`` selects, and how many dramas, actors and characters
     they have: without a filter, read from the kept counts when the catalog has them."""
-    if not query.where and all(_kept(conn, kept.table) for kept in _KEPT):
+    if not query.where and all(are_kept(conn, kept.table) for kept in KEPT):
         row = conn.execute(
             "SELECT (SELECT count(*) FROM scenes), (SELECT count(*) FROM drama_counts),"
             " (SELECT count(*) FROM person_counts), (SELECT count(*) FROM character_counts)"

@@ -195,13 +195,13 @@ def m003_search_and_scene_view(conn: sqlite3.Connection) -> None:
 
 def m004_scene_counts(conn: sqlite3.Connection) -> None:
     """Each person's, drama's and character's number of scenes, kept up to date by
-    triggers and a recount before each commit (see facets.py), so that counting
+    triggers and a recount before each commit (see counts.py), so that counting
     actors and dramas reads a few rows instead of every scene; counted here for the
     scenes already there."""
-    from . import facets
+    from . import counts
 
-    _run_script(conn, facets.counts_schema())
-    facets.count_all(conn)
+    _run_script(conn, counts.counts_schema())
+    counts.count_all(conn)
 
 
 MIGRATIONS: list[Migration] = [

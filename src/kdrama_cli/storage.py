@@ -223,7 +223,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     to finish rather than failing half-way), committed whole or rolled back whole.
     The search index and the scene counts are brought up to date with the changes
     just before the commit."""
-    from .facets import refresh_counts
+    from .counts import refresh_counts
 
     try:
         conn.execute("BEGIN IMMEDIATE")
