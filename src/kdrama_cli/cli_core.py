@@ -25,7 +25,7 @@ def note(message: str, style: str = "dim") -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from .render import visible
+    from .text import visible
 
     console = Console(stderr=True, highlight=False, emoji=False)
     console.print(Text(visible(message), style=style), soft_wrap=True)

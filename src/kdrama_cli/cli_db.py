@@ -11,8 +11,8 @@ from . import options
 from .catalog import Catalog
 from .cli_core import command_set, note, utf8_stdout
 from .errors import ExitCode
-from .render import visible
 from .storage import locate
+from .text import visible
 
 db_app = command_set(
     name="db", help="Which catalog kdrama uses, and what it holds.", no_args_is_help=True

@@ -19,7 +19,7 @@ from .models import OutputFormat, SceneFilter
 from .storage import locate
 
 if TYPE_CHECKING:
-    from .render import Row
+    from .text import Row
 
 commands = command_set()
 
@@ -52,7 +52,8 @@ def _show_counts(
     db: Path | None,
 ) -> None:
     """Count with ``count`` and render the rows; explain an empty result as list does."""
-    from .render import Column, render_rows
+    from .render import render_rows
+    from .text import Column
 
     columns = [Column(attribute, heading, justify) for attribute, heading, justify in table]
     with Catalog.open(locate(db)) as catalog:

@@ -29,7 +29,7 @@ from typing import Any, NoReturn, TypeVar
 
 from .errors import KdramaError
 from .models import CSV_COLUMNS, Role, SceneRecord
-from .render import CONTROL
+from .text import CONTROL
 
 
 class RecordError(KdramaError):

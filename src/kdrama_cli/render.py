@@ -3,7 +3,8 @@
 Machine formats (JSON, JSON Lines, CSV, TSV) are written here with the standard
 library straight to the stream, one scene at a time, so they stay exact whatever the
 terminal, colour settings or catalog text. Tables, panels and charts for people are
-drawn by ``render_rich.py``, imported only when one is asked for.
+drawn by ``render_rich.py``, imported only when one is asked for; what both use
+(``visible``, ``Row``, ``Column``) is in ``text.py``, below both.
 """
 
 from __future__ import annotations
@@ -12,26 +13,15 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
+from .text import Column, Row
 
 if TYPE_CHECKING:
     import csv
 
     from .facets import Stats
-
-
-# C0 controls but tab and newline, DEL, and C1 (whose 0x9b starts an escape sequence
-# on some terminals): what catalog text must never send to a terminal as it is.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Catalog text as it may be shown to people: each control character written out
-    as ``\\xNN``, so an imported title can neither clear the screen, set the window
-    title, write to the clipboard nor hide a link. Machine formats keep the text exact."""
-    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def render_scenes(
@@ -89,20 +79,6 @@ def _flat(scene: Scene) -> dict[str, Any]:
 
 
 # Rows other than scenes (counted actors, dramas, years): every format, written once.
-
-
-class Row(Protocol):
-    """Anything written as one JSON object a row, such as ``facets.ActorCount``."""
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class Column(NamedTuple):
-    """A column of a table of rows: the row attribute it shows, and its heading."""
-
-    attribute: str
-    heading: str
-    justify: Literal["left", "center", "right"] = "left"
 
 
 def render_rows(

@@ -17,13 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Scene
-from .render import visible
+from .text import visible
 
 if TYPE_CHECKING:
     from rich.panel import Panel
 
     from .facets import Stats
-    from .render import Column, Row
+    from .text import Column, Row
 
 
 class _Console(Console):
