@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 
 from . import names, search
 from .errors import NothingToPick, SceneNotFound
-from .models import NameKind, Role, Scene, SceneFilter, Sort, Unmatched, YearRange
+from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
+from .scenes import load_scenes
 from .storage import Location, Origin, bundled_catalog_path, open_catalog
 
 _SORT_COLUMNS: dict[Sort, str] = {
@@ -204,7 +205,7 @@ class Catalog:
         sql, params = self._list_sql(filters, sort, limit, descending, "s.id", with_drama=False)
         cursor = self.conn.execute(sql, params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
-            yield from self._load(batch)
+            yield from load_scenes(self.conn, batch)
 
     def list_scenes_json(
         self,
@@ -269,7 +270,7 @@ class Catalog:
             query.params["limit"] = limit
         cursor = self.conn.execute(sql, query.params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
-            yield from self._load(batch)
+            yield from load_scenes(self.conn, batch)
 
     def count_scenes(self, filters: SceneFilter | None = None) -> int:
         """How many scenes match ``filters``."""
@@ -314,7 +315,7 @@ class Catalog:
         return [
             scene
             for start in range(0, len(ids), _BATCH)
-            for scene in self._load(ids[start : start + _BATCH])
+            for scene in load_scenes(self.conn, ids[start : start + _BATCH])
         ]
 
     def info(self) -> dict[str, object]:
@@ -461,47 +462,3 @@ class Catalog:
                 params,
             )
         ]
-
-    def _load(self, ids: Sequence[int]) -> list[Scene]:
-        """Full scenes for these ids, in the order given."""
-        id_list = json.dumps(list(ids))
-        actors: dict[int, list[str]] = {}
-        for scene_id, name in self.conn.execute(
-            "SELECT sp.scene_id, p.name FROM scene_people sp JOIN people p ON p.id = sp.person_id"
-            " WHERE sp.scene_id IN (SELECT value FROM json_each(:ids))"
-            " ORDER BY sp.scene_id, sp.position",
-            {"ids": id_list},
-        ):
-            actors.setdefault(scene_id, []).append(name)
-        roles: dict[int, list[Role]] = {}
-        for scene_id, *role in self.conn.execute(
-            "SELECT sc.scene_id, c.name, p.name, c.name_korean, p.name_korean"
-            " FROM scene_characters sc JOIN characters c ON c.id = sc.character_id"
-            " JOIN people p ON p.id = c.person_id"
-            " WHERE sc.scene_id IN (SELECT value FROM json_each(:ids))"
-            " ORDER BY sc.scene_id, sc.position",
-            {"ids": id_list},
-        ):
-            roles.setdefault(scene_id, []).append(Role(*role))
-        cursor = self.conn.execute(
-            "SELECT s.id, s.title, d.title AS drama, d.year, s.description,"
-            " d.title_korean AS drama_korean, d.network, s.rank, src.name AS source,"
-            " s.favorite = 1 AS favorite, s.rating,"
-            " src.title AS source_title, src.credit AS source_credit"
-            " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
-            " LEFT JOIN sources src ON src.id = s.source_id"
-            " WHERE s.id IN (SELECT value FROM json_each(:ids))",
-            {"ids": id_list},
-        )
-        columns = [column[0] for column in cursor.description]
-        scenes: dict[int, Scene] = {}
-        for row in cursor:
-            fields = dict(zip(columns, row, strict=True))
-            fields["favorite"] = bool(fields["favorite"])
-            scene_id = fields["id"]
-            scenes[scene_id] = Scene(
-                **fields,
-                actors=tuple(actors.get(scene_id, ())),
-                characters=tuple(roles.get(scene_id, ())),
-            )
-        return [scenes[i] for i in ids if i in scenes]
