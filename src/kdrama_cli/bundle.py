@@ -4,30 +4,31 @@ A user catalog starts as a copy of the bundled scenes, and each newer kdrama may
 more. ``bundled_scenes`` in the user catalog records every bundled id it has taken in,
 so new ones are added once (with their id, when it is free) and nothing the user has
 removed, edited, rated or added is touched.
+
+``Catalog.open`` hands ``take_in_bundled_scenes`` to ``storage.open_catalog``, which
+calls it for the user catalog; it reads the bundled catalog with storage and scenes,
+below the catalog, so that nothing here imports the catalog that imports this.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from contextlib import closing
 
 from .models import Scene
+from .scenes import load_scenes
 from .writer import Writer
-
-if TYPE_CHECKING:
-    from .catalog import Catalog
 
 
 def take_in_bundled_scenes(conn: sqlite3.Connection) -> list[int]:
     """Add the bundled scenes this catalog has not yet taken in; return their ids."""
-    from .catalog import Catalog
-    from .storage import Location, Origin, bundled_catalog_path, transaction
+    from .storage import Location, Origin, bundled_catalog_path, open_catalog, transaction
 
     path = bundled_catalog_path()
     if not path.is_file():
         return []
-    with Catalog.open(Location(path, Origin.BUNDLED)) as bundled:
-        bundled_ids = [row[0] for row in bundled.conn.execute("SELECT id FROM scenes")]
+    with closing(open_catalog(Location(path, Origin.BUNDLED))) as bundled:
+        bundled_ids = [row[0] for row in bundled.execute("SELECT id FROM scenes")]
         if not set(bundled_ids) - _taken_in(conn):
             return []
         with transaction(conn):
@@ -38,7 +39,7 @@ def take_in_bundled_scenes(conn: sqlite3.Connection) -> list[int]:
             writer = Writer(conn)
             added = [
                 _copy(bundled, writer, scene, keep_id=scene.id not in used)
-                for scene in bundled.get_scenes(ordered)
+                for scene in load_scenes(bundled, ordered)
             ]
             conn.executemany(
                 "INSERT INTO bundled_scenes (scene_id) VALUES (?)", [(i,) for i in new_ids]
@@ -54,9 +55,8 @@ def _aliases(bundled: sqlite3.Connection, sql: str, *params: object) -> list[str
     return [row[0] for row in bundled.execute(sql, params)]
 
 
-def _copy(bundled: Catalog, writer: Writer, scene: Scene, *, keep_id: bool) -> int:
+def _copy(source: sqlite3.Connection, writer: Writer, scene: Scene, *, keep_id: bool) -> int:
     """Write one bundled scene, with its drama's, people's and characters' names."""
-    source = bundled.conn
     drama_id = writer.drama(
         scene.drama,
         scene.year,

@@ -140,6 +140,15 @@ def filter_query(filters: SceneFilter) -> Query:
     return query
 
 
+def _take_in_bundled_scenes(conn: sqlite3.Connection) -> None:
+    """Copy into a user catalog the bundled scenes it lacks (``storage.open_catalog`` calls
+    this). bundle is imported here, when a user catalog is opened, so that reading any
+    other catalog never loads it or the writer it uses."""
+    from .bundle import take_in_bundled_scenes
+
+    take_in_bundled_scenes(conn)
+
+
 class Catalog:
     """A kdrama catalog file, opened for reading."""
 
@@ -168,7 +177,10 @@ class Catalog:
         wrong, in one line.
         """
         location = where if isinstance(where, Location) else Location(where, Origin.OPTION)
-        return cls(open_catalog(location, write=write, create=create, as_is=as_is), location)
+        conn = open_catalog(
+            location, write=write, create=create, as_is=as_is, take_in=_take_in_bundled_scenes
+        )
+        return cls(conn, location)
 
     @classmethod
     def open_bundled(cls) -> Catalog:

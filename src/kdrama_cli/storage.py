@@ -112,8 +112,17 @@ def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+def _take_in_nothing(conn: sqlite3.Connection) -> None:
+    """What a user catalog opened without a ``take_in`` takes in (see open_catalog)."""
+
+
 def open_catalog(
-    location: Location, *, write: bool = False, create: bool = False, as_is: bool = False
+    location: Location,
+    *,
+    write: bool = False,
+    create: bool = False,
+    as_is: bool = False,
+    take_in: Callable[[sqlite3.Connection], object] = _take_in_nothing,
 ) -> sqlite3.Connection:
     """Open the catalog at ``location``, ready for the current schema.
 
@@ -121,6 +130,11 @@ def open_catalog(
     creates it from the bundled one; writing another missing file creates an empty
     catalog only when ``create`` is true (``add`` and ``import`` do). ``as_is`` opens
     it read-only, without upgrading it: to inspect a file that may be damaged.
+
+    ``take_in`` copies the bundled scenes into the user catalog: it fills a new one,
+    and runs each time the user catalog is opened where it may change, so that a newer
+    kdrama's scenes arrive. ``Catalog.open`` passes bundle's ``take_in_bundled_scenes``:
+    bundle reads the bundled catalog through this module, so this module cannot import it.
     """
     path = location.path
     if location.origin is Origin.BUNDLED or as_is:
@@ -136,7 +150,7 @@ def open_catalog(
         return conn
     if not _exists(path):
         if write and location.origin is Origin.USER:
-            _create_user_catalog(path)
+            _create_user_catalog(path, take_in)
         elif write and create:
             _create_empty_catalog(path)
         else:
@@ -149,9 +163,7 @@ def open_catalog(
     if version < SCHEMA_VERSION:
         _upgrade(conn, path)
     if location.origin is Origin.USER and (write or _may_change(path)):
-        from .bundle import take_in_bundled_scenes
-
-        take_in_bundled_scenes(conn)
+        take_in(conn)
     return conn
 
 
@@ -269,11 +281,9 @@ def _create_empty_catalog(path: Path) -> None:
     write_new_catalog(path, lambda conn: None)
 
 
-def _create_user_catalog(path: Path) -> None:
-    """The user catalog, made from the bundled catalog's scenes."""
-    from .bundle import take_in_bundled_scenes
-
-    write_new_catalog(path, take_in_bundled_scenes)
+def _create_user_catalog(path: Path, take_in: Callable[[sqlite3.Connection], object]) -> None:
+    """The user catalog, made from the bundled catalog's scenes (what ``take_in`` adds)."""
+    write_new_catalog(path, take_in)
 
 
 def write_new_catalog(
