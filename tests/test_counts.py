@@ -172,7 +172,7 @@ def test_importing_adds_and_updates_counts(kdrama: Invoke, ties: str, tmp_path: 
     ]
     source = tmp_path / "more.jsonl"
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    assert kdrama("import", str(source), "--db", ties).exit_code == 0
+    assert kdrama("import", str(source), "--db", ties, "--update").exit_code == 0
     people, dramas, _ = assert_exact(ties)
     assert (len(people), len(dramas)) == (7, 5)
     assert {"name": "Lee Jae Wook", "count": 2} in kdrama("actors", "--db", ties, "--json").json()
@@ -193,7 +193,7 @@ def test_a_bulk_import_is_counted(ties: str) -> None:
     ]
     records.append(SceneRecord(given=frozenset({"id", "actors"}), id=1, actors=("Actor 1",)))
     with Catalog.open(Path(ties), write=True) as catalog:
-        editing.import_records(catalog, records)
+        editing.import_records(catalog, records, existing=editing.Existing.UPDATE)
         assert_same_answers(catalog)
     people, dramas, _ = assert_exact(ties)
     assert sum(dramas.values()) == 10_006 and len(people) > 100
@@ -270,6 +270,7 @@ def apply(catalog: Catalog, change: tuple[Any, ...]) -> None:
                 actors=cast_of(actors, characters) or ("Kim A",),
                 characters=characters,
             ),
+            new_drama=True,
         )
     elif kind == "edit cast" and change[1] in present:
         _, scene_id, actors, parts = change
@@ -286,7 +287,7 @@ def apply(catalog: Catalog, change: tuple[Any, ...]) -> None:
     elif kind == "edit drama" and change[1] in present:
         _, scene_id, (title, year) = change
         record = SceneRecord(given=frozenset({"drama", "year"}), drama=title, year=year)
-        editing.edit_scene(catalog, scene_id, record)
+        editing.edit_scene(catalog, scene_id, record, new_drama=True)
     elif kind == "rm":
         editing.remove_scenes(catalog, [i for i in change[1] if i in present])
     elif kind == "fav":

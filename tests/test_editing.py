@@ -56,7 +56,9 @@ def test_add_creates_a_new_drama_and_people_as_needed(db: Path, kdrama: Invoke) 
     assert added["actors"] == ["Gong Yoo", "Kim Go Eun"]
     assert added["drama_korean"] == "쓸쓸하고 찬란하神 – 도깨비"
     assert [s["id"] for s in on(db, kdrama)("list", "-a", "gong yoo", "--json").json()] == [7]
-    remake = on(db, kdrama)("add", "-t", "Remake", "-d", "Goblin", "-y", "2030", "-a", "X")
+    remake = on(db, kdrama)(
+        "add", "-t", "Remake", "-d", "Goblin", "-y", "2030", "-a", "X", "--new-drama"
+    )
     assert scene(db, kdrama, int(remake.stdout))["drama_korean"] is None
 
 
@@ -91,7 +93,8 @@ def test_add_on_a_terminal_asks_for_what_is_missing(
     [
         (["-c", "Nobody"], "'Nobody' is not NAME=ACTOR"),
         (["-y", "year"], "'year' is not a whole number"),
-        (["-y", "0"], "'0' is not a year from 1 to 9999"),
+        (["-y", "0"], "'0' is not a year from 1900 to"),
+        (["-y", "1899"], "'1899' is not a year from 1900 to"),
     ],
 )
 def test_add_with_a_bad_value_is_a_usage_error(

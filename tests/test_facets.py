@@ -179,7 +179,18 @@ def test_years_tie_in_year_order(kdrama: Invoke, ties: str) -> None:
 def test_dramas_with_the_same_name_tie_in_year_order(kdrama: Invoke, ties: str) -> None:
     for title, year in [("True Beauty", "2030"), ("true beauty", "2001")]:
         added = kdrama(
-            "add", "-t", "Remake", "-d", title, "-y", year, "-a", "Cha Eun Woo", "--db", ties
+            "add",
+            "-t",
+            "Remake",
+            "-d",
+            title,
+            "-y",
+            year,
+            "-a",
+            "Cha Eun Woo",
+            "--new-drama",
+            "--db",
+            ties,
         )
         assert added.exit_code == 0
     rows = kdrama("dramas", "--db", ties, "--json").json()

@@ -35,7 +35,7 @@ def scene_dict(i: int, **fields: Any) -> dict[str, Any]:
     return {
         "title": f"Scene {i}",
         "drama": f"Drama {i % 7}",
-        "year": 2000 + i % 20,
+        "year": 2000 + i % 7,
         "actors": [f"Actor {i % 13}"],
         "characters": [{"name": f"Hero {i % 5}", "actor": f"Actor {i % 13}"}],
         "description": f"Something happens, number {i}.",
@@ -96,7 +96,7 @@ def test_export_streams_in_batches() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
-def test_import_of_an_export_updates_every_scene_and_adds_none(
+def test_import_of_an_export_leaves_every_scene_unchanged(
     kdrama: Invoke, db: Path, tmp_path: Path, fmt: str
 ) -> None:
     kdrama("fav", "2", "--db", str(db))
@@ -105,20 +105,20 @@ def test_import_of_an_export_updates_every_scene_and_adds_none(
     before = kdrama("export", "--db", str(db)).stdout
     run = kdrama("import", str(out), "--db", str(db))
     assert run.exit_code == 0
-    assert run.stderr.strip() == "Imported 6 scene(s): 0 added, 6 updated."
+    assert run.stderr.strip() == "Imported 6 scene(s): 0 added, 0 updated, 6 unchanged."
     assert kdrama("export", "--db", str(db)).stdout == before
 
 
-def test_import_adds_scenes_without_ids_and_updates_those_with_one(
+def test_import_update_adds_scenes_without_ids_and_updates_those_with_one(
     kdrama: Invoke, db: Path, tmp_path: Path
 ) -> None:
     source = write_jsonl(
         tmp_path / "in.jsonl",
         [scene_dict(1), {"id": 2, "title": "Renamed", "rating": 4}, scene_dict(2, id=50)],
     )
-    run = kdrama("import", str(source), "--db", str(db))
+    run = kdrama("import", str(source), "--db", str(db), "--update")
     assert run.stderr.strip() == "Imported 3 scene(s): 2 added, 1 updated."
-    assert ids(kdrama, db) == [1, 2, 3, 4, 5, 6, 50, 51]  # new ids come after every id given
+    assert ids(kdrama, db) == [1, 2, 3, 4, 5, 6, 7, 50]  # a new id comes after those used
     renamed = kdrama("show", "2", "-f", "json", "--db", str(db)).json()
     assert (renamed["title"], renamed["rating"], renamed["drama"]) == (
         "Renamed",
@@ -144,7 +144,7 @@ def test_import_reads_stdin_with_a_bom_and_crlf(kdrama: Invoke, db: Path) -> Non
          '"year": "soon"}\n', 'line 2: field \'year\': "soon" is not a whole number'),
         ("bad.csv", "title,drama,year\nA,B,2000\nC,D,\n",
          "line 3: field 'year': must not be empty"),
-        ("bad.json", '[{"title": "A", "drama": "B", "year": 2000}, {"drama": "D", "year": 1}]',
+        ("bad.json", '[{"title": "A", "drama": "B", "year": 2000}, {"drama": "D", "year": 2001}]',
          "item 2: field 'title': needed for a new scene"),
         ("bad.json", '[{"id": 3, "rating": 9}]', "item 1: field 'rating': must be between 1 and 5"),
         ("bad.json", "[{]", "not valid JSON"),
@@ -178,7 +178,7 @@ def test_import_reports_progress_to_its_caller(db: Path) -> None:
     records = read_records(json.dumps([scene_dict(i) for i in range(5)]), ImportFormat.json)
     with Catalog.open(db, write=True) as catalog:
         summary = editing.import_records(catalog, records, seen.append)
-    assert seen == [1, 2, 3, 4, 5]
+    assert seen[-1] == 5 and seen == sorted(seen)
     assert (summary.added, summary.updated) == (5, 0)
 
 
@@ -212,8 +212,8 @@ def test_an_import_that_outweighs_the_catalog_writes_what_row_by_row_writes_woul
             i,
             actors=["Son Ye Jin", f"Actor {i}"],
             drama="Goblin",
-            year=2016,
-            drama_korean="쓸쓸하고 찬란하神",
+            year=2017,
+            drama_korean="쓸쓸하고 찬란하神 – 도깨비",
         )
         for i in range(40, 45)
     ]
@@ -228,11 +228,14 @@ def test_an_import_that_outweighs_the_catalog_writes_what_row_by_row_writes_woul
     reference = tmp_path / "reference.db"
     reference.write_bytes(db.read_bytes())
     monkeypatch.setattr(editing, "_BULK", 10**9)
+    update = editing.Existing.UPDATE
     with Catalog.open(reference, write=True) as catalog:
-        editing.import_records(catalog, read_records(source.read_text(), ImportFormat.jsonl))
+        records = read_records(source.read_text(), ImportFormat.jsonl)
+        editing.import_records(catalog, records, existing=update)
     monkeypatch.setattr(editing, "_BULK", bulk)
     with Catalog.open(db, write=True) as catalog:
-        editing.import_records(catalog, read_records(source.read_text(), ImportFormat.jsonl))
+        records = read_records(source.read_text(), ImportFormat.jsonl)
+        editing.import_records(catalog, records, existing=update)
     assert catalog_rows(db) == catalog_rows(reference)
     assert len(catalog_rows(db)["scene_search"]) == 7 + 45 + 1
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kdrama_cli import records
+from kdrama_cli.models import latest_year
 from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_INPUT_BYTES, MAX_NUMBER, MAX_TEXT
 
 from .conftest import Invoke, one_scene
@@ -213,7 +214,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("deep.json", DEEP, "Error: not valid JSON (nested too deeply)"),
+        ("deep.json", DEEP, "Error: item 1: not valid JSON (nested too deeply)"),
         (
             "deep.jsonl",
             '{"title": ' + DEEP + ', "drama": "D", "year": 2020}\n',
@@ -389,15 +390,15 @@ def test_after_the_largest_id_new_scenes_still_get_one(kdrama: Invoke, tmp_path:
 
 
 @pytest.mark.parametrize("command", [["add", "-t", "T", "-d", "Goblin", "-a", "A"], ["edit", "1"]])
-@pytest.mark.parametrize("year", ["0", "10000", "123456"])
-def test_add_and_edit_take_only_the_years_import_takes(
+@pytest.mark.parametrize("year", ["0", "1", "1899", str(latest_year() + 1), "123456"])
+def test_add_and_edit_take_only_the_years_a_drama_can_have(
     kdrama: Invoke, make_catalog: Callable[..., Path], command: list[str], year: str
 ) -> None:
     db = make_catalog(one_scene())
     before = db.read_bytes()
     run = kdrama(*command, "--year", year, "--db", str(db))
     assert run.exit_code == 2
-    assert f"{year!r} is not a year from 1 to 9999" in run.stderr
+    assert f"{year!r} is not a year from 1900 to {latest_year()}" in run.stderr
     assert db.read_bytes() == before
 
 

@@ -47,12 +47,14 @@ def test_json_objects_carry_the_documented_keys_and_types(kdrama: Invoke) -> Non
                 "actor": "Hyun Bin",
                 "name_korean": "리정혁",
                 "actor_korean": "현빈",
+                "aliases": [],
             },
             {
                 "name": "Yoon Se Ri",
                 "actor": "Son Ye Jin",
                 "name_korean": "윤세리",
                 "actor_korean": "손예진",
+                "aliases": [],
             },
         ],
         "description": scene["description"],
@@ -62,8 +64,17 @@ def test_json_objects_carry_the_documented_keys_and_types(kdrama: Invoke) -> Non
         "source_credit": "SCMP; photos: Cosmopolitan, YouTube",
         "favorite": False,
         "rating": None,
+        "drama_aliases": ["CLOY"],
+        "actors_korean": ["현빈", "손예진"],
+        "actor_aliases": [[], []],
     }
     assert isinstance(scene["description"], str) and scene["description"]
+
+
+def test_json_carries_every_alias_a_backup_needs(kdrama: Invoke) -> None:
+    goblin = kdrama("list", "--drama", "Goblin", "--json").json()[0]
+    assert goblin["drama_aliases"] == ["Guardian: The Lonely and Great God"]
+    assert goblin["characters"][0]["aliases"] == ["Kim Woo Bin"]
 
 
 def test_json_is_one_array_and_jsonl_one_object_a_line(kdrama: Invoke) -> None:
@@ -115,6 +126,10 @@ def test_csv_has_a_header_and_joins_lists_with_semicolons(kdrama: Invoke) -> Non
     assert cloy["actors"] == "Hyun Bin; Son Ye Jin"
     assert cloy["characters"] == "Ri Jeong Hyeok=Hyun Bin; Yoon Se Ri=Son Ye Jin"
     assert cloy["drama_korean"] == "사랑의 불시착"
+    assert (cloy["drama_aliases"], cloy["actors_korean"]) == ("CLOY", "현빈; 손예진")
+    assert (cloy["characters_korean"], cloy["character_aliases"]) == ("리정혁; 윤세리", "")
+    goblin = rows[3]
+    assert goblin["character_aliases"] == "Kim Woo Bin;"
 
 
 def test_tsv_matches_csv_with_tabs(kdrama: Invoke) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.errors import KdramaError
-from kdrama_cli.models import CSV_COLUMNS, OutputFormat, Role, Scene, SceneRecord
+from kdrama_cli.models import OutputFormat, Role, Scene, SceneRecord, latest_year
 from kdrama_cli.records import ImportFormat, RecordError, guess_format, read_records
 from kdrama_cli.render import render_scenes
 
@@ -33,11 +33,9 @@ def bundled_scenes() -> list[Scene]:
 
 
 def expected_fields(scene: Scene, fmt: ImportFormat) -> SceneRecord:
-    """What reading a written scene must give: CSV has no room for Korean character
-    names, and an empty description is written as nothing, so it reads back as null."""
+    """What reading a written scene must give: every value, but an empty description,
+    which is written as nothing and so reads back as null."""
     characters = scene.characters
-    if fmt is ImportFormat.csv:
-        characters = tuple(Role(role.name, role.actor) for role in characters)
     return SceneRecord(
         id=scene.id,
         title=scene.title,
@@ -54,6 +52,9 @@ def expected_fields(scene: Scene, fmt: ImportFormat) -> SceneRecord:
         source_credit=scene.source_credit,
         favorite=scene.favorite,
         rating=scene.rating,
+        drama_aliases=scene.drama_aliases,
+        actors_korean=scene.actors_korean,
+        actor_aliases=scene.actor_aliases,
     )
 
 
@@ -84,7 +85,8 @@ def test_list_output_reads_back_as_the_bundled_scenes(kdrama: Invoke, fmt: Impor
     assert [fields_of(record) for record in records] == [
         expected_fields(scene, fmt) for scene in scenes
     ]
-    assert all(record.given == frozenset(CSV_COLUMNS) for record in records)
+    keys = set(scenes[0].to_dict())
+    assert all(record.given == keys for record in records)
 
 
 @pytest.mark.parametrize(
@@ -131,14 +133,46 @@ def test_empty_json_and_json_lines_files_hold_no_records() -> None:
 # --- What a record holds --------------------------------------------------------------
 
 
-def test_given_holds_only_the_known_fields_present_and_unknown_ones_are_ignored() -> None:
-    record = read_one('{"title": "A", "mood": "sad", "rating": null}', ImportFormat.jsonl)
+def test_given_holds_only_the_fields_present() -> None:
+    record = read_one('{"title": "A", "rating": null}', ImportFormat.jsonl)
     assert record.given == {"title", "rating"}
     assert record.rating is None and record.year is None
 
 
+@pytest.mark.parametrize(
+    ("text", "fmt", "message"),
+    [
+        (
+            '{"title": "A"}\n\n{"title": "B", "descripton": "x"}',
+            ImportFormat.jsonl,
+            "line 3: unknown field 'descripton'; did you mean 'description'?",
+        ),
+        (
+            '[{"title": "A", "ratting": 5}]',
+            ImportFormat.json,
+            "item 1: unknown field 'ratting'; did you mean 'rating'?",
+        ),
+        (
+            "title,descripton\nA,x\n",
+            ImportFormat.csv,
+            "line 1: unknown column 'descripton'; did you mean 'description'?",
+        ),
+        (
+            '{"characters": [{"name": "A", "actr": "B"}]}',
+            ImportFormat.jsonl,
+            "line 1: field 'characters': character 1: unknown key 'actr'; did you mean 'actor'?",
+        ),
+        ('{"mood": "sad"}', ImportFormat.jsonl, "line 1: unknown field 'mood'; known: id, title"),
+    ],
+)
+def test_a_field_kdrama_does_not_know_is_refused_with_the_closest_known_one(
+    text: str, fmt: ImportFormat, message: str
+) -> None:
+    assert error_for(text, fmt).startswith(message)
+
+
 def test_csv_given_is_every_known_column_but_a_blank_id_or_favorite() -> None:
-    text = "id,title,drama,year,rating,favorite,mood\n,A,Goblin,2016,,,sad\n"
+    text = "id,title,drama,year,rating,favorite\n,A,Goblin,2016,,\n"
     record = read_one(text, ImportFormat.csv)
     assert record.given == {"title", "drama", "year", "rating"}
     assert record.id is None and record.favorite is None and record.rating is None
@@ -236,6 +270,7 @@ def test_record_errors_are_kdrama_errors_so_the_cli_reports_them_in_one_line() -
 # --- Errors: the first problem, where it is, and which field ---------------------------
 
 J, L, C = ImportFormat.json, ImportFormat.jsonl, ImportFormat.csv
+LATEST = latest_year()
 HEAD = "title,drama,year,id,rank,rating,favorite,characters\n"
 
 ERRORS = [
@@ -262,8 +297,13 @@ ERRORS = [
     (J, '[{"year": 2018.0}]', "item 1: field 'year': 2018.0 is not a whole number"),
     (J, '[{"year": true}]', "item 1: field 'year': true is not a whole number"),
     (J, '[{"year": null}]', "item 1: field 'year': must not be null"),
-    (J, '[{"year": 0}]', "item 1: field 'year': must be between 1 and 9999, not 0"),
-    (J, '[{"year": 10000}]', "item 1: field 'year': must be between 1 and 9999, not 10000"),
+    (J, '[{"year": 0}]', f"item 1: field 'year': must be between 1900 and {LATEST}, not 0"),
+    (J, '[{"year": 1899}]', f"item 1: field 'year': must be between 1900 and {LATEST}, not 1899"),
+    (
+        J,
+        f'[{{"year": {LATEST + 1}}}]',
+        f"item 1: field 'year': must be between 1900 and {LATEST}, not {LATEST + 1}",
+    ),
     (J, '[{"id": 0}]', "item 1: field 'id': must be 1 or more, not 0"),
     (J, '[{"id": false}]', "item 1: field 'id': false is not a whole number"),
     (J, '[{"rank": -2}]', "item 1: field 'rank': must be 1 or more, not -2"),
@@ -325,7 +365,11 @@ ERRORS = [
     (C, HEAD + "A,Goblin,,,,,,\n", "line 2: field 'year': must not be empty"),
     (C, HEAD + " ,Goblin,2016,,,,,\n", "line 2: field 'title': must not be empty"),
     (C, HEAD + "A,,2016,,,,,\n", "line 2: field 'drama': must not be empty"),
-    (C, HEAD + "A,Goblin,0,,,,,\n", "line 2: field 'year': must be between 1 and 9999, not 0"),
+    (
+        C,
+        HEAD + "A,Goblin,0,,,,,\n",
+        f"line 2: field 'year': must be between 1900 and {LATEST}, not 0",
+    ),
     (C, HEAD + "A,Goblin,2016,-1,,,,\n", "line 2: field 'id': must be 1 or more, not -1"),
     (C, HEAD + "A,Goblin,2016,,0,,,\n", "line 2: field 'rank': must be 1 or more, not 0"),
     (C, HEAD + "A,Goblin,2016,,,6,,\n", "line 2: field 'rating': must be between 1 and 5, not 6"),
@@ -424,54 +468,57 @@ def is_clean(text: str) -> bool:
     return clean(text) == text
 
 
-NAME_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=";=")
-# Characters that test quoting and line handling; ";" and "=" cannot be in CSV names.
-# Other control characters (and "\r", read as a line break) are refused on import, so
-# only text without them can come back unchanged.
-SPECIAL = st.sampled_from([",", '"', "'", "\n", "\t", "한", "국", "🎬", "\u2028"])
-texts = (
-    st.text(NAME_CHARACTERS | SPECIAL | st.sampled_from(";="), max_size=30)
-    .map(clean)
-    .filter(is_clean)
-)
+NAME_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"))
+# Characters that test quoting, line handling and the separators of CSV lists (which a
+# backslash escapes in names). Other control characters (and "\r", read as a line
+# break) are refused on import, so only text without them can come back unchanged.
+SPECIAL = st.sampled_from([",", '"', "'", "\n", "\t", "한", "국", "🎬", "\u2028", ";", "=", "|"])
+SPECIAL |= st.just("\\")
+texts = st.text(NAME_CHARACTERS | SPECIAL, max_size=30).map(clean).filter(is_clean)
 optional_texts = st.none() | texts.filter(bool)
 names = (
     st.text(NAME_CHARACTERS | SPECIAL, min_size=1, max_size=12)
     .map(clean)
     .filter(lambda name: bool(name) and is_clean(name))
 )
+aliases = st.lists(names, max_size=2, unique=True).map(lambda found: tuple(sorted(found)))
 
 
 @st.composite
-def roles(draw: st.DrawFn, actors: list[str]) -> tuple[Role, ...]:
+def roles(draw: st.DrawFn, actors: list[str], korean: dict[str, str | None]) -> tuple[Role, ...]:
     """Characters played by some of ``actors``, as the catalog always has them."""
     if not actors:
         return ()
     playing = draw(st.lists(st.sampled_from(actors), max_size=3))
     return tuple(
-        Role(draw(names), actor, draw(optional_texts), draw(optional_texts)) for actor in playing
+        Role(draw(names), actor, draw(optional_texts), korean[actor], draw(aliases))
+        for actor in playing
     )
 
 
 @st.composite
 def scenes(draw: st.DrawFn) -> Scene:
     actors = draw(st.lists(names, max_size=4, unique=True))
+    korean = {actor: draw(optional_texts) for actor in actors}
     return Scene(
         id=draw(st.integers(1, 2**53 - 1)),
         title=draw(texts.filter(bool)),
         drama=draw(texts.filter(bool)),
-        year=draw(st.integers(1, 9999)),
+        year=draw(st.integers(1900, latest_year())),
         description=draw(texts),
         drama_korean=draw(optional_texts),
         network=draw(optional_texts),
         actors=tuple(actors),
-        characters=draw(roles(actors)),
+        characters=draw(roles(actors, korean)),
         rank=draw(st.none() | st.integers(1, 10**6)),
         source=draw(optional_texts),
         source_title=draw(optional_texts),
         source_credit=draw(optional_texts),
         favorite=draw(st.booleans()),
         rating=draw(st.none() | st.integers(1, 5)),
+        drama_aliases=draw(aliases),
+        actors_korean=tuple(korean.values()),
+        actor_aliases=tuple(draw(aliases) for _ in actors),
     )
 
 

@@ -358,7 +358,7 @@ def test_search_finds_a_scene_right_after_add_edit_and_import_and_not_after_rm(
 
     added = kdrama(
         "add", "--db", str(db), "-t", "Umbrella under the first snow", "-d", "Goblin",
-        "-y", "2016", "-a", "Gong Yoo", "--description", "첫눈이 내리는 날 우산을 쓴다.",
+        "-y", "2017", "-a", "Gong Yoo", "--description", "첫눈이 내리는 날 우산을 쓴다.",
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
     new_id = int(added.stdout)
@@ -380,7 +380,7 @@ def test_search_finds_a_scene_right_after_add_edit_and_import_and_not_after_rm(
     [imported] = search_ids("lanterns")
     update = {"id": imported, "description": "Paper boats drift by."}
     records.write_text(json.dumps(update) + "\n", encoding="utf-8")
-    assert kdrama("import", str(records), "--db", str(db)).exit_code == 0
+    assert kdrama("import", str(records), "--db", str(db), "--update").exit_code == 0
     assert search_ids("boats") == [imported]
 
     assert kdrama("rm", str(new_id), str(imported), "--yes", "--db", str(db)).exit_code == 0
@@ -409,7 +409,7 @@ def test_a_drama_title_learnt_later_finds_its_older_scenes(
 def test_the_index_matches_a_full_rebuild_after_many_changes(kdrama: Invoke, db: Path) -> None:
     on = ["--db", str(db)]
     kdrama("add", *on, "-t", "One", "-d", "CLOY", "-y", "2020", "-a", "Hyun Bin")
-    kdrama("edit", "6", *on, "-d", "Goblin", "-y", "2016")
+    kdrama("edit", "6", *on, "-d", "Goblin", "-y", "2016", "--new-drama")
     kdrama("rm", "1", "--yes", *on)
     kdrama("edit", "2", *on, "-c", "Someone=Hyun Bin")
     conn = sqlite3.connect(db)

@@ -167,7 +167,7 @@ def test_writes_refuse_files_that_are_not_catalogs_and_leave_them_as_they_were(
     for args in (
         ["fav", "1"],
         ["import", "-"],
-        ["add", "-t", "T", "-d", "D", "-y", "1", "-a", "A"],
+        ["add", "-t", "T", "-d", "D", "-y", "2001", "-a", "A"],
     ):
         run = run_process(*args, "--db", str(path), input="[]")
         assert run.exit_code == 1, (args, run.stderr)

@@ -38,7 +38,7 @@ def take_in_bundled_scenes(conn: sqlite3.Connection) -> list[int]:
             ordered = sorted(new_ids, key=lambda i: i in used)
             writer = Writer(conn)
             added = [
-                _copy(bundled, writer, scene, keep_id=scene.id not in used)
+                _copy(writer, scene, keep_id=scene.id not in used)
                 for scene in load_scenes(bundled, ordered)
             ]
             conn.executemany(
@@ -51,52 +51,28 @@ def _taken_in(conn: sqlite3.Connection) -> set[int]:
     return {row[0] for row in conn.execute("SELECT scene_id FROM bundled_scenes")}
 
 
-def _aliases(bundled: sqlite3.Connection, sql: str, *params: object) -> list[str]:
-    return [row[0] for row in bundled.execute(sql, params)]
-
-
-def _copy(source: sqlite3.Connection, writer: Writer, scene: Scene, *, keep_id: bool) -> int:
+def _copy(writer: Writer, scene: Scene, *, keep_id: bool) -> int:
     """Write one bundled scene, with its drama's, people's and characters' names."""
     drama_id = writer.drama(
         scene.drama,
         scene.year,
         korean=scene.drama_korean,
         network=scene.network,
-        aliases=_aliases(
-            source,
-            "SELECT alias FROM drama_aliases a JOIN dramas d ON d.id = a.drama_id"
-            " WHERE d.title = ? AND d.year = ? ORDER BY alias",
-            scene.drama,
-            scene.year,
-        ),
+        aliases=scene.drama_aliases,
     )
-    people: dict[str, int] = {}
-    for name in scene.actors:
-        korean = source.execute("SELECT name_korean FROM people WHERE name = ?", (name,)).fetchone()
-        people[name] = writer.person(
-            name,
-            korean=korean[0] if korean else None,
-            aliases=_aliases(
-                source,
-                "SELECT alias FROM person_aliases a JOIN people p ON p.id = a.person_id"
-                " WHERE p.name = ? ORDER BY alias",
-                name,
-            ),
+    people = {
+        name: writer.person(name, korean=korean, aliases=aliases)
+        for name, korean, aliases in zip(
+            scene.actors, scene.actors_korean, scene.actor_aliases, strict=True
         )
+    }
     characters = [
         writer.character(
             role.name,
             drama_id=drama_id,
             person_id=people.get(role.actor) or writer.person(role.actor, korean=role.actor_korean),
             korean=role.name_korean,
-            aliases=_aliases(
-                source,
-                "SELECT alias FROM character_aliases a JOIN characters c"
-                " ON c.id = a.character_id JOIN dramas d ON d.id = c.drama_id"
-                " WHERE c.name = ? AND d.title = ? ORDER BY alias",
-                role.name,
-                scene.drama,
-            ),
+            aliases=role.aliases,
         )
         for role in scene.characters
     ]

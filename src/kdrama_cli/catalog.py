@@ -21,7 +21,7 @@ from . import names, search
 from .errors import NothingToPick, SceneNotFound
 from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
 from .scenes import load_scenes
-from .storage import Location, Origin, bundled_catalog_path, open_catalog
+from .storage import Location, Origin, bundled_catalog_path, open_catalog, scratch_catalog
 
 _SORT_COLUMNS: dict[Sort, str] = {
     Sort.ID: "s.id",
@@ -44,8 +44,11 @@ _SCENE_JSON = """json_object(
         WHERE sp.scene_id = s.id ORDER BY sp.position))),
     'characters', json((SELECT json_group_array(json_object(
             'name', name, 'actor', actor, 'name_korean', name_korean,
-            'actor_korean', actor_korean)) FROM (
-        SELECT c.name, p.name AS actor, c.name_korean, p.name_korean AS actor_korean
+            'actor_korean', actor_korean, 'aliases', json(aliases))) FROM (
+        SELECT c.name, p.name AS actor, c.name_korean, p.name_korean AS actor_korean,
+            (SELECT json_group_array(alias) FROM (
+                SELECT alias FROM character_aliases WHERE character_id = c.id ORDER BY alias))
+            AS aliases
         FROM scene_characters sc JOIN characters c ON c.id = sc.character_id
         JOIN people p ON p.id = c.person_id
         WHERE sc.scene_id = s.id ORDER BY sc.position))),
@@ -54,7 +57,17 @@ _SCENE_JSON = """json_object(
     'source_title', (SELECT title FROM sources WHERE id = s.source_id),
     'source_credit', (SELECT credit FROM sources WHERE id = s.source_id),
     'favorite', json(CASE WHEN s.favorite = 1 THEN 'true' ELSE 'false' END),
-    'rating', s.rating)"""
+    'rating', s.rating,
+    'drama_aliases', json((SELECT json_group_array(alias) FROM (
+        SELECT alias FROM drama_aliases WHERE drama_id = d.id ORDER BY alias))),
+    'actors_korean', json((SELECT json_group_array(name_korean) FROM (
+        SELECT p.name_korean FROM scene_people sp JOIN people p ON p.id = sp.person_id
+        WHERE sp.scene_id = s.id ORDER BY sp.position))),
+    'actor_aliases', json((SELECT json_group_array(json(aliases)) FROM (
+        SELECT (SELECT json_group_array(alias) FROM (
+            SELECT alias FROM person_aliases WHERE person_id = sp.person_id ORDER BY alias))
+            AS aliases
+        FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))))"""
 _FEW_PICKS = 16
 
 
@@ -181,6 +194,12 @@ class Catalog:
             location, write=write, create=create, as_is=as_is, take_in=_take_in_bundled_scenes
         )
         return cls(conn, location)
+
+    @classmethod
+    def scratch(cls, location: Location) -> Catalog:
+        """The catalog that a first change would create at ``location``, made in memory
+        and gone when closed: a dry run's stand-in for a catalog that does not exist."""
+        return cls(scratch_catalog(location, take_in=_take_in_bundled_scenes), location)
 
     @classmethod
     def open_bundled(cls) -> Catalog:

@@ -3,12 +3,16 @@
 Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundled one.
 """
 
+import functools
 import gc
+import itertools
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -21,13 +25,14 @@ from .records import (
     ControlCharacterError,
     ControlStripper,
     ImportFormat,
+    ImportInput,
     RecordError,
     clean_text,
     guess_format,
-    read_input,
-    read_records,
+    iter_records,
 )
 from .storage import locate_for_writing, removed_if_left_empty
+from .writer import NearDuplicateDrama
 
 commands = command_set()
 
@@ -60,6 +65,14 @@ SceneIds = Annotated[
     list[int], typer.Argument(metavar="ID", parser=options.positive_int, help="Scene ids.")
 ]
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
+NewDrama = Annotated[
+    bool,
+    typer.Option(
+        "--new-drama",
+        help="Make a new drama even when the catalog has a drama of that name from another"
+        " year (a remake); otherwise kdrama asks, or stops.",
+    ),
+]
 
 
 @contextmanager
@@ -138,7 +151,7 @@ def _record(
         "characters": roles or None,
     }
     return SceneRecord(
-        where="options",
+        where="",
         given=frozenset(field for field, value in values.items() if value is not None),
         title=title,
         drama=drama,
@@ -174,11 +187,14 @@ def add(
     character: Characters = None,
     description: Description = None,
     source: Source = None,
+    new_drama: NewDrama = False,
     db: options.Db = None,
 ) -> None:
     """Add a scene to your catalog and print its id.
 
-    Dramas and people already in the catalog are found by name in any spelling.
+    Dramas and people already in the catalog are found by name in any spelling. A
+    drama of a known name with another year is taken for a typing mistake: on a
+    terminal kdrama asks which drama you meant; elsewhere it stops, unless --new-drama.
 
     [bold]Examples[/bold]
 
@@ -201,7 +217,9 @@ def add(
         source=source,
     )
     with _writable(db, create=True) as catalog:
-        scene_id = editing.add_scene(catalog, record)
+        scene_id = _asking_about_dramas(
+            record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
+        )
     typer.echo(scene_id)
 
 
@@ -215,11 +233,14 @@ def edit(
     character: Characters = None,
     description: Description = None,
     source: Source = None,
+    new_drama: NewDrama = False,
     db: options.Db = None,
 ) -> None:
     """Change a scene: only the options given change.
 
-    --actor and --character replace the scene's whole cast.
+    --actor and --character replace the scene's whole cast. --drama and --year move the
+    scene to another drama; the drama it leaves keeps its Korean title, network and
+    aliases (`kdrama drama edit` changes those).
 
     [bold]Examples[/bold]
 
@@ -238,8 +259,33 @@ def edit(
     if not record.given:
         usage_error("nothing to change: give at least one option, such as --title")
     with _writable(db) as catalog:
-        editing.edit_scene(catalog, scene_id, record)
+        _asking_about_dramas(
+            record,
+            new_drama,
+            lambda meant, new: editing.edit_scene(catalog, scene_id, meant, new_drama=new),
+        )
     note(f"Updated scene {scene_id}.")
+
+
+_T = TypeVar("_T")
+
+
+def _asking_about_dramas(
+    record: SceneRecord, new_drama: bool, write: Callable[[SceneRecord, bool], _T]
+) -> _T:
+    """Write ``record``; when its drama names one of the catalog's with another year,
+    ask on a terminal whether that drama was meant (yes: the scene joins it; no: a new
+    drama is made). Elsewhere the refusal stands, naming --new-drama."""
+    try:
+        return write(record, new_drama)
+    except NearDuplicateDrama as near:
+        if not _interactive():
+            raise
+        for title, year in near.known:
+            if typer.confirm(f"Did you mean {title} ({year})?", default=True):
+                given = record.given | {"drama", "year"}
+                return write(replace(record, drama=title, year=year, given=given), False)
+        return write(record, True)
 
 
 @commands.command()
@@ -282,6 +328,29 @@ def import_(
             help="json, jsonl or csv \\[default: from the extension, else from the content]",
         ),
     ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Scenes whose ids the catalog uses for other content: replace them with"
+            " the file's (restoring or syncing your own export).",
+        ),
+    ] = False,
+    skip_existing: Annotated[
+        bool,
+        typer.Option("--skip-existing", help="Those scenes: leave the catalog's as they are."),
+    ] = False,
+    new_ids: Annotated[
+        bool,
+        typer.Option("--new-ids", help="Those scenes: add the file's as new scenes, new ids."),
+    ] = False,
+    new_drama: NewDrama = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check everything and say what would change; write nothing."
+        ),
+    ] = False,
     strip_controls: Annotated[
         bool,
         typer.Option(
@@ -294,42 +363,110 @@ def import_(
 ) -> None:
     """Import scenes from JSON, JSON Lines or CSV, as `list` and `export` write them.
 
-    A scene whose id is in the catalog is updated; any other is added. Everything
-    is checked first: one bad row changes nothing. Text holding control characters
-    is refused, unless --strip-controls is given.
+    Scenes are added, with their ids when the catalog does not use them. A scene
+    whose id the catalog uses for another scene stops the import, unless --update,
+    --skip-existing or --new-ids says what to do; one identical to the catalog's is
+    left unchanged. Everything is checked as it is read: one bad row changes nothing.
+    Text holding control characters is refused, unless --strip-controls is given.
 
     [bold]Examples[/bold]
 
-      kdrama import my-scenes.json
-      kdrama export --format csv -o scenes.csv && kdrama import scenes.csv
+      kdrama import friends-scenes.json
+      kdrama import backup.jsonl --update
+      kdrama import backup.json --db restored.db
+      kdrama import scenes.csv --dry-run
       cat scenes.jsonl | kdrama import - --format jsonl
     """
-    text = read_input(file)
-    fmt = fmt or guess_format(None if file == "-" else file, text[:200])
+    existing = _existing(update=update, skip_existing=skip_existing, new_ids=new_ids)
     strip = ControlStripper() if strip_controls else None
-    with _collector_paused():
+    with ImportInput(file) as source, _collector_paused():
+        fmt = fmt or guess_format(source.name, source.head())
         try:
-            records = read_records(text, fmt, strip)
+            records = _checked_first(iter_records(source, fmt, strip))
+            with _target(db, dry_run=dry_run) as catalog:
+                summary = _import_with_progress(
+                    catalog,
+                    records,
+                    source,
+                    functools.partial(
+                        editing.import_records,
+                        existing=existing,
+                        new_dramas=new_drama,
+                        dry_run=dry_run,
+                    ),
+                )
         except ControlCharacterError as error:
             raise RecordError("", f"{error}; --strip-controls removes them") from None
-        if strip is not None and strip.removed:
-            note(f"Removed {strip.removed} control character(s) or escape sequence(s).")
-        del text  # the records hold all of it; free the file's text while writing
-        with _writable(db, create=True) as catalog:
-            summary = _import_with_progress(catalog, records)
-        count = len(records)
-        # Freed before the collector resumes, or its first pass walks them all.
-        del records
-    note(
-        f"Imported {count} scene(s): {summary.added} added, {summary.updated} updated.",
-        style="green",
-    )
+    if strip is not None and strip.removed:
+        note(f"Removed {strip.removed} control character(s) or escape sequence(s).")
+    if dry_run:
+        _report_dry_run(summary)
+        return
+    done = [f"{summary.added} added", f"{summary.updated} updated"]
+    done += [f"{count} {what}" for what, count in _rest(summary) if count]
+    note(f"Imported {summary.read} scene(s): {', '.join(done)}.", style="green")
+
+
+def _rest(summary: editing.ImportSummary) -> list[tuple[str, int]]:
+    return [("skipped", summary.skipped), ("unchanged", summary.unchanged)]
+
+
+def _existing(*, update: bool, skip_existing: bool, new_ids: bool) -> editing.Existing | None:
+    """What --update, --skip-existing or --new-ids asks for; at most one of them."""
+    chosen = [
+        choice
+        for choice, flag in (
+            (editing.Existing.UPDATE, update),
+            (editing.Existing.SKIP, skip_existing),
+            (editing.Existing.NEW_IDS, new_ids),
+        )
+        if flag
+    ]
+    if len(chosen) > 1:
+        usage_error("--update, --skip-existing and --new-ids exclude each other; give one")
+    return chosen[0] if chosen else None
+
+
+def _checked_first(records: Iterator[SceneRecord]) -> Iterator[SceneRecord]:
+    """The records, the first read (and checked) at once: a file refused at its start
+    is refused before a catalog is opened, or created, for it."""
+    first = next(records, None)
+    return itertools.chain([first], records) if first is not None else iter(())
+
+
+@contextmanager
+def _target(db: Path | None, *, dry_run: bool) -> Iterator[Catalog]:
+    """The catalog an import writes to; for a dry run of an import that would create
+    it, the catalog it would create, made in memory only."""
+    location = locate_for_writing(db)
+    if dry_run and not location.path.exists():
+        with Catalog.scratch(location) as catalog:
+            yield catalog
+        return
+    with _writable(db, create=True) as catalog:
+        yield catalog
+
+
+def _report_dry_run(summary: editing.ImportSummary) -> None:
+    """Say what an import would do, on stdout: it is what was asked for."""
+    for what, verb in (
+        ("added", "Would add"),
+        ("updated", "Would update"),
+        ("skipped", "Would skip"),
+        ("unchanged", "Would leave unchanged"),
+    ):
+        count = getattr(summary, what)
+        shown = summary.examples.get(what, [])
+        ids = ", ".join(str(i) for i in shown)
+        more = f" and {count - len(shown):,} more" if count > len(shown) else ""
+        typer.echo(f"{verb} {count:,} scene(s)" + (f": {ids}{more}." if shown else "."))
+    note("Dry run: nothing was written.")
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for an import: it would otherwise walk
-    every record again and again as they pile up (a 100,000-scene import ran 2-3x
+    the writer's caches again and again as they grow (a 100,000-scene import ran 2-3x
     slower). Records hold no cycles; reference counting frees them as usual."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -340,18 +477,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_with_progress(catalog: Catalog, records: list[SceneRecord]) -> editing.ImportSummary:
-    """Import, with a progress bar on stderr when a person is watching it."""
-    if not sys.stderr.isatty() or len(records) < 1000:
-        return editing.import_records(catalog, records)
+def _import_with_progress(
+    catalog: Catalog,
+    records: Iterable[SceneRecord],
+    source: ImportInput,
+    run: Callable[..., editing.ImportSummary],
+) -> editing.ImportSummary:
+    """Import with ``run`` (``editing.import_records`` and the user's choices), with a
+    progress bar on stderr when a person is watching it: rows done, rows a second,
+    bytes read, then what the import does as it finishes."""
+    if not sys.stderr.isatty():
+        return run(catalog, records)
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Importing", total=len(records))
-        return editing.import_records(
-            catalog, records, lambda done: progress.update(task, completed=done)
-        )
+    started = time.monotonic()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows  {task.fields[rate]:,.0f} rows/s"),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Importing", total=source.size, rows=0, rate=0.0)
+
+        def rows(done: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-3)
+            progress.update(task, completed=source.bytes_read, rows=done, rate=rate)
+
+        def step(what: str) -> None:
+            progress.update(task, description=what, completed=source.bytes_read)
+
+        return run(catalog, records, rows, step=step)
 
 
 @commands.command()

@@ -1,57 +1,110 @@
 """Changing a catalog: adding, editing, removing and importing scenes, favourites and
 ratings.
 
-Every operation checks everything it was given against the catalog first and only
-then writes, in one transaction: a bad id or a bad row changes nothing, and an
-interrupted import (Ctrl-C, a killed process) leaves the catalog as it was.
+Every change is one transaction: a bad id or a bad row changes nothing, and an
+interrupted import (Ctrl-C, a killed process) leaves the catalog as it was. An import
+reads, checks and writes its records as they come, so its memory does not grow with
+its file; the first bad record rolls the whole import back.
+
+A scene in the file whose id the catalog already uses for another scene is never
+settled silently: the import stops, naming those ids, unless the caller says what to do
+with them (:class:`Existing`). A scene identical to the stored one is left as it is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from itertools import islice
 from typing import Any
 
 from . import counts, search
 from .catalog import Catalog
-from .errors import SceneNotFound
+from .errors import KdramaError, SceneNotFound
 from .models import Role, Scene, SceneRecord
 from .records import RecordError
 from .storage import transaction
-from .writer import Writer
+from .writer import Links, Writer
 
 _REQUIRED_FOR_NEW = ("title", "drama", "year")
-_MANY = 1000
+_BATCH = 500
 _BULK = 10_000
-_DRAMA_FIELDS = {"drama", "year", "drama_korean", "network"}
-_CAST_FIELDS = {"actors", "characters"}
+_MANY = 1000
+_DRAMA_FIELDS = {"drama", "year", "drama_korean", "network", "drama_aliases"}
+_CAST_FIELDS = {"actors", "characters", "actors_korean", "actor_aliases"}
 _SOURCE_FIELDS = {"source", "source_title", "source_credit"}
-_SCENE_COLUMNS = ("title", "description", "rank", "favorite", "rating")
+_SHOWN_IDS = 5
 
 
-@dataclass(frozen=True)
+class Existing(str, Enum):
+    """What an import does with a scene whose id the catalog uses for another scene."""
+
+    UPDATE = "update"  # the file's fields replace the stored scene's
+    SKIP = "skip"  # the stored scene is left as it is
+    NEW_IDS = "new-ids"  # the file's scene is added as a new scene, with a new id
+
+
+class IdConflict(KdramaError):
+    """Scenes in an import file have ids the catalog uses for other scenes, and the
+    caller did not say what to do with them."""
+
+    def __init__(self, count: int, ids: Sequence[int]) -> None:
+        shown = ", ".join(str(i) for i in ids)
+        more = f" and {count - len(ids):,} more" if count > len(ids) else ""
+        super().__init__(
+            f"{count:,} scene(s) in the file have ids that scenes of the catalog already"
+            f" use, with other content: {shown}{more}; add --update to replace them with"
+            " the file's, --skip-existing to keep the catalog's, or --new-ids to add the"
+            " file's as new scenes"
+        )
+        self.count = count
+        self.ids = tuple(ids)
+
+
+@dataclass
 class ImportSummary:
-    """What an import did."""
+    """What an import did (or, for a dry run, would do), with the first few ids of
+    each kind of change."""
 
-    added: int
-    updated: int
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    examples: dict[str, list[int]] = field(default_factory=dict)
+
+    def count(self, what: str, scene_id: int) -> None:
+        setattr(self, what, getattr(self, what) + 1)
+        shown = self.examples.setdefault(what, [])
+        if len(shown) < _SHOWN_IDS:
+            shown.append(scene_id)
+
+    @property
+    def read(self) -> int:
+        """How many records the import read."""
+        return self.added + self.updated + self.skipped + self.unchanged
 
 
 Progress = Callable[[int], None]
+Step = Callable[[str], None]
 
 
-def add_scene(catalog: Catalog, record: SceneRecord) -> int:
-    """Add one scene; return its id. Dramas and people are found or created."""
-    _, ids = _write(catalog, [record], None)
+def add_scene(catalog: Catalog, record: SceneRecord, *, new_drama: bool = False) -> int:
+    """Add one scene; return its id. Dramas and people are found or created; a drama
+    that names one of the catalog's with another year is refused unless ``new_drama``
+    (NearDuplicateDrama)."""
+    _, ids = _write(catalog, [record], existing=None, new_dramas=new_drama)
     return ids[0]
 
 
-def edit_scene(catalog: Catalog, scene_id: int, record: SceneRecord) -> None:
+def edit_scene(
+    catalog: Catalog, scene_id: int, record: SceneRecord, *, new_drama: bool = False
+) -> None:
     """Change the fields ``record`` gives of an existing scene."""
     existing_ids(catalog, [scene_id])
-    _write(catalog, [replace(record, id=scene_id, given=record.given | {"id"})], None)
+    edit = replace(record, id=scene_id, given=record.given | {"id"})
+    _write(catalog, [edit], existing=Existing.UPDATE, new_dramas=new_drama)
 
 
 def remove_scenes(catalog: Catalog, scene_ids: Sequence[int]) -> int:
@@ -84,11 +137,34 @@ def set_rating(catalog: Catalog, scene_id: int, rating: int | None) -> None:
 
 
 def import_records(
-    catalog: Catalog, records: Sequence[SceneRecord], progress: Progress | None = None
+    catalog: Catalog,
+    records: Iterable[SceneRecord],
+    progress: Progress | None = None,
+    *,
+    existing: Existing | None = None,
+    new_dramas: bool = False,
+    dry_run: bool = False,
+    step: Step | None = None,
 ) -> ImportSummary:
-    """Add or update scenes: a record whose id is in the catalog updates that scene,
-    any other adds one (with its id, when it has one). All or nothing."""
-    summary, _ = _write(catalog, records, progress)
+    """Add scenes, as they are read: a record with no id, or with an id the catalog
+    does not use, adds a scene (with that id). A record whose id the catalog uses is
+    left alone when it would change nothing; otherwise ``existing`` says what to do,
+    and when it is None the import stops with IdConflict. All or nothing.
+
+    A drama that names one of the catalog's with another year stops the import unless
+    ``new_dramas``. ``dry_run`` checks and counts everything and writes nothing.
+    ``progress`` is told how many records were read, ``step`` what the import does
+    once they all are.
+    """
+    summary, _ = _write(
+        catalog,
+        records,
+        existing=existing,
+        new_dramas=new_dramas,
+        dry_run=dry_run,
+        progress=progress,
+        step=step,
+    )
     return summary
 
 
@@ -101,7 +177,7 @@ def existing_ids(catalog: Catalog, scene_ids: Sequence[int]) -> set[int]:
     return found
 
 
-def _present(catalog: Catalog, scene_ids: Sequence[int]) -> set[int]:
+def _present(catalog: Catalog, scene_ids: Iterable[int]) -> set[int]:
     rows = catalog.conn.execute(
         "SELECT id FROM scenes WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(scene_ids)),),
@@ -110,121 +186,272 @@ def _present(catalog: Catalog, scene_ids: Sequence[int]) -> set[int]:
 
 
 def _write(
-    catalog: Catalog, records: Sequence[SceneRecord], progress: Progress | None
+    catalog: Catalog,
+    records: Iterable[SceneRecord],
+    *,
+    existing: Existing | None,
+    new_dramas: bool,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    step: Step | None = None,
 ) -> tuple[ImportSummary, list[int]]:
-    """Check every record, then write them all in one transaction."""
-    present = _present(catalog, [r.id for r in records if r.id is not None])
-    _check(records, present)
-    current = {scene.id: scene for scene in catalog.get_scenes(sorted(present))}
-    ids: list[int] = []
-    if len(records) > _MANY:
-        # A large page cache keeps a big import's index pages in memory: about 20% faster.
-        catalog.conn.execute("PRAGMA cache_size = -262144")
-    with transaction(catalog.conn):
-        writer = Writer(catalog.conn)
-        links = writer.links_of(current)
-        writer.reserve_ids(max((r.id for r in records if r.id is not None), default=0))
-        with _in_bulk(catalog, writer, len(records)):
-            for done, record in enumerate(records, start=1):
-                scene = current.get(record.id) if record.id is not None else None
-                ids.append(_apply(writer, record, scene))
-                if progress is not None:
-                    progress(done)
-            writer.flush()
-        writer.prune(links)
-    updated = len(current)
-    return ImportSummary(added=len(records) - updated, updated=updated), ids
-
-
-@contextmanager
-def _in_bulk(catalog: Catalog, writer: Writer, count: int) -> Iterator[None]:
-    """For an import that outweighs the catalog, write the rows in bulk: drop the
-    scene and cast indexes and build them again once the rows are in, since sorting
-    once beats updating them row by row (about a quarter faster); and drop the search
-    index's and the scene counts' insert triggers, marking the scenes written stale
-    at once and counting every scene once instead. Inside the import's transaction,
-    so a failure restores them all."""
-    existing = catalog.count_scenes()
-    if count < _BULK or count < existing:
-        yield
-        return
+    """Check and write records, batch by batch, in one transaction."""
     conn = catalog.conn
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        " AND tbl_name IN ('scenes', 'scene_people', 'scene_characters')"
-    ).fetchall()
-    triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-        " AND name IN (SELECT value FROM json_each(?))",
-        (json.dumps([*search.INSERT_TRIGGERS, *counts.INSERT_TRIGGERS]),),
-    ).fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    for name, _ in triggers:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    writer.unmarked = set() if triggers else None
-    yield
-    for _, sql in [*indexes, *triggers]:
-        conn.execute(sql)
-    if writer.unmarked is not None:
-        search.mark_stale(conn, sorted(writer.unmarked))
-        writer.unmarked = None
-    if any(name in counts.INSERT_TRIGGERS for name, _ in triggers):
-        counts.count_all(conn)
+    with transaction(conn, step=step, rollback=dry_run):
+        importer = _Importer(catalog, Writer(conn, new_dramas=new_dramas), existing)
+        for batch in _batches(records):
+            importer.write(batch)
+            if progress is not None:
+                progress(importer.summary.read + importer.conflict_count)
+        importer.finish(step)
+    return importer.summary, importer.ids
 
 
-def _check(records: Sequence[SceneRecord], present: set[int]) -> None:
-    """Refuse the first record that cannot be written, before anything is."""
-    seen: set[int] = set()
-    for record in records:
-        if record.id is not None:
-            if record.id in seen:
-                raise RecordError(record.where, f"field 'id': {record.id} appears twice")
-            seen.add(record.id)
-        if record.id in present:
-            continue
-        for field in _REQUIRED_FOR_NEW:
-            if getattr(record, field) is None:
-                raise RecordError(record.where, f"field {field!r}: needed for a new scene")
+def _batches(records: Iterable[SceneRecord]) -> Iterator[list[SceneRecord]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, _BATCH)):
+        yield batch
 
 
-def _merged(record: SceneRecord, scene: Scene) -> SceneRecord:
-    """The scene as it will be: the record's given fields over the scene's own."""
-    own = SceneRecord(
-        where=record.where,
-        id=scene.id,
-        title=scene.title,
-        drama=scene.drama,
-        drama_korean=scene.drama_korean,
-        year=scene.year,
-        network=scene.network,
-        actors=scene.actors,
-        characters=scene.characters,
-        description=scene.description,
-        rank=scene.rank,
-        source=scene.source,
-        source_title=scene.source_title,
-        source_credit=scene.source_credit,
-        favorite=scene.favorite,
-        rating=scene.rating,
+class _Importer:
+    """Writes records in batches, keeping what an import must know as it goes: which
+    ids it has used (in a temporary table, so memory stays flat), which scenes it
+    changed, and what it did."""
+
+    def __init__(self, catalog: Catalog, writer: Writer, existing: Existing | None) -> None:
+        self.catalog = catalog
+        self.conn = catalog.conn
+        self.writer = writer
+        self.existing = existing
+        self.summary = ImportSummary()
+        self.ids: list[int] = []  # for a single change, the scene it wrote
+        self.conflicts: list[int] = []
+        self.conflict_count = 0
+        self.links = Links()
+        self.used: dict[int, int] = {}  # ids the batch's records name: 1 if chosen here
+        self.fresh: dict[int, int] = {}  # ids taken during the batch
+        self.bulk = _Bulk(catalog, writer)
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_ids (id INTEGER PRIMARY KEY, auto INTEGER)"
+        )
+        self.conn.execute("DELETE FROM temp.import_ids")
+        writer.start_ids()
+
+    def write(self, batch: list[SceneRecord]) -> None:
+        """Check and write one batch of records."""
+        given_ids = [record.id for record in batch if record.id is not None]
+        self.used = dict(
+            self.conn.execute(
+                "SELECT id, auto FROM temp.import_ids WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(given_ids),),
+            ).fetchall()
+        )
+        self.fresh = {}
+        stored = self._stored([i for i in given_ids if i not in self.used])
+        for record in batch:
+            scene_id = _apply(self, record, stored)
+            if scene_id is not None and len(self.ids) < _MANY:
+                self.ids.append(scene_id)
+        self.conn.executemany(
+            "INSERT INTO temp.import_ids (id, auto) VALUES (?, ?)", self.fresh.items()
+        )
+        self.bulk.after(self.summary.added)
+
+    def take(self, scene_id: int, *, auto: bool) -> None:
+        """Note that this import uses ``scene_id`` (``auto``: an id it chose)."""
+        self.used[scene_id] = self.fresh[scene_id] = int(auto)
+
+    def renumber(self, scene_id: int) -> None:
+        """Give the scene this import added with ``scene_id`` (an id it chose) another
+        one, since a record of the file asks for that id."""
+        new_id = self.writer.new_id()
+        self.writer.renumber_scene(scene_id, new_id)
+        if self.fresh.pop(scene_id, None) is None:
+            self.conn.execute("DELETE FROM temp.import_ids WHERE id = ?", (scene_id,))
+        del self.used[scene_id]
+        self.take(new_id, auto=True)
+
+    def _stored(self, ids: list[int]) -> dict[int, Scene]:
+        """The catalog's scenes among ``ids``, as they were before the import."""
+        if not ids:
+            return {}
+        return {
+            scene.id: scene
+            for scene in self.catalog.get_scenes(sorted(_present(self.catalog, ids)))
+        }
+
+    def finish(self, step: Step | None) -> None:
+        """Refuse the import if it met conflicts; otherwise write what is left."""
+        if self.conflict_count:
+            raise IdConflict(self.conflict_count, self.conflicts)
+        self.writer.flush()
+        self.bulk.end(step)
+        self.writer.prune(self.links)
+        self.conn.execute("DELETE FROM temp.import_ids")
+
+    # Each kind of record ----------------------------------------------------------
+
+    def add(self, record: SceneRecord, scene_id: int | None) -> int:
+        """Write a record as a new scene, with ``scene_id`` or the next free id."""
+        for required in _REQUIRED_FOR_NEW:
+            if getattr(record, required) is None:
+                raise RecordError(record.where, f"field {required!r}: needed for a new scene")
+        if scene_id is None:
+            scene_id = self.writer.new_id()
+            self.take(scene_id, auto=True)
+        else:
+            self.writer.take_id(scene_id)
+            self.take(scene_id, auto=False)
+        _add(self.writer, record, scene_id)
+        self.summary.count("added", scene_id)
+        return scene_id
+
+    def update(self, record: SceneRecord, scene: Scene) -> None:
+        links = self.writer.links_of([scene.id])
+        for kind in ("dramas", "people", "characters", "sources"):
+            getattr(self.links, kind).update(getattr(links, kind))
+        _update(self.writer, record, scene)
+        self.summary.count("updated", scene.id)
+
+    def conflict(self, scene_id: int) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < _SHOWN_IDS:
+            self.conflicts.append(scene_id)
+
+
+def _apply(importer: _Importer, record: SceneRecord, stored: dict[int, Scene]) -> int | None:
+    """Write one checked record; return the id of the scene it is about, if any."""
+    scene_id = record.id
+    if scene_id is None:
+        return importer.add(record, None)
+    if scene_id in importer.used:
+        if not importer.used[scene_id]:
+            raise RecordError(record.where, f"field 'id': {scene_id} appears twice")
+        importer.renumber(scene_id)
+        return importer.add(record, scene_id)
+    scene = stored.get(scene_id)
+    if scene is None:
+        return importer.add(record, scene_id)
+    if importer.existing is Existing.NEW_IDS and _changes(record, scene):
+        return importer.add(record, None)
+    importer.take(scene_id, auto=False)
+    if not _changes(record, scene):
+        importer.summary.count("unchanged", scene_id)
+    elif importer.existing is None:
+        importer.conflict(scene_id)
+    elif importer.existing is Existing.UPDATE:
+        importer.update(record, scene)
+    else:
+        importer.summary.count("skipped", scene_id)
+    return scene_id
+
+
+class _Bulk:
+    """For an import that outweighs the catalog, writing in bulk: once it has added
+    as many scenes as the catalog had, the scene and cast indexes are dropped and built
+    again at the end, since sorting once beats updating them row by row (about a
+    quarter faster); and the search index's and the scene counts' insert triggers are
+    dropped, the scenes written being marked stale at once and every scene counted
+    once instead. Inside the import's transaction, so a failure restores them all."""
+
+    def __init__(self, catalog: Catalog, writer: Writer) -> None:
+        self.conn = catalog.conn
+        self.writer = writer
+        self.threshold = max(_BULK, catalog.count_scenes())
+        self.indexes: list[tuple[str, str]] = []
+        self.triggers: list[tuple[str, str]] = []
+        self.active = False
+
+    def after(self, added: int) -> None:
+        """Switch to bulk writing once enough scenes were added."""
+        if self.active or added < self.threshold:
+            return
+        self.active = True
+        self.writer.flush()
+        self.indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name IN ('scenes', 'scene_people', 'scene_characters')"
+        ).fetchall()
+        self.triggers = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND name IN (SELECT value FROM json_each(?))",
+            (json.dumps([*search.INSERT_TRIGGERS, *counts.INSERT_TRIGGERS]),),
+        ).fetchall()
+        for name, _ in self.indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        for name, _ in self.triggers:
+            self.conn.execute(f'DROP TRIGGER "{name}"')
+        self.writer.start_marking()
+
+    def end(self, step: Step | None) -> None:
+        """Build again what bulk writing dropped."""
+        if not self.active:
+            return
+        if step is not None:
+            step("Building indexes")
+        for _, sql in [*self.indexes, *self.triggers]:
+            self.conn.execute(sql)
+        search.mark_stale(self.conn, self.writer.stop_marking())
+        if any(name in counts.INSERT_TRIGGERS for name, _ in self.triggers):
+            counts.count_all(self.conn)
+
+
+def _changes(record: SceneRecord, scene: Scene) -> bool:
+    """Whether writing ``record`` over ``scene`` would change anything: a field given
+    with another value, a Korean name where the scene has another, an alias it lacks.
+    (A Korean name given as null asks for no change.)"""
+    given = record.given
+    for name in ("title", "drama", "year", "rank", "rating", *_SOURCE_FIELDS):
+        if name in given and getattr(record, name) != getattr(scene, name):
+            return True
+    if "description" in given and (record.description or "") != scene.description:
+        return True
+    if "favorite" in given and bool(record.favorite) != scene.favorite:
+        return True
+    for name in ("drama_korean", "network"):
+        if getattr(record, name) not in (None, getattr(scene, name)):
+            return True
+    if not set(record.drama_aliases) <= set(scene.drama_aliases):
+        return True
+    return bool(given & _CAST_FIELDS) and _cast_changes(record, scene)
+
+
+def _cast_changes(record: SceneRecord, scene: Scene) -> bool:
+    if record.actors != scene.actors:
+        return True
+    if [(r.name, r.actor) for r in record.characters] != [
+        (r.name, r.actor) for r in scene.characters
+    ]:
+        return True
+    for ours, theirs in zip(record.characters, scene.characters, strict=True):
+        if ours.name_korean not in (None, theirs.name_korean):
+            return True
+        if not set(ours.aliases) <= set(theirs.aliases):
+            return True
+    for korean, stored in zip(record.actors_korean, scene.actors_korean, strict=False):
+        if korean not in (None, stored):
+            return True
+    return any(
+        not set(ours) <= set(theirs)
+        for ours, theirs in zip(record.actor_aliases, scene.actor_aliases, strict=False)
     )
-    return replace(own, **{field: getattr(record, field) for field in record.given - {"id"}})
 
 
-def _apply(writer: Writer, record: SceneRecord, scene: Scene | None) -> int:
-    """Write one checked record: a new scene, or the given fields of ``scene``."""
-    return _add(writer, record) if scene is None else _update(writer, record, scene)
-
-
-def _add(writer: Writer, record: SceneRecord) -> int:
+def _add(writer: Writer, record: SceneRecord, scene_id: int) -> None:
     """Write a checked record as a new scene, with every field (this is most of a
     large import, so it is written out rather than merged and compared)."""
     assert record.title is not None and record.drama is not None and record.year is not None
     drama_id = writer.drama(
-        record.drama, record.year, korean=record.drama_korean, network=record.network
+        record.drama,
+        record.year,
+        korean=record.drama_korean,
+        network=record.network,
+        aliases=record.drama_aliases,
+        strict=True,
+        where=record.where,
     )
-    scene_id = writer.insert_scene(
-        record.id,
+    writer.insert_scene(
+        scene_id,
         drama_id=drama_id,
         title=record.title,
         description=record.description or "",
@@ -233,36 +460,51 @@ def _add(writer: Writer, record: SceneRecord) -> int:
         favorite=bool(record.favorite),
         rating=record.rating,
     )
-    _set_cast(writer, scene_id, record.actors, record.characters, drama_id, new=True)
-    return scene_id
+    _set_cast(writer, scene_id, _Cast.of(record), drama_id, new=True, strict=True)
 
 
-def _update(writer: Writer, record: SceneRecord, scene: Scene) -> int:
-    """Write the fields a checked record gives over those of ``scene``."""
-    new = _merged(record, scene)
-    assert new.title is not None and new.drama is not None and new.year is not None
-    changed = record.given
+def _update(writer: Writer, record: SceneRecord, scene: Scene) -> None:
+    """Write the fields a checked record gives over those of ``scene``.
+
+    Moving the scene to another drama changes which drama it belongs to and nothing
+    else: the old drama's Korean title, network and aliases stay with it, and the
+    cast's characters are found or made in the new drama.
+    """
+    given = record.given
     columns: dict[str, Any] = {
-        column: getattr(new, column) for column in _SCENE_COLUMNS if column in changed
+        name: getattr(record, name) for name in ("title", "rank", "rating") if name in given
     }
-    if "description" in columns:
-        columns["description"] = new.description or ""
-    if "favorite" in columns:
-        columns["favorite"] = bool(new.favorite)
-    drama_id: int | None = None
-    if changed & _DRAMA_FIELDS:
-        drama_id = writer.drama(new.drama, new.year, korean=new.drama_korean, network=new.network)
-        columns["drama_id"] = drama_id
-    if changed & _SOURCE_FIELDS:
-        columns["source_id"] = _source_id(writer, new)
+    if "description" in given:
+        columns["description"] = record.description or ""
+    if "favorite" in given:
+        columns["favorite"] = bool(record.favorite)
+    old_drama = writer.conn.execute(
+        "SELECT drama_id FROM scenes WHERE id = ?", (scene.id,)
+    ).fetchone()[0]
+    drama_id = old_drama
+    if given & _DRAMA_FIELDS:
+        drama_id = writer.drama(
+            record.drama if "drama" in given and record.drama else scene.drama,
+            record.year if "year" in given and record.year else scene.year,
+            korean=record.drama_korean,
+            network=record.network,
+            aliases=record.drama_aliases,
+            strict=True,
+            where=record.where,
+        )
+        if drama_id != old_drama:
+            columns["drama_id"] = drama_id
+    if given & _SOURCE_FIELDS:
+        merged = replace(
+            record,
+            **{name: getattr(scene, name) for name in _SOURCE_FIELDS if name not in given},
+        )
+        columns["source_id"] = _source_id(writer, merged)
     writer.update_scene(scene.id, **columns)
-    if drama_id is not None or changed & _CAST_FIELDS:
-        if drama_id is None:
-            drama_id = writer.conn.execute(
-                "SELECT drama_id FROM scenes WHERE id = ?", (scene.id,)
-            ).fetchone()[0]
-        _set_cast(writer, scene.id, new.actors, new.characters, drama_id, new=False)
-    return scene.id
+    if given & _CAST_FIELDS:
+        _set_cast(writer, scene.id, _Cast.of(record), drama_id, new=False, strict=True)
+    elif drama_id != old_drama:
+        _set_cast(writer, scene.id, _Cast.of(scene), drama_id, new=False, strict=False)
 
 
 def _source_id(writer: Writer, record: SceneRecord) -> int | None:
@@ -271,37 +513,59 @@ def _source_id(writer: Writer, record: SceneRecord) -> int | None:
     return writer.source(record.source, title=record.source_title, credit=record.source_credit)
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """A scene's cast as it is written: actors with their Hangul names and aliases,
+    and characters. Hashable: the scenes of a drama mostly share one."""
+
+    actors: tuple[str, ...]
+    korean: tuple[str | None, ...]
+    aliases: tuple[tuple[str, ...], ...]
+    roles: tuple[Role, ...]
+
+    @classmethod
+    def of(cls, scene: SceneRecord | Scene) -> _Cast:
+        count = len(scene.actors)
+        return cls(
+            scene.actors,
+            scene.actors_korean if len(scene.actors_korean) == count else (None,) * count,
+            scene.actor_aliases if len(scene.actor_aliases) == count else ((),) * count,
+            scene.characters,
+        )
+
+
 def _set_cast(
-    writer: Writer,
-    scene_id: int,
-    actors: Sequence[str],
-    roles: Sequence[Role],
-    drama_id: int,
-    *,
-    new: bool,
+    writer: Writer, scene_id: int, cast: _Cast, drama_id: int, *, new: bool, strict: bool
 ) -> None:
     """Write a scene's actors and characters, finding or creating each in the drama."""
-    cast = (tuple(actors), tuple(roles), drama_id)
-    ids = writer.casts.get(cast)
+    key = (cast, drama_id, strict)
+    ids = writer.casts.get(key)
     if ids is None:
         # Remembered by the writer, since the scenes of a drama mostly share a cast.
-        ids = writer.casts[cast] = _cast_ids(writer, *cast)
+        ids = writer.casts[key] = _cast_ids(writer, cast, drama_id, strict)
     writer.set_cast(scene_id, ids[0], ids[1], new=new)
 
 
 def _cast_ids(
-    writer: Writer, actors: tuple[str, ...], roles: tuple[Role, ...], drama_id: int
+    writer: Writer, cast: _Cast, drama_id: int, strict: bool
 ) -> tuple[list[int], list[int]]:
     """The people and characters of a cast, found or created."""
-    korean = {role.actor: role.actor_korean for role in roles if role.actor_korean}
-    people = {name: writer.person(name, korean=korean.get(name)) for name in actors}
-    for role in roles:
+    people = {
+        name: writer.person(name, korean=korean, aliases=aliases)
+        for name, korean, aliases in zip(cast.actors, cast.korean, cast.aliases, strict=True)
+    }
+    for role in cast.roles:
         if role.actor not in people:
             people[role.actor] = writer.person(role.actor, korean=role.actor_korean)
     characters = [
         writer.character(
-            role.name, drama_id=drama_id, person_id=people[role.actor], korean=role.name_korean
+            role.name,
+            drama_id=drama_id,
+            person_id=people[role.actor],
+            korean=role.name_korean,
+            aliases=role.aliases,
+            strict=strict,
         )
-        for role in roles
+        for role in cast.roles
     ]
     return list(people.values()), characters

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 
 class Role(NamedTuple):
@@ -17,6 +18,7 @@ class Role(NamedTuple):
     actor: str
     name_korean: str | None = None
     actor_korean: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 class Scene(NamedTuple):
@@ -41,9 +43,15 @@ class Scene(NamedTuple):
     source_credit: str | None = None
     favorite: bool = False
     rating: int | None = None
+    drama_aliases: tuple[str, ...] = ()
+    actors_korean: tuple[str | None, ...] = ()
+    actor_aliases: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The scene as the JSON object of kdrama's output contract (see the README)."""
+        """The scene as the JSON object of kdrama's output contract (see the README).
+
+        The keys after ``rating`` (and a character's ``aliases``) complete a backup:
+        with them an export restores every name a catalog knows."""
         return {
             "id": self.id,
             "title": self.title,
@@ -58,6 +66,7 @@ class Scene(NamedTuple):
                     "actor": role.actor,
                     "name_korean": role.name_korean,
                     "actor_korean": role.actor_korean,
+                    "aliases": list(role.aliases),
                 }
                 for role in self.characters
             ],
@@ -68,11 +77,27 @@ class Scene(NamedTuple):
             "source_credit": self.source_credit,
             "favorite": self.favorite,
             "rating": self.rating,
+            "drama_aliases": list(self.drama_aliases),
+            "actors_korean": _by_actor(self.actors_korean, len(self.actors), None),
+            "actor_aliases": [
+                list(aliases) for aliases in _by_actor(self.actor_aliases, len(self.actors), ())
+            ],
         }
 
 
-# Lists in CSV and TSV cells are joined with this; characters are written "Name=Actor".
+_T = TypeVar("_T")
+
+
+def _by_actor(values: tuple[_T, ...], actors: int, unknown: _T) -> list[_T]:
+    """A list parallel to a scene's actors: ``values``, or ``unknown`` for each actor
+    when a scene was made without them (by a user of the Python API, say)."""
+    return list(values) if len(values) == actors else [unknown] * actors
+
+
+# Lists in CSV and TSV cells are joined with this; characters are written "Name=Actor",
+# and one person's or character's aliases are joined with ALIAS_SEPARATOR.
 LIST_SEPARATOR = "; "
+ALIAS_SEPARATOR = " | "
 CSV_COLUMNS = [
     "id",
     "title",
@@ -89,6 +114,13 @@ CSV_COLUMNS = [
     "source_credit",
     "favorite",
     "rating",
+    "drama_aliases",
+    "actors_korean",
+    "actor_aliases",
+    # A CSV row has no nested objects: these are the characters' own names and
+    # aliases, in the order of the characters column.
+    "characters_korean",
+    "character_aliases",
 ]
 
 
@@ -119,6 +151,21 @@ class SceneRecord:
     source_credit: str | None = None
     favorite: bool | None = None
     rating: int | None = None
+    drama_aliases: tuple[str, ...] = ()
+    # Parallel to ``actors``: each actor's Hangul name (None when not given) and aliases.
+    actors_korean: tuple[str | None, ...] = ()
+    actor_aliases: tuple[tuple[str, ...], ...] = ()
+
+
+# The years a drama can have: television drama began after this, and a drama is
+# announced at most a few years ahead. Anything else is a typing mistake ("-y 1").
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 5
+
+
+def latest_year() -> int:
+    """The latest year a drama can have: a few years after this one."""
+    return date.today().year + YEARS_AHEAD
 
 
 _YEAR_RANGE = re.compile(r"(?P<start>\d{1,4})?(?P<dots>\.\.(?P<end>\d{1,4})?)?")

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from . import names
-from .models import OutputFormat, Sort, YearRange
+from .models import EARLIEST_YEAR, OutputFormat, Sort, YearRange, latest_year
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -28,10 +28,11 @@ def positive_int(value: str) -> int:
 
 
 def year(value: str) -> int:
-    """A drama's year, as import takes it (1 to 9999), or a usage error naming it."""
+    """A year a drama can have, as import takes it, or a usage error naming it."""
     number = whole_number(value)
-    if not 1 <= number <= 9999:
-        raise typer.BadParameter(f"{value!r} is not a year from 1 to 9999")
+    latest = latest_year()
+    if not EARLIEST_YEAR <= number <= latest:
+        raise typer.BadParameter(f"{value!r} is not a year from {EARLIEST_YEAR} to {latest}")
     return number
 
 

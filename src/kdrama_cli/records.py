@@ -2,9 +2,15 @@
 
 Each format read here is the exact inverse of what ``kdrama list`` writes: a JSON array
 (``--json``), JSON Lines (``--format jsonl``) or CSV (``--format csv``, lists joined
-with "; " and characters written "Name=Actor"). Everything is checked here, once, so
-that the importer only ever sees values of the right type and range; the first problem
-stops the read with a :class:`RecordError` naming the line or item and the field.
+with "; ", characters written "Name=Actor", a person's aliases joined with " | ", and
+those characters escaped with a backslash inside a name). Everything is checked here,
+once, so that the importer only ever sees values of the right type and range; the
+first problem stops the read with a :class:`RecordError` naming the line or item and
+the field. A key or column kdrama does not know is a problem too: a misspelt field
+would otherwise be dropped without a word.
+
+Files are read as a stream (:class:`ImportInput`): a record at a time, so that an
+import's memory does not grow with its file.
 
 >>> records = read_records('{"title": "A scene", "drama": "Goblin", "year": 2016}\\n',
 ...                        ImportFormat.jsonl)
@@ -14,21 +20,25 @@ stops the read with a :class:`RecordError` naming the line or item and the field
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
 import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any, NoReturn, TypeVar
+from types import TracebackType
+from typing import Any, BinaryIO, NoReturn, TypeVar
 
 from .errors import KdramaError
-from .models import CSV_COLUMNS, Role, SceneRecord
+from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
 from .text import CONTROL
 
 
@@ -79,48 +89,209 @@ def guess_format(name: str | None, head: str) -> ImportFormat:
     return ImportFormat.csv
 
 
-def read_input(file: str) -> str:
-    """The whole of ``file`` ("-" for stdin) as text: UTF-8, with or without a byte
-    order mark, and at most MAX_INPUT_BYTES, so that one import cannot exhaust memory."""
-    try:
-        if file == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with open(file, "rb") as stream:
-                if os.fstat(stream.fileno()).st_size > MAX_INPUT_BYTES:
-                    _too_large(file)
-                data = stream.read(MAX_INPUT_BYTES + 1)
-    except OSError as error:
-        raise RecordError("", f"cannot read {file}: {error.strerror}") from None
-    if len(data) > MAX_INPUT_BYTES:
-        _too_large(file)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RecordError("", f"{file} is not UTF-8 text (byte {error.start})") from None
+# Bounds on one scene: far above any real one, low enough that a bad file cannot fill
+# a catalog, a screen or the memory with one value. Text is counted in characters.
+MAX_TEXT = 1_000  # a title, a name, a network, a source
+MAX_DESCRIPTION = 20_000
+MAX_CAST = 500  # actors, characters or aliases in one scene
+MAX_INPUT_BYTES = 1 << 30  # one import; larger ones are split
+MAX_RECORD_BYTES = 32 << 20  # one line or one array item: a real scene is far smaller
+# Ids and ranks: every JSON reader holds these exactly, and new ids stay far below
+# SQLite's limit of 2**63 - 1.
+MAX_NUMBER = 2**53 - 1
 
 
-def _too_large(file: str) -> NoReturn:
+# --- The input: bytes in, counted and bounded ---------------------------------------
+
+_CHUNK = 1 << 16
+_SPACE_BYTES = b" \t\r\n"
+_BOM = codecs.BOM_UTF8
+
+
+class _Counted(io.RawIOBase):
+    """The bytes of a file or of stdin, counted as they are read (for the progress bar)
+    and stopped at MAX_INPUT_BYTES; the first few are read ahead to guess the format."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self._stream = stream
+        self._name = name
+        self._ahead = b""
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._ahead:
+            size = min(len(view), len(self._ahead))
+            view[:size] = self._ahead[:size]
+            self._ahead = self._ahead[size:]
+            return size
+        data = self._read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def head(self) -> bytes:
+        """The first bytes, up to the first one that is not white space (or a little
+        more), without consuming them."""
+        while len(self._ahead) < _CHUNK and not self._ahead.lstrip(_BOM).strip(_SPACE_BYTES):
+            data = self._read(_CHUNK)
+            if not data:
+                break
+            self._ahead += data
+        return self._ahead
+
+    def _read(self, size: int) -> bytes:
+        read1 = getattr(self._stream, "read1", None)
+        try:
+            data: bytes = read1(size) if read1 is not None else self._stream.read(size)
+        except OSError as error:
+            raise RecordError("", f"cannot read {self._name}: {error.strerror}") from None
+        self.count += len(data)
+        if self.count > MAX_INPUT_BYTES:
+            _too_large(self._name)
+        return data
+
+
+def _too_large(name: str) -> NoReturn:
     raise RecordError(
-        "", f"{file} is over {MAX_INPUT_BYTES >> 20:,} MB; import it in smaller parts"
+        "", f"{name} is over {MAX_INPUT_BYTES >> 20:,} MB; import it in smaller parts"
     )
+
+
+class ImportInput:
+    """An import file ("-" for stdin), read as a stream: its lines, or chunks of its
+    text, decoded from UTF-8 (with or without a byte order mark) as they are needed.
+
+    ``size`` is the file's size when it is known; ``bytes_read`` how much has been
+    read so far. Use it as a context manager, so that the file is closed.
+    """
+
+    def __init__(self, file: str, stream: BinaryIO | None = None) -> None:
+        self.file = file
+        self.size: int | None = None
+        if stream is None:
+            stream = self._open(file)
+        self._stream = stream
+        self._counted = _Counted(stream, file)
+        self._buffered = io.BufferedReader(self._counted, _CHUNK)
+
+    def _open(self, file: str) -> BinaryIO:
+        try:
+            stream: BinaryIO = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+        except OSError as error:
+            raise RecordError("", f"cannot read {file}: {error.strerror}") from None
+        try:
+            info = os.fstat(stream.fileno())
+        except (OSError, ValueError):  # a stream with no file behind it
+            return stream
+        if stat.S_ISREG(info.st_mode):
+            self.size = info.st_size
+            if info.st_size > MAX_INPUT_BYTES:
+                self.close_stream(stream)
+                _too_large(file)
+        return stream
+
+    @staticmethod
+    def close_stream(stream: BinaryIO) -> None:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+    @property
+    def name(self) -> str | None:
+        """The file's name, or None for stdin."""
+        return None if self.file == "-" else self.file
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counted.count
+
+    def head(self) -> str:
+        """The start of the text, to guess the format from."""
+        return self._counted.head().decode("utf-8", errors="replace")
+
+    def lines(self) -> Iterator[str]:
+        """The text's lines, each with its line end; only "\\n" ends a line (JSON text
+        may hold U+2028 and other characters that str.splitlines() splits on)."""
+        number = 0
+        while line := self._buffered.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                raise RecordError(f"line {number}", f"is longer than {MAX_RECORD_BYTES >> 20} MB")
+            if number == 1:
+                line = line.removeprefix(_BOM)
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise RecordError(
+                    f"line {number}", f"{self.file} is not UTF-8 text (byte {error.start + 1})"
+                ) from None
+
+    def chunks(self) -> Iterator[str]:
+        """The text in pieces of some tens of kilobytes."""
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        lines = 0
+        while True:
+            data = self._buffered.read1(_CHUNK)
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                raise RecordError(f"line {lines + 1}", f"{self.file} is not UTF-8 text") from None
+            lines += text.count("\n")
+            if text:
+                yield text
+            if not data:
+                return
+
+    def close(self) -> None:
+        self.close_stream(self._stream)
+
+    def __enter__(self) -> ImportInput:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def iter_records(
+    source: ImportInput, fmt: ImportFormat, strip: ControlStripper | None = None
+) -> Iterator[SceneRecord]:
+    """Each record of ``source``, checked, as it is read; RecordError at the first
+    problem. Text holding a control character is refused, unless ``strip`` is given:
+    it then removes them, and escape sequences whole, before the checks (and counts
+    them)."""
+    if fmt is ImportFormat.json:
+        return _read_json(source.chunks(), strip)
+    if fmt is ImportFormat.jsonl:
+        return _read_jsonl(source.lines(), strip)
+    return _read_csv(source.lines(), strip)
 
 
 def read_records(
     text: str, fmt: ImportFormat, strip: ControlStripper | None = None
 ) -> list[SceneRecord]:
-    """Every record in ``text``, checked; raise RecordError at the first problem.
-
-    Text holding a control character is refused, unless ``strip`` is given: it then
-    removes them, and escape sequences whole, before the checks (and counts them).
-    """
+    """Every record in ``text``, checked: ``iter_records`` for text in memory."""
     text = text.removeprefix("\ufeff")
-    readers = {
-        ImportFormat.json: _read_json,
-        ImportFormat.jsonl: _read_jsonl,
-        ImportFormat.csv: _read_csv,
-    }
-    return readers[fmt](text, strip)
+    if fmt is ImportFormat.json:
+        return list(_read_json([text], strip))
+    lines = io.StringIO(text, newline="") if fmt is ImportFormat.csv else _split_lines(text)
+    reader = _read_jsonl if fmt is ImportFormat.jsonl else _read_csv
+    return list(reader(lines, strip))
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 class ControlStripper:
@@ -183,18 +354,6 @@ _T = TypeVar("_T")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
-
-
-# Bounds on one scene: far above any real one, low enough that a bad file cannot fill
-# a catalog, a screen or the memory with one value. Text is counted in characters.
-MAX_TEXT = 1_000  # a title, a name, a network, a source
-MAX_DESCRIPTION = 20_000
-MAX_CAST = 500  # actors, or characters, in one scene
-MAX_INPUT_BYTES = 1 << 30  # one import; larger ones are split
-# Ids and ranks: every JSON reader holds these exactly, and new ids stay far below
-# SQLite's limit of 2**63 - 1.
-MAX_NUMBER = 2**53 - 1
-
 _CARRIAGE_RETURN = re.compile("\r\n?")
 
 
@@ -217,7 +376,7 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
     if "\r" in text:
         text = _CARRIAGE_RETURN.sub("\n", text)
-    control = CONTROL.search(text)  # what render.visible writes out for people
+    control = CONTROL.search(text)  # what text.visible writes out for people
     if control is not None:
         raise _ControlProblem(
             f"has a control character ({ascii(control.group())[1:-1]}) "
@@ -356,7 +515,7 @@ def _json_actors(value: object) -> tuple[str, ...]:
 # Checked names and characters are cached: the scenes of a drama mostly share their
 # cast, so a large import meets each a few dozen times. A failure raises (and is not
 # cached); the caller then checks again in full, to name what is wrong where.
-_CACHE_SIZE = 1 << 16
+_CACHE_SIZE = 1 << 14
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -372,6 +531,10 @@ def _checked_names(value: tuple[object, ...]) -> tuple[str, ...]:
     return names
 
 
+_ROLE_KEYS = ("name", "actor", "name_korean", "actor_korean", "aliases")
+_ROLE_KEY_SET = frozenset(_ROLE_KEYS)
+
+
 def _json_characters(value: object) -> tuple[Role, ...]:
     if not isinstance(value, list):
         raise _Problem("must be a list of characters")
@@ -380,14 +543,20 @@ def _json_characters(value: object) -> tuple[Role, ...]:
 
 
 def _json_role(item: object, number: int) -> Role:
-    """One character object: a name and an actor, and optionally their Korean names."""
+    """One character object: a name and an actor, and optionally their Korean names
+    and the character's aliases."""
     if not isinstance(item, dict):
         raise _Problem(f"character {number} must be an object")
+    if not item.keys() <= _ROLE_KEY_SET:
+        unknown = next(key for key in item if key not in _ROLE_KEYS)
+        raise _Problem(f"character {number}: {_unknown('key', unknown, _ROLE_KEYS)}")
+    aliases = item.get("aliases", ())
     fields = (
         item.get("name"),
         item.get("actor"),
         item.get("name_korean"),
         item.get("actor_korean"),
+        tuple(aliases) if isinstance(aliases, list) else aliases,
     )
     try:
         return _checked_role(*fields)
@@ -398,11 +567,14 @@ def _json_role(item: object, number: int) -> Role:
         _role_name(fields[1], "actor", number),
         _role_korean(fields[2], "name_korean", number),
         _role_korean(fields[3], "actor_korean", number),
+        _role_aliases(fields[4], number),
     )
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _checked_role(name: object, actor: object, name_korean: object, actor_korean: object) -> Role:
+def _checked_role(
+    name: object, actor: object, name_korean: object, actor_korean: object, aliases: object
+) -> Role:
     """A character's fields, checked and cleaned (the character's number is left to
     the caller's message)."""
     return Role(
@@ -410,6 +582,7 @@ def _checked_role(name: object, actor: object, name_korean: object, actor_korean
         _role_name(actor, "actor", 0),
         _role_korean(name_korean, "name_korean", 0),
         _role_korean(actor_korean, "actor_korean", 0),
+        _role_aliases(aliases, 0),
     )
 
 
@@ -428,15 +601,114 @@ def _role_korean(value: object, key: str, number: int) -> str | None:
     return _clean(value) or None
 
 
+def _role_aliases(value: object, number: int) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _Problem(f"character {number}: 'aliases' must be a list of names")
+    try:
+        return _aliases(value)
+    except _Problem as problem:
+        raise _Problem(f"character {number}: 'aliases' {problem}") from None
+
+
+def _aliases(values: Sequence[object]) -> tuple[str, ...]:
+    """A set of aliases, sorted (as the catalog keeps and exports them); blanks mean
+    nothing and are left out."""
+    _cast_size(len(values), "aliases")
+    aliases = set()
+    for value in values:
+        if not isinstance(value, str):
+            raise _Problem(f"must be a list of names, not hold {_show_json(value)}")
+        text = _clean(value)
+        if text:
+            aliases.add(text)
+    return tuple(sorted(aliases))
+
+
+def _json_aliases(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Problem("must be a list of names")
+    return _aliases(value)
+
+
+def _json_koreans(value: object) -> tuple[str | None, ...]:
+    """Hangul names, one an actor (null for none)."""
+    if not isinstance(value, list):
+        raise _Problem("must be a list of names or nulls")
+    _cast_size(len(value), "names")
+    koreans = []
+    for number, item in enumerate(value, start=1):
+        if item is not None and not isinstance(item, str):
+            raise _Problem(f"name {number} must be text or null, not {_show_json(item)}")
+        koreans.append(None if item is None else _clean(item) or None)
+    return tuple(koreans)
+
+
+def _json_alias_lists(value: object) -> tuple[tuple[str, ...], ...]:
+    """Aliases, a list of them an actor."""
+    if not isinstance(value, list):
+        raise _Problem("must be a list of lists of names")
+    _cast_size(len(value), "lists")
+    lists = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, list):
+            raise _Problem(f"list {number} must be a list of names, not {_show_json(item)}")
+        try:
+            lists.append(_aliases(item))
+        except _Problem as problem:
+            raise _Problem(f"list {number} {problem}") from None
+    return tuple(lists)
+
+
 def _json_favorite(value: object) -> bool:
     if not isinstance(value, bool):
         raise _Problem(f"must be true or false, not {_show_json(value)}")
     return value
 
 
+# CSV cells hold lists: items are separated by ";", a person's aliases by "|", and a
+# character's name from its actor's by "="; a backslash escapes any of those (and
+# itself) inside a name, so that every name comes back as it was written.
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _split_escaped(cell: str, separator: str) -> list[str]:
+    """``cell`` split on each ``separator`` not escaped by a backslash; the parts keep
+    their escapes, for a split on another separator."""
+    if "\\" not in cell:
+        return cell.split(separator)
+    parts, current, escaped = [], [], False
+    for char in cell:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            current.append(char)
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _unescaped(part: str) -> str:
+    return _ESCAPED.sub(r"\1", part) if "\\" in part else part
+
+
 def _split_list(cell: str) -> list[str]:
-    """A CSV list cell's parts: split on ";", trimmed, blanks dropped."""
-    return [part for part in (_clean(piece) for piece in cell.split(";")) if part]
+    """A CSV list cell's items: split on ";", trimmed, blanks dropped."""
+    items = (_clean(_unescaped(part)) for part in _split_escaped(cell, ";"))
+    return [item for item in items if item]
+
+
+def _split_parallel(cell: str) -> list[str]:
+    """A CSV cell whose items go with those of another column, in order: split on
+    ";" and trimmed, blanks kept (they hold their place). A blank cell has none."""
+    if not cell.strip():
+        return []
+    return [part.strip() for part in _split_escaped(cell, ";")]
 
 
 def _csv_actors(cell: str) -> tuple[str, ...]:
@@ -447,15 +719,33 @@ def _csv_actors(cell: str) -> tuple[str, ...]:
 
 def _csv_characters(cell: str) -> tuple[Role, ...]:
     roles = []
-    parts = _split_list(cell)
+    parts = [part for part in _split_escaped(cell, ";") if part.strip()]
     _cast_size(len(parts), "characters")
     for part in parts:
-        name, equals, actor = part.partition("=")
-        name, actor = _clean(name), _clean(actor)
-        if not equals or "=" in actor or not name or not actor:
-            raise _Problem(f"{_show_cell(part)} is not Name=Actor")
+        pieces = _split_escaped(part, "=")
+        name, actor = (_clean(_unescaped(piece)) for piece in (pieces + ["", ""])[:2])
+        if len(pieces) != 2 or not name or not actor:
+            raise _Problem(f"{_show_cell(_unescaped(part).strip())} is not Name=Actor")
         roles.append(Role(name, actor))
     return tuple(roles)
+
+
+def _csv_aliases(cell: str) -> tuple[str, ...]:
+    return _aliases(_split_list(cell))
+
+
+def _csv_koreans(cell: str) -> tuple[str | None, ...]:
+    parts = _split_parallel(cell)
+    _cast_size(len(parts), "names")
+    return tuple(_clean(_unescaped(part)) or None for part in parts)
+
+
+def _csv_alias_lists(cell: str) -> tuple[tuple[str, ...], ...]:
+    parts = _split_parallel(cell)
+    _cast_size(len(parts), "lists")
+    return tuple(
+        _aliases([_unescaped(alias) for alias in _split_escaped(part, "|")]) for part in parts
+    )
 
 
 def _csv_favorite(cell: str) -> bool | _NotGiven:
@@ -476,7 +766,6 @@ def _csv_id(cell: str) -> int | _NotGiven:
 
 _csv_positive = _csv_int(1)
 
-
 _TEXT_FIELDS = (
     "drama_korean",
     "network",
@@ -484,12 +773,13 @@ _TEXT_FIELDS = (
     "source_title",
     "source_credit",
 )
+_YEARS = (EARLIEST_YEAR, latest_year())
 
 _JSON_CHECKS: dict[str, Callable[[object], object]] = {
     "id": _or_null(_json_int(1)),
     "title": _required_text,
     "drama": _required_text,
-    "year": _json_int(1, 9999),
+    "year": _json_int(*_YEARS),
     "actors": _json_actors,
     "characters": _json_characters,
     "rank": _or_null(_json_int(1)),
@@ -497,13 +787,16 @@ _JSON_CHECKS: dict[str, Callable[[object], object]] = {
     "rating": _or_null(_json_int(1, 5)),
     "description": _description,
     **dict.fromkeys(_TEXT_FIELDS, _optional_text),
+    "drama_aliases": _json_aliases,
+    "actors_korean": _json_koreans,
+    "actor_aliases": _json_alias_lists,
 }
 
 _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "id": _csv_id,
     "title": _required_text,
     "drama": _required_text,
-    "year": _csv_int(1, 9999),
+    "year": _csv_int(*_YEARS),
     "actors": _csv_actors,
     "characters": _csv_characters,
     "rank": _or_blank(_csv_int(1)),
@@ -511,7 +804,20 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "rating": _or_blank(_csv_int(1, 5)),
     "description": _description,
     **dict.fromkeys(_TEXT_FIELDS, _optional_text),
+    "drama_aliases": _csv_aliases,
+    "actors_korean": _csv_koreans,
+    "actor_aliases": _csv_alias_lists,
+    "characters_korean": _csv_koreans,
+    "character_aliases": _csv_alias_lists,
 }
+assert set(_CSV_CHECKS) == set(CSV_COLUMNS), "every CSV column is read back"
+
+
+def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    """The message for a key or column kdrama does not know, with the closest one."""
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+    return f"unknown {what} {_shorten(repr(name))}; {hint}"
 
 
 # --- Building records ---------------------------------------------------------------
@@ -520,12 +826,12 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
 def _record(
     where: str, fields: Iterable[tuple[str, _T]], checks: Mapping[str, Callable[[_T], object]]
 ) -> SceneRecord:
-    """A record from (field, raw value) pairs; fields with no check are ignored."""
+    """A record from (field, raw value) pairs, every field known to ``checks``."""
     values: dict[str, Any] = {}
     for name, raw in fields:
         check = checks.get(name)
         if check is None:
-            continue
+            raise RecordError(where, _unknown("field", name, checks))
         try:
             value = check(raw)
         except _Problem as problem:
@@ -533,19 +839,84 @@ def _record(
             raise error(where, f"field {name!r}: {problem}") from None
         if value is not _NOT_GIVEN:
             values[name] = value
-    given = frozenset(values)
-    values["actors"] = _with_cast(values.get("actors", ()), values.get("characters", ()))
+    try:
+        given = _with_cast(values)
+    except _Problem as problem:
+        raise RecordError(where, str(problem)) from None
     return SceneRecord(where=where, given=given, **values)
 
 
-def _with_cast(actors: tuple[str, ...], characters: tuple[Role, ...]) -> tuple[str, ...]:
-    """The actors, then anyone playing a character who is not among them, so that a
-    record never has a character whose actor is missing from its cast."""
-    cast = list(actors)
-    for role in characters:
-        if role.actor not in cast:
-            cast.append(role.actor)
-    return tuple(cast)
+def _with_cast(values: dict[str, Any]) -> frozenset[str]:
+    """Put a record's cast together, in place, and return the fields it gives.
+
+    The actors come first, then anyone playing a character who is not among them, so
+    that a record never has a character whose actor is missing from its cast; each
+    actor's Hangul name and aliases stand beside them (``actors_korean`` and
+    ``actor_aliases``), and each character's ``actor_korean`` agrees with them. A CSV
+    row's ``characters_korean`` and ``character_aliases`` go into its characters.
+    """
+    roles: tuple[Role, ...] = values.get("characters", ())
+    if "characters_korean" in values or "character_aliases" in values:
+        roles = _csv_roles(roles, values)
+        if "characters" in values:
+            values["characters"] = roles
+    actors: tuple[str, ...] = values.get("actors", ())
+    korean = values.get("actors_korean", ())
+    aliases = values.get("actor_aliases", ())
+    for field, given in (("actors_korean", korean), ("actor_aliases", aliases)):
+        if field in values and "actors" not in values:
+            raise _Problem(f"field {field!r} needs the field 'actors' beside it")
+        if given and len(given) != len(actors):
+            raise _Problem(f"field {field!r}: has {len(given)} entries for {len(actors)} actors")
+    people: dict[str, list[Any]] = {}
+    for number, actor in enumerate(actors):
+        person = [korean[number] if korean else None, aliases[number] if aliases else ()]
+        _same_person(people, actor, person, "field 'actors_korean'")
+    for number, role in enumerate(roles, start=1):
+        person = [role.actor_korean, ()]
+        _same_person(people, role.actor, person, f"field 'characters': character {number}")
+    given = frozenset(values)
+    if people:
+        values["actors"] = tuple(people)
+        values["actors_korean"] = tuple(person[0] for person in people.values())
+        values["actor_aliases"] = tuple(person[1] for person in people.values())
+    if roles and any(role.actor_korean != people[role.actor][0] for role in roles):
+        values["characters"] = tuple(
+            role._replace(actor_korean=people[role.actor][0]) for role in roles
+        )
+    return given
+
+
+def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:
+    """Record what a record says of ``actor``; two different Hangul names for the same
+    actor in one scene are refused (the cast would be ambiguous)."""
+    known = people.get(actor)
+    if known is None:
+        people[actor] = person
+        return
+    if person[0] is not None and known[0] is not None and person[0] != known[0]:
+        raise _Problem(
+            f"{where}: {actor!r} is given the Hangul names {known[0]!r} and {person[0]!r}"
+        )
+    known[0] = known[0] or person[0]
+    known[1] = tuple(sorted({*known[1], *person[1]}))
+
+
+def _csv_roles(roles: tuple[Role, ...], values: dict[str, Any]) -> tuple[Role, ...]:
+    """A CSV row's characters with their Korean names and aliases, which stand in
+    their own columns in the order of the characters."""
+    korean = values.pop("characters_korean", ())
+    aliases = values.pop("character_aliases", ())
+    for field, given in (("characters_korean", korean), ("character_aliases", aliases)):
+        if given and len(given) != len(roles):
+            raise _Problem(f"field {field!r}: has {len(given)} entries for {len(roles)} characters")
+    return tuple(
+        role._replace(
+            name_korean=korean[number] if korean else None,
+            aliases=aliases[number] if aliases else (),
+        )
+        for number, role in enumerate(roles)
+    )
 
 
 def _json_record(item: object, where: str, strip: ControlStripper | None = None) -> SceneRecord:
@@ -570,26 +941,17 @@ def _parse_json(text: str, where: str | None = None) -> object:
         raise RecordError(where or "", "not valid JSON (nested too deeply)") from None
 
 
-def _read_json(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
-    document = _parse_json(text)
-    if not isinstance(document, list):
-        raise RecordError("", "the JSON file must be an array of scene objects")
-    return [_json_record(item, f"item {n}", strip) for n, item in enumerate(document, start=1)]
-
-
-def _read_jsonl(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
-    """One object a line. Only "\\n" ends a line: JSON text may hold U+2028 and other
-    characters that str.splitlines() would also split on."""
-    records = []
-    for number, line in enumerate(text.split("\n"), start=1):
+def _read_jsonl(lines: Iterable[str], strip: ControlStripper | None) -> Iterator[SceneRecord]:
+    """One object a line; blank lines are skipped, but counted."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"line {number}"
-        records.append(_json_record(_parse_json_line(line, where), where, strip))
-    return records
+        yield _json_record(_parse_json_line(line, where), where, strip)
 
 
 _DECODER = json.JSONDecoder()  # what json.loads uses
+_NOT_SPACE = re.compile(r"[^ \t\n\r]")
 
 
 def _parse_json_line(line: str, where: str) -> object:
@@ -605,10 +967,116 @@ def _parse_json_line(line: str, where: str) -> object:
     return value
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+class _JsonArray:
+    """The items of a JSON array, parsed one by one as its text arrives in chunks, so
+    that a large file is never held whole. The text of the item being read is kept
+    (at most MAX_RECORD_BYTES of it), and that of the items before it dropped."""
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self._chunks = iter(chunks)
+        self._text = ""
+        self._at = 0
+        self._lines = 0  # line ends in the text dropped so far
+        self._ended = False
+
+    def items(self) -> Iterator[tuple[int, object]]:
+        """Each item with its position in the array, from 1."""
+        start = self._next()
+        if start != "[":
+            if start != "{":
+                self._value(0)  # raises the parser's own description of the text
+            raise RecordError("", "the JSON file must be an array of scene objects")
+        self._at += 1
+        if self._next() == "]":
+            self._at += 1
+        else:
+            number = 0
+            while True:
+                number += 1
+                self._next()
+                yield number, self._value(number)
+                after = self._next()
+                if after == "]":
+                    self._at += 1
+                    break
+                if after != ",":
+                    self._fail(self._at, "Expecting ',' delimiter")
+                self._at += 1
+        if self._next():
+            self._fail(self._at, "Extra data")
+
+    def _next(self) -> str:
+        """The next character that is not white space ("" at the end), not consumed."""
+        while True:
+            found = _NOT_SPACE.search(self._text, self._at)
+            if found:
+                self._at = found.start()
+                return self._text[self._at]
+            self._at = len(self._text)
+            if not self._more(1):
+                return ""
+
+    def _value(self, number: int) -> object:
+        """The JSON value that starts here, read on until it is complete."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._text, self._at)
+            except json.JSONDecodeError as error:
+                if not self._ended:
+                    self._more(len(self._text) - self._at, number)
+                    continue
+                self._fail(error.pos, error.msg)
+            except ValueError:  # an integer with more digits than Python converts
+                raise RecordError(
+                    f"item {number}", "not valid JSON (a number is too long)"
+                ) from None
+            except RecursionError:
+                raise RecordError(f"item {number}", "not valid JSON (nested too deeply)") from None
+            # A number at the end of the text read so far may go on in the next chunk.
+            if end == len(self._text) and not self._ended:
+                self._more(1, number)
+                continue
+            self._at = end
+            return value
+
+    def _more(self, at_least: int, number: int = 0) -> bool:
+        """Read on until ``at_least`` more characters came, or the end; whether any did.
+        Asking for as much again as the item has so far keeps a long item's reading
+        linear."""
+        if self._ended:
+            return False
+        if self._at:
+            self._lines += self._text.count("\n", 0, self._at)
+            self._text = self._text[self._at :]
+            self._at = 0
+        added = 0
+        pieces = [self._text]
+        while added < at_least:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self._ended = True
+                break
+            pieces.append(chunk)
+            added += len(chunk)
+        self._text = "".join(pieces)
+        if len(self._text) > MAX_RECORD_BYTES:
+            raise RecordError(f"item {number}", f"is longer than {MAX_RECORD_BYTES >> 20} MB")
+        return added > 0
+
+    def _fail(self, position: int, message: str) -> NoReturn:
+        line = self._lines + self._text.count("\n", 0, position) + 1
+        raise RecordError(f"line {line}", f"not valid JSON ({message})")
+
+
+def _read_json(chunks: Iterable[str], strip: ControlStripper | None) -> Iterator[SceneRecord]:
+    for number, item in _JsonArray(chunks).items():
+        yield _json_record(item, f"item {number}", strip)
+
+
+def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """Each CSV row with the line it starts on; rows whose cells are all blank are
     skipped, as spreadsheets leave them."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -627,28 +1095,37 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _csv_header(line: int, row: list[str]) -> list[str]:
-    """The column names; a first row naming no known column is data, not a header."""
+    """The column names; a first row naming no known column is data, not a header, and
+    a name kdrama does not know is refused. A column with no name is allowed (some
+    spreadsheets add one), but its cells must be blank."""
     columns = [_normal(cell).lower() for cell in row]
     if not set(columns) & set(CSV_COLUMNS):
         raise RecordError(f"line {line}", "the CSV header is missing")
     for column in columns:
         if column and columns.count(column) > 1:
             raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
+        if column and column not in _CSV_CHECKS:
+            raise RecordError(f"line {line}", _unknown("column", column, CSV_COLUMNS))
     return columns
 
 
-def _read_csv(text: str, strip: ControlStripper | None) -> list[SceneRecord]:
-    rows = _csv_rows(text)
+def _read_csv(lines: Iterable[str], strip: ControlStripper | None) -> Iterator[SceneRecord]:
+    rows = _csv_rows(lines)
     if strip is not None:
         rows = ((line, [strip.text(cell) for cell in row]) for line, row in rows)
     first = next(rows, None)
     if first is None:
         raise RecordError("line 1", "the CSV header is missing")
     columns = _csv_header(*first)
-    records = []
+    unnamed = [number for number, column in enumerate(columns) if not column]
     for line, row in rows:
         where = f"line {line}"
         if len(row) != len(columns):
             raise RecordError(where, f"has {len(row)} cells, but the header has {len(columns)}")
-        records.append(_record(where, zip(columns, row, strict=True), _CSV_CHECKS))
-    return records
+        for number in unnamed:
+            if row[number].strip():
+                raise RecordError(
+                    where, f"cell {number + 1} holds {_show_cell(row[number])} under no column"
+                )
+        cells = zip(columns, row, strict=True)
+        yield _record(where, ((c, v) for c, v in cells if c), _CSV_CHECKS)

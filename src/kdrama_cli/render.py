@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .models import CSV_COLUMNS, LIST_SEPARATOR, DetailFormat, OutputFormat, Scene
+from .models import (
+    ALIAS_SEPARATOR,
+    CSV_COLUMNS,
+    LIST_SEPARATOR,
+    DetailFormat,
+    OutputFormat,
+    Scene,
+)
 from .text import Column, Row
 
 if TYPE_CHECKING:
@@ -71,11 +78,50 @@ def write_json_lines(lines: Iterable[str], out: TextIO) -> int:
 
 
 def _flat(scene: Scene) -> dict[str, Any]:
-    """A scene as one CSV row: lists joined with "; ", characters as "Name=Actor"."""
+    """A scene as one CSV row: lists joined with "; ", characters as "Name=Actor", a
+    person's aliases joined with " | ", and those characters escaped with a backslash
+    inside a name (``records`` reads them back). The Hangul names and aliases of the
+    actors and characters stand in columns of their own, in the order of the actors
+    and characters; a cell of them all blank is left empty."""
     row = scene.to_dict()
-    row["actors"] = LIST_SEPARATOR.join(scene.actors)
-    row["characters"] = LIST_SEPARATOR.join(f"{r.name}={r.actor}" for r in scene.characters)
+    roles = scene.characters
+    row["actors"] = _joined(scene.actors)
+    row["characters"] = LIST_SEPARATOR.join(
+        f"{_escaped(r.name, _IN_ROLE)}={_escaped(r.actor, _IN_ROLE)}" for r in roles
+    )
+    row["drama_aliases"] = _joined(scene.drama_aliases)
+    row["actors_korean"] = _parallel(_escaped(k) if k else "" for k in row["actors_korean"])
+    row["actor_aliases"] = _parallel(_aliases(a) for a in row["actor_aliases"])
+    row["characters_korean"] = _parallel(
+        _escaped(r.name_korean) if r.name_korean else "" for r in roles
+    )
+    row["character_aliases"] = _parallel(_aliases(r.aliases) for r in roles)
     return row
+
+
+# What must be escaped in a name in a list cell, in a character, and in an alias.
+_IN_LIST = re.compile(r"[\\;]")
+_IN_ROLE = re.compile(r"[\\;=]")
+_IN_ALIASES = re.compile(r"[\\;|]")
+
+
+def _escaped(name: str, special: re.Pattern[str] = _IN_LIST) -> str:
+    return special.sub(r"\\\g<0>", name) if special.search(name) else name
+
+
+def _joined(names: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(_escaped(name) for name in names)
+
+
+def _aliases(aliases: Iterable[str]) -> str:
+    return ALIAS_SEPARATOR.join(_escaped(alias, _IN_ALIASES) for alias in aliases)
+
+
+def _parallel(items: Iterable[str]) -> str:
+    """Items that go with those of another cell, in order, blank where one has none; a
+    cell whose items are all blank is left empty."""
+    cells = list(items)
+    return LIST_SEPARATOR.join(cells).rstrip() if any(cells) else ""
 
 
 # Rows other than scenes (counted actors, dramas, years): every format, written once.

@@ -167,6 +167,20 @@ def open_catalog(
     return conn
 
 
+def scratch_catalog(
+    location: Location, take_in: Callable[[sqlite3.Connection], object] = _take_in_nothing
+) -> sqlite3.Connection:
+    """The catalog that writing to ``location`` would create, made in memory only: for
+    a dry run, which must not create a file. ``take_in`` fills it as the new user
+    catalog would be filled."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    if location.origin is Origin.USER:
+        take_in(conn)
+    return conn
+
+
 def _may_change(path: Path) -> bool:
     """Whether this process may change the catalog at ``path`` (the file, and its folder
     for the journal): newer bundled scenes wait for a catalog that may take them."""
@@ -230,11 +244,17 @@ def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+def transaction(
+    conn: sqlite3.Connection,
+    *,
+    step: Callable[[str], object] | None = None,
+    rollback: bool = False,
+) -> Iterator[None]:
     """One write transaction: taken at once (so a second writer waits for the first
     to finish rather than failing half-way), committed whole or rolled back whole.
     The search index and the scene counts are brought up to date with the changes
-    just before the commit."""
+    just before the commit; ``step`` is told when each begins, for a progress bar.
+    ``rollback`` rolls everything back at the end: a dry run, which writes nothing."""
     from .counts import refresh_counts
 
     try:
@@ -243,12 +263,28 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise CatalogError(f"the catalog is busy: {error}; try again") from None
     try:
         yield
-        search.refresh(conn)
-        refresh_counts(conn)
+        if rollback:
+            raise _DryRun
+        for what, bring_up_to_date in (
+            ("Updating the search index", search.refresh),
+            ("Counting scenes", refresh_counts),
+        ):
+            if step is not None:
+                step(what)
+            bring_up_to_date(conn)
+    except _DryRun:
+        conn.execute("ROLLBACK")
+        return
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    if step is not None:
+        step("Saving")
     conn.execute("COMMIT")
+
+
+class _DryRun(Exception):
+    """Ends a transaction that is only rehearsed."""
 
 
 @contextmanager

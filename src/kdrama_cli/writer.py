@@ -13,10 +13,12 @@ written or not at all. It remembers what it found, which keeps large imports fas
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import names
+from .errors import KdramaError
 
 _KeysOf = Callable[[Iterable[str]], set[str]]
 _INSERT_SCENE = (
@@ -44,6 +46,32 @@ _CHARACTER = _Entity(
 )
 
 
+class WriteConflict(KdramaError):
+    """What a change asks for contradicts the catalog; the message says how, and
+    ``where`` (a line of an import file, say) where the change came from."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+
+
+class NearDuplicateDrama(WriteConflict):
+    """A new drama would have the name of one in the catalog, with another year: most
+    likely that drama was meant ("CLOY" 2019 for Crash Landing on You, 2020)."""
+
+    def __init__(self, title: str, year: int, known: Sequence[tuple[str, int]], where: str = ""):
+        shown = " and ".join(f"{name} ({known_year})" for name, known_year in known)
+        super().__init__(
+            f"{title!r} ({year}) names {shown} of the catalog; did you mean"
+            f" {'it' if len(known) == 1 else 'one of them'}? (--new-drama makes a new drama"
+            f" {title} ({year}) anyway)",
+            where,
+        )
+        self.title = title
+        self.year = year
+        self.known = tuple(known)
+
+
 @dataclass
 class Links:
     """Rows that scenes refer to, gathered before a change that may orphan them."""
@@ -68,8 +96,11 @@ def _same_name(stored: Iterable[str | None], name: str) -> bool:
 class Writer:
     """Finds or creates the rows a scene needs, and writes scenes."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, new_dramas: bool = True) -> None:
+        """``new_dramas``: whether a new drama may have the name of one in the catalog
+        with another year (see NearDuplicateDrama)."""
         self.conn = conn
+        self.new_dramas = new_dramas
         self._found: dict[tuple[object, ...], int] = {}
         self._done: dict[tuple[object, ...], int] = {}
         self.casts: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
@@ -81,8 +112,9 @@ class Writer:
         self._queued_people: list[tuple[int, int, int]] = []
         self._queued_characters: list[tuple[int, int, int]] = []
         # While the search index's insert triggers are dropped (a bulk import), the
-        # scenes whose rows this writer inserts, for the caller to mark stale.
-        self.unmarked: set[int] | None = None
+        # scenes whose rows this writer inserts, for the caller to mark stale: an array,
+        # since a large import writes a million.
+        self.unmarked: array[int] | None = None
 
     # Dramas, people, characters, sources -------------------------------------------
 
@@ -94,10 +126,15 @@ class Writer:
         korean: str | None = None,
         network: str | None = None,
         aliases: Sequence[str] = (),
+        strict: bool = False,
+        where: str = "",
     ) -> int:
         """The id of the drama with this title (in any spelling) and year, created if
-        there is none. Korean title and network, when given, are recorded on it."""
-        done_key = ("drama", title, year, korean, network, tuple(aliases))
+        there is none. A Korean title and network are recorded on a drama that has
+        none, and aliases added; a drama's own Korean title or network is never
+        replaced: ``strict`` makes a different one a WriteConflict (naming ``where``).
+        """
+        done_key = ("drama", title, year, korean, network, tuple(aliases), strict)
         if (done := self._done.get(done_key)) is not None:
             return done
         cache_key = ("drama", names.name_key(title), year)
@@ -105,19 +142,66 @@ class Writer:
         if drama_id is None:
             drama_id = self._find_drama(title, year)
         if drama_id is None:
+            if not self.new_dramas:
+                self._refuse_near_duplicate(title, year, where)
             drama_id = self._insert(
                 "INSERT INTO dramas (title, title_korean, year, network) VALUES (?, ?, ?, ?)",
                 (title, korean, year, network),
             )
             self._name_new(_DRAMA, drama_id, [title, korean], aliases, names.title_keys)
             self._new_dramas.add(drama_id)
+            self._networks[drama_id] = network
         else:
+            if strict:
+                self._check_drama(drama_id, korean, network, where)
             self._amend(_DRAMA, drama_id, korean, aliases, names.title_keys)
-            if network and self._networks.get(drama_id) != network:
+            if network and self._network(drama_id) is None:
                 self.conn.execute("UPDATE dramas SET network = ? WHERE id = ?", (network, drama_id))
-        self._networks[drama_id] = network or self._networks.get(drama_id)
+                self._networks[drama_id] = network
         self._found[cache_key] = self._done[done_key] = drama_id
         return drama_id
+
+    def _network(self, drama_id: int) -> str | None:
+        if drama_id not in self._networks:
+            self._networks[drama_id] = self.conn.execute(
+                "SELECT network FROM dramas WHERE id = ?", (drama_id,)
+            ).fetchone()[0]
+        return self._networks[drama_id]
+
+    def _check_drama(
+        self, drama_id: int, korean: str | None, network: str | None, where: str
+    ) -> None:
+        """Refuse a Korean title or network other than the drama's own."""
+        title, year = self.conn.execute(
+            "SELECT title, year FROM dramas WHERE id = ?", (drama_id,)
+        ).fetchone()
+        stored_korean = self._state(_DRAMA, drama_id)[0]
+        for field_name, given, stored, what in (
+            ("drama_korean", korean, stored_korean, "Korean title"),
+            ("network", network, self._network(drama_id), "network"),
+        ):
+            if given and stored and given != stored:
+                raise WriteConflict(
+                    f"field {field_name!r}: {title} ({year}) has the {what} {stored!r} in the"
+                    f" catalog, not {given!r}; `kdrama drama edit` changes it",
+                    where,
+                )
+
+    def _refuse_near_duplicate(self, title: str, year: int, where: str) -> None:
+        """Raise NearDuplicateDrama when ``title`` is the whole name (title, Korean
+        title or alias, in any spelling) of a drama of another year that was in the
+        catalog before this writer began; a new drama of the same import is not one."""
+        known = []
+        for drama_id in self._candidates(_DRAMA, title):
+            if drama_id in self._new_dramas:
+                continue
+            row = self.conn.execute(
+                "SELECT title, title_korean, year FROM dramas WHERE id = ?", (drama_id,)
+            ).fetchone()
+            if _same_name([row[0], row[1], *self._aliases(_DRAMA, drama_id)], title):
+                known.append((row[0], row[2]))
+        if known:
+            raise NearDuplicateDrama(title, year, sorted(known, key=lambda k: k[1]), where)
 
     def _find_drama(self, title: str, year: int) -> int | None:
         for drama_id in self._candidates(_DRAMA, title):
@@ -169,10 +253,12 @@ class Writer:
         person_id: int,
         korean: str | None = None,
         aliases: Sequence[str] = (),
+        strict: bool = False,
     ) -> int:
         """The id of this drama's character of this name played by this person,
-        created if there is none."""
-        done_key = ("character", name, drama_id, person_id, korean, tuple(aliases))
+        created if there is none. A Korean name is recorded on a character that has
+        none; ``strict`` makes another one than the character's a WriteConflict."""
+        done_key = ("character", name, drama_id, person_id, korean, tuple(aliases), strict)
         if (done := self._done.get(done_key)) is not None:
             return done
         cache_key = ("character", names.name_key(name), drama_id, person_id)
@@ -199,6 +285,12 @@ class Writer:
             )
             self._name_new(_CHARACTER, character_id, [name, korean], aliases, names.character_keys)
         else:
+            stored = self._state(_CHARACTER, character_id)[0]
+            if strict and korean and stored and korean != stored:
+                raise WriteConflict(
+                    f"character {name!r} has the Korean name {stored!r} in the catalog,"
+                    f" not {korean!r}; `kdrama character edit` changes it"
+                )
             self._amend(_CHARACTER, character_id, korean, aliases, names.character_keys)
         self._found[cache_key] = self._done[done_key] = character_id
         return character_id
@@ -239,26 +331,63 @@ class Writer:
     ) -> int:
         """Insert a scene (with this id, or the next free one); return its id.
 
-        While ``reserve_ids`` is in force, the scene is queued and written in bulk by
-        ``flush``, with the next reserved id when it has none.
+        After ``start_ids``, the scene is queued and written in bulk by ``flush``.
         """
         row = (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating)
         if self._next_id is None:
             scene_id = self._insert(_INSERT_SCENE, row)
         else:
             if scene_id is None:
-                scene_id = self._next_id
-                self._next_id += 1
+                scene_id = self.new_id()
+            else:
+                self.take_id(scene_id)
             self._queued_scenes.append((scene_id, *row[1:]))
         if self.unmarked is not None:
-            self.unmarked.add(scene_id)
+            self.unmarked.append(scene_id)
         return scene_id
 
-    def reserve_ids(self, above: int) -> None:
-        """Number new scenes from ``above + 1`` on, without asking the database each
-        time; the caller promises no scene id above ``above`` is in use or given."""
+    def start_ids(self) -> None:
+        """Number new scenes from here on without asking the database each time, and
+        queue them for ``flush``: the next id is one above the largest in use or given."""
         used = self.conn.execute("SELECT max(id) FROM scenes").fetchone()[0] or 0
-        self._next_id = max(used, above) + 1
+        self._next_id = used + 1
+
+    def new_id(self) -> int:
+        """The next free scene id (after ``start_ids``)."""
+        assert self._next_id is not None
+        scene_id = self._next_id
+        self._next_id += 1
+        return scene_id
+
+    def take_id(self, scene_id: int) -> None:
+        """Note that a scene takes ``scene_id``: new ids go above it."""
+        assert self._next_id is not None
+        self._next_id = max(self._next_id, scene_id + 1)
+
+    def renumber_scene(self, old: int, new: int) -> None:
+        """Give the scene ``old`` the id ``new``, with its cast."""
+        self.flush()
+        columns = "drama_id, title, description, rank, source_id, favorite, rating"
+        self.conn.execute(
+            f"INSERT INTO scenes (id, {columns}) SELECT ?, {columns} FROM scenes WHERE id = ?",
+            (new, old),
+        )
+        for table in ("scene_people", "scene_characters"):
+            self.conn.execute(f"UPDATE {table} SET scene_id = ? WHERE scene_id = ?", (new, old))
+        self.conn.execute("DELETE FROM scenes WHERE id = ?", (old,))
+        if self.unmarked is not None:
+            self.unmarked.append(new)
+
+    def start_marking(self) -> None:
+        """Remember the scenes written from here on (the search index's insert
+        triggers are dropped)."""
+        self.unmarked = array("q")
+
+    def stop_marking(self) -> array[int]:
+        """The scenes written since ``start_marking``, some perhaps more than once."""
+        self.flush()
+        marked, self.unmarked = self.unmarked or array("q"), None
+        return marked
 
     def update_scene(self, scene_id: int, **columns: object) -> None:
         """Set some of a scene's own columns (not its cast)."""
@@ -295,20 +424,25 @@ class Writer:
         self.flush()
         self.conn.execute("DELETE FROM scene_people WHERE scene_id = ?", (scene_id,))
         self.conn.execute("DELETE FROM scene_characters WHERE scene_id = ?", (scene_id,))
-        self._write_cast(people, characters)
+        self._write_cast(people, characters, new_scenes=False)
 
     def flush(self) -> None:
         """Write the queued new scenes and their casts."""
         self.conn.executemany(_INSERT_SCENE, self._queued_scenes)
-        self._write_cast(self._queued_people, self._queued_characters)
+        self._write_cast(self._queued_people, self._queued_characters, new_scenes=True)
         self._queued_scenes, self._queued_people, self._queued_characters = [], [], []
 
     def _write_cast(
-        self, people: list[tuple[int, int, int]], characters: list[tuple[int, int, int]]
+        self,
+        people: list[tuple[int, int, int]],
+        characters: list[tuple[int, int, int]],
+        *,
+        new_scenes: bool,
     ) -> None:
-        if self.unmarked is not None:
-            self.unmarked.update(row[0] for row in people)
-            self.unmarked.update(row[0] for row in characters)
+        """Insert cast rows; those of scenes already there mark them for re-indexing
+        while the triggers are dropped (new scenes were marked as they were queued)."""
+        if self.unmarked is not None and not new_scenes:
+            self.unmarked.extend({row[0] for row in [*people, *characters]})
         self.conn.executemany(
             "INSERT INTO scene_people (scene_id, person_id, position) VALUES (?, ?, ?)", people
         )
@@ -442,10 +576,12 @@ class Writer:
         aliases: Sequence[str],
         keys_of: _KeysOf,
     ) -> None:
-        """Record a new Korean name or new aliases on an existing row, and rekey it;
-        do nothing when they are already there (the usual case in an import)."""
+        """Record a Korean name on an existing row that has none, or new aliases, and
+        rekey it; do nothing when they are already there (the usual case in an
+        import). A row's own Korean name is never replaced here."""
         known_korean, known_aliases = self._state(entity, row_id)
-        if (not korean or korean == known_korean) and known_aliases.issuperset(aliases):
+        korean = korean if known_korean is None else None
+        if not korean and known_aliases.issuperset(aliases):
             return
         if korean:
             self.conn.execute(
