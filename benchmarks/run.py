@@ -259,19 +259,23 @@ class Runner:
         seconds, rss = result.read_text().split()
         return float(seconds), int(rss) * (1 if sys.platform == "darwin" else 1024)
 
-    def measure(self, commands: Sequence[Command], *, long: bool = False) -> list[Timing]:
-        """Time each command ``runs`` times (``long_runs`` when ``long``). Without
-        hyperfine the commands take turns, in a rotating order, so that a busy moment
-        on the machine falls on all of them alike."""
+    def measure(
+        self, commands: Sequence[Command], *, long: bool = False, warmup: int | None = None
+    ) -> list[Timing]:
+        """Time each command ``runs`` times (``long_runs`` when ``long``), after
+        ``warmup`` rounds (``--warmup`` unless given: commands that run for minutes
+        skip it). Without hyperfine the commands take turns, in a rotating order, so
+        that a busy moment on the machine falls on all of them alike."""
         runs = self.long_runs if long else self.runs
+        warmup = self.warmup if warmup is None else warmup
         for command in commands:
             line = self.shell_line(command)
             if line not in self.commands:
                 self.commands.append(line)
         print("  " + " · ".join(dict.fromkeys(c.label for c in commands)), file=sys.stderr)
         if self.hyperfine:
-            return [Timing(self._hyperfine(command, runs)) for command in commands]
-        for _ in range(self.warmup):
+            return [Timing(self._hyperfine(command, runs, warmup)) for command in commands]
+        for _ in range(warmup):
             for command in commands:
                 self.once(command)
         timings = [Timing([], []) for _ in commands]
@@ -289,10 +293,10 @@ class Runner:
         if not timing.peak_rss:
             timing.peak_rss.append(self.once(command)[1])
 
-    def _hyperfine(self, command: Command, runs: int) -> list[float]:
+    def _hyperfine(self, command: Command, runs: int, warmup: int) -> list[float]:
         assert self.hyperfine is not None
         result = self.temp / "hyperfine.json"
-        argv = [self.hyperfine, "-N", "--style", "none", "--warmup", str(self.warmup)]
+        argv = [self.hyperfine, "-N", "--style", "none", "--warmup", str(warmup)]
         argv += ["--runs", str(runs), "--export-json", str(result)]
         if command.prepare:
             argv += ["--prepare", shlex.join(command.prepare)]
