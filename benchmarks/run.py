@@ -2,7 +2,8 @@
 
     uv run python benchmarks/run.py [--sizes 10000,100000,1000000] [--runs 7]
         [--long-runs 3] [--only startup,lookup,export,import,search]
-        [--import-rows 100000] [--timer auto|hyperfine|harness] [--write BENCHMARKS.md]
+        [--import-sizes 100000,1000000] [--timer auto|hyperfine|harness]
+        [--write BENCHMARKS.md]
 
 Every command runs as a whole process, as a shell runs it, several times; the median
 is compared with a reference measured in the same run, and the ratio with its target:
@@ -15,14 +16,18 @@ is compared with a reference measured in the same run, and the ratio with its ta
 - export: ``kdrama export --format jsonl`` against ``sqlite3 -json`` selecting the
   same fields from the same file, within 2x and under 100 MB of peak memory (max RSS);
   ``kdrama list --json`` alongside, which must stream too;
-- import: ``kdrama import`` of ``--import-rows`` scenes against ``sqlite-utils insert
-  --nl`` of the same JSON Lines into a flat table, within 2x;
+- import: ``kdrama import`` of each of ``--import-sizes`` scenes against
+  ``sqlite-utils insert --nl`` of the same JSON Lines into a flat table, within 2x and
+  at most 150 MB of peak memory at every size (an import streams); sqlite-utils' peak
+  memory is shown beside it;
 - search: selective words on the synthetic catalogs against the bundled one, within 2x.
 
 With hyperfine on the PATH each command is timed by hyperfine (``--export-json``); else
 (or with ``--timer harness``) by a small harness that runs the commands of a comparison
 in turn after a warm-up round, which suits a machine doing other work better. Peak
-memory is the command's own max RSS (``os.wait4`` in a small launcher). Synthetic
+memory is the command's max RSS (``os.wait4`` in a small launcher: the largest of the
+process and of any child it waited for, RSS as the kernel counts it, so SQLite's page
+cache too, not only Python's heap). Synthetic
 catalogs come from ``synthetic.py`` and are cached in ``benchmarks/.cache/`` (a million
 scenes take about 6 minutes to build the first time). Every command runs with HOME and
 the XDG folders in an empty temporary folder, so your own catalog is never touched.
@@ -46,6 +51,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +68,12 @@ EXPORT_TARGET = 2.0
 EXPORT_TARGET_SCENES = 1_000_000  # below, start-up weighs in: the ratio is information
 EXPORT_MEMORY_LIMIT = 100 * MB
 IMPORT_TARGET = 2.0
+IMPORT_SIZES = (100_000, 1_000_000)
+IMPORT_MEMORY_LIMIT = 150 * MB  # an import streams: the same limit at every size
+# From this many scenes on, one import takes minutes (a million: kdrama 3-4, sqlite-utils
+# about 1.5): a warm-up round would add as much again for nothing, since start-up is lost
+# in that time and the file was just written, so it is in the page cache already.
+IMPORT_COLD_FROM = 1_000_000
 SEARCH_TARGET = 2.0
 COMPLETION_ENV = {
     "_KDRAMA_COMPLETE": "complete_bash",
@@ -151,6 +163,7 @@ class Row:
     memory_limit: int | None = None
     size: int | None = None
     memory: bool = False  # show the peak RSS (always, when there is a limit)
+    reference_memory: bool = False  # show the reference's peak RSS as well
 
     @property
     def ratio(self) -> float:
@@ -160,6 +173,11 @@ class Row:
     def peak(self) -> int | None:
         wanted = self.memory or self.memory_limit is not None
         return max(self.timing.peak_rss) if wanted and self.timing.peak_rss else None
+
+    @property
+    def reference_peak(self) -> int | None:
+        rss = self.reference_timing.peak_rss
+        return max(rss) if self.reference_memory and rss else None
 
     @property
     def result(self) -> str:
@@ -259,19 +277,23 @@ class Runner:
         seconds, rss = result.read_text().split()
         return float(seconds), int(rss) * (1 if sys.platform == "darwin" else 1024)
 
-    def measure(self, commands: Sequence[Command], *, long: bool = False) -> list[Timing]:
-        """Time each command ``runs`` times (``long_runs`` when ``long``). Without
-        hyperfine the commands take turns, in a rotating order, so that a busy moment
-        on the machine falls on all of them alike."""
+    def measure(
+        self, commands: Sequence[Command], *, long: bool = False, warmup: int | None = None
+    ) -> list[Timing]:
+        """Time each command ``runs`` times (``long_runs`` when ``long``), after
+        ``warmup`` rounds (``--warmup`` unless given: commands that run for minutes
+        skip it). Without hyperfine the commands take turns, in a rotating order, so
+        that a busy moment on the machine falls on all of them alike."""
         runs = self.long_runs if long else self.runs
+        warmup = self.warmup if warmup is None else warmup
         for command in commands:
             line = self.shell_line(command)
             if line not in self.commands:
                 self.commands.append(line)
         print("  " + " · ".join(dict.fromkeys(c.label for c in commands)), file=sys.stderr)
         if self.hyperfine:
-            return [Timing(self._hyperfine(command, runs)) for command in commands]
-        for _ in range(self.warmup):
+            return [Timing(self._hyperfine(command, runs, warmup)) for command in commands]
+        for _ in range(warmup):
             for command in commands:
                 self.once(command)
         timings = [Timing([], []) for _ in commands]
@@ -289,10 +311,10 @@ class Runner:
         if not timing.peak_rss:
             timing.peak_rss.append(self.once(command)[1])
 
-    def _hyperfine(self, command: Command, runs: int) -> list[float]:
+    def _hyperfine(self, command: Command, runs: int, warmup: int) -> list[float]:
         assert self.hyperfine is not None
         result = self.temp / "hyperfine.json"
-        argv = [self.hyperfine, "-N", "--style", "none", "--warmup", str(self.warmup)]
+        argv = [self.hyperfine, "-N", "--style", "none", "--warmup", str(warmup)]
         argv += ["--runs", str(runs), "--export-json", str(result)]
         if command.prepare:
             argv += ["--prepare", shlex.join(command.prepare)]
@@ -485,33 +507,43 @@ def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
         )
 
 
-def import_(r: Runner, rows_count: int) -> list[Row]:
+def import_(r: Runner, size: int) -> list[Row]:
+    """``kdrama import`` of ``size`` generated scenes into a new catalog, against
+    ``sqlite-utils insert --nl`` of the same file, with the peak memory of both.
+
+    The file is written for this size alone and removed with both databases before the
+    next size: a million scenes make about 530 MB of JSON Lines and as much again of
+    each database, too much to keep for the rest of the run."""
     folder = r.temp / "import"
     folder.mkdir()
-    source, new, flat = folder / "scenes.jsonl", folder / "new.db", folder / "flat.db"
-    write_scenes(source, rows_count)
-    size = source.stat().st_size / MB
+    try:
+        source, new, flat = folder / "scenes.jsonl", folder / "new.db", folder / "flat.db"
+        write_scenes(source, size)
+        file_mb = source.stat().st_size / MB
+        catalog = f"{size:,} scenes ({file_mb:.{0 if file_mb >= 10 else 1}f} MB of JSON Lines)"
+        print(f"  {catalog}", file=sys.stderr)
 
-    def remove(db: Path) -> tuple[str, ...]:
-        paths = [str(db), *(f"{db}{suffix}" for suffix in ("-journal", "-wal", "-shm"))]
-        return (sys.executable, "-c", REMOVE_FILES, *paths)
+        def remove(db: Path) -> tuple[str, ...]:
+            paths = [str(db), *(f"{db}{suffix}" for suffix in ("-journal", "-wal", "-shm"))]
+            return (sys.executable, "-c", REMOVE_FILES, *paths)
 
-    command = Command(
-        "kdrama import scenes.jsonl --db new.db",
-        (r.kdrama, "import", str(source), "--db", str(new)),
-        prepare=remove(new),
-    )
-    reference = Command(
-        "sqlite-utils insert flat.db scenes scenes.jsonl --nl",
-        (_tool("sqlite-utils"), "insert", str(flat), "scenes", str(source), "--nl"),
-        prepare=remove(flat),
-    )
-    timing, reference_timing = r.measure([command, reference], long=True)
-    r.peak_memory(command, timing)
-    info = json.loads(r.output(r.kd("db", "info", "--db", str(new), "--json")))
-    if info["scenes"] != rows_count:
-        raise BenchmarkError(f"imported {info['scenes']} scenes, not {rows_count}")
-    catalog = f"{rows_count:,} rows ({size:.{0 if size >= 10 else 1}f} MB of JSON Lines)"
+        command = Command(
+            "kdrama import scenes.jsonl --db new.db",
+            (r.kdrama, "import", str(source), "--db", str(new)),
+            prepare=remove(new),
+        )
+        reference = Command(
+            "sqlite-utils insert flat.db scenes scenes.jsonl --nl",
+            (_tool("sqlite-utils"), "insert", str(flat), "scenes", str(source), "--nl"),
+            prepare=remove(flat),
+        )
+        warmup = 0 if size >= IMPORT_COLD_FROM else None
+        timing, reference_timing = r.measure([command, reference], long=True, warmup=warmup)
+        _check_import(r, new, flat, size)  # what the last runs left
+        r.peak_memory(command, timing)
+        r.peak_memory(reference, reference_timing)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return [
         Row(
             "import",
@@ -522,9 +554,24 @@ def import_(r: Runner, rows_count: int) -> list[Row]:
             reference.label,
             reference_timing,
             IMPORT_TARGET,
-            memory=True,
+            IMPORT_MEMORY_LIMIT,
+            reference_memory=True,
         )
     ]
+
+
+def _check_import(r: Runner, new: Path, flat: Path, size: int) -> None:
+    """Both tools added every scene: a fast import that drops scenes would pass."""
+    info = json.loads(r.output(r.kd("db", "info", "--db", str(new), "--json")))
+    if info["scenes"] != size:
+        raise BenchmarkError(f"kdrama imported {info['scenes']} scenes, not {size}")
+    conn = sqlite3.connect(flat)
+    try:
+        inserted = conn.execute("SELECT count(*) FROM scenes").fetchone()[0]
+    finally:
+        conn.close()
+    if inserted != size:
+        raise BenchmarkError(f"sqlite-utils inserted {inserted} rows, not {size}")
 
 
 def write_scenes(path: Path, count: int, seed: int = 0) -> None:
@@ -594,28 +641,32 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 
 def results_table(rows: Sequence[Row]) -> str:
+    """The rows as a Markdown table; with a column for the reference's peak RSS when a
+    row measured it (import), so that other sections keep their columns."""
+    with_reference = any(row.reference_peak is not None for row in rows)
     headers = ["command", "catalog", "median (min–max)", "reference", "median (min–max)"]
-    headers += ["ratio", "target", "peak RSS", "result"]
+    headers += ["ratio", "target", "peak RSS"]
+    headers += ["reference peak RSS", "result"] if with_reference else ["result"]
     body = []
     for row in rows:
         memory = megabytes(row.peak)
         if row.memory_limit is not None:
             memory += f" (limit {row.memory_limit / MB:.0f})"
-        body.append(
-            [
-                f"`{row.command.label}`",
-                row.catalog,
-                spread(row.timing),
-                f"`{row.reference_label}`"
-                if row.reference_label == row.reference.label
-                else row.reference_label,
-                spread(row.reference_timing),
-                f"{row.ratio:.2f}x",
-                "—" if row.target is None else f"≤ {row.target}x",
-                memory,
-                row.result,
-            ]
-        )
+        cells = [
+            f"`{row.command.label}`",
+            row.catalog,
+            spread(row.timing),
+            f"`{row.reference_label}`"
+            if row.reference_label == row.reference.label
+            else row.reference_label,
+            spread(row.reference_timing),
+            f"{row.ratio:.2f}x",
+            "—" if row.target is None else f"≤ {row.target}x",
+            memory,
+        ]
+        if with_reference:
+            cells.append(megabytes(row.reference_peak))
+        body.append([*cells, row.result])
     return markdown_table(headers, body)
 
 
@@ -736,9 +787,11 @@ SECTION_TEXT = {
     "import": (
         "Import",
         "Against `sqlite-utils insert --nl` of the same JSON Lines into one flat table "
-        f"(no name keys, no search index); target {IMPORT_TARGET}x. The scenes are drawn "
-        "as in `synthetic.py` (`write_scenes` in `run.py`, seed 0), without ids, so every "
-        "one is added.",
+        f"(no name keys, no search index). Targets at every size: {IMPORT_TARGET}x, and "
+        f"a peak RSS of at most {IMPORT_MEMORY_LIMIT // MB} MB for kdrama (sqlite-utils' "
+        "is shown beside it). The scenes are drawn as in `synthetic.py` (`write_scenes` "
+        "in `run.py`, seed 0), without ids, so every one is added; both tools' results "
+        f"are counted. From {IMPORT_COLD_FROM:,} scenes on, no warm-up run.",
     ),
     "search": (
         "Search on synthetic catalogs",
@@ -750,7 +803,7 @@ SECTION_TEXT = {
 
 
 def run_sections(
-    r: Runner, only: Sequence[str], sizes: Sequence[int], rows: int
+    r: Runner, only: Sequence[str], sizes: Sequence[int], import_sizes: Sequence[int]
 ) -> Iterator[Section]:
     catalogs: dict[int, Path] = {}
 
@@ -763,14 +816,17 @@ def run_sections(
         if name not in only:
             continue
         print(f"{name}:", file=sys.stderr)
+        started = time.perf_counter()
         compile_bytecode(quiet=True)  # src/ may have changed since
         if name == "startup":
             found = startup(r)
         elif name == "import":
-            found = import_(r, rows)
+            found = [row for size in import_sizes for row in import_(r, size)]
         else:
             measure = {"lookup": lookup, "export": export, "search": search}[name]
             found = [row for size in sizes for row in measure(r, size, catalog(size))]
+        minutes = (time.perf_counter() - started) / 60
+        print(f"{name}: done in {minutes:.1f} min", file=sys.stderr)
         yield Section(name, found)
 
 
@@ -814,7 +870,8 @@ def report(
         "## Method",
         "",
         f"- Quick commands: median of {plural(r.runs, 'run')}; export and import: "
-        f"{plural(r.long_runs, 'run')}; {plural(r.warmup, 'warm-up run')} first. "
+        f"{plural(r.long_runs, 'run')}; {plural(r.warmup, 'warm-up run')} first "
+        f"(none for imports of {IMPORT_COLD_FROM:,} scenes or more, which take minutes). "
         + (
             "Each command is timed by hyperfine (`-N`, `--export-json`), its runs in a row."
             if r.hyperfine
@@ -822,10 +879,12 @@ def report(
             "other work on the machine falls on all of them alike; each run is timed around "
             "fork, exec and wait."
         ),
-        "- Peak RSS is the kdrama process's own maximum resident memory (`ru_maxrss` from "
-        "`os.wait4`), taken from the timed runs or, under hyperfine, from one more run. The "
-        "process is forked by a small launcher, not by the benchmark, whose own memory Linux "
-        "would otherwise count in the child's peak; the floor is about 5 MB.",
+        "- Peak RSS is the process's maximum resident memory as the kernel counts it "
+        "(`ru_maxrss` from `os.wait4`: SQLite's page cache included, not only Python's heap; "
+        "the largest of the process and any child it waited for, and neither kdrama nor "
+        "sqlite-utils starts one), the largest of the timed runs or, under hyperfine, of one "
+        "more run. The process is forked by a small launcher, not by the benchmark, whose own "
+        "memory Linux would otherwise count in the child's peak; the floor is about 5 MB.",
         "- Bytecode is compiled first (`python -m compileall -q src <site-packages>`), so "
         "kdrama and the Python floors both start from cached bytecode, as an installed "
         "tool does; the environment sets PYTHONDONTWRITEBYTECODE=1, which otherwise makes "
@@ -882,7 +941,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", default=",".join(SECTIONS), help="sections to run, separated by commas"
     )
-    parser.add_argument("--import-rows", type=int, default=100_000, help="scenes to import")
+    parser.add_argument(
+        "--import-sizes",
+        default=",".join(str(size) for size in IMPORT_SIZES),
+        help="scenes to import, one file of each size (a million make about 530 MB)",
+    )
     parser.add_argument("--write", type=Path, metavar="FILE", help="write the report to FILE")
     parser.add_argument(
         "--timer",
@@ -898,12 +961,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--sizes takes numbers separated by commas, not {args.sizes!r}")
     if any(size < 10 for size in args.sizes):
         parser.error("a synthetic catalog needs at least 10 scenes")
+    try:
+        args.import_sizes = [int(size.replace("_", "")) for size in args.import_sizes.split(",")]
+    except ValueError:
+        parser.error(f"--import-sizes takes numbers separated by commas, not {args.import_sizes!r}")
+    if any(size < 1 for size in args.import_sizes):
+        parser.error("--import-sizes must be at least 1")
     args.only = [name.strip() for name in args.only.split(",")]
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; pick from {SECTIONS}")
-    if min(args.runs, args.long_runs, args.import_rows) < 1 or args.warmup < 0:
-        parser.error("--runs, --long-runs and --import-rows must be at least 1")
+    if min(args.runs, args.long_runs) < 1 or args.warmup < 0:
+        parser.error("--runs and --long-runs must be at least 1, --warmup at least 0")
     args.hyperfine = None if args.timer == "harness" else shutil.which("hyperfine")
     if args.timer == "hyperfine" and args.hyperfine is None:
         parser.error("hyperfine is not on the PATH")
@@ -920,7 +989,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         facts = machine(r)
         sections = []
         try:
-            for section in run_sections(r, args.only, args.sizes, args.import_rows):
+            for section in run_sections(r, args.only, args.sizes, args.import_sizes):
                 sections.append(section)
                 print(f"\n{section.markdown()}", flush=True)
         except BenchmarkError as error:
