@@ -6,8 +6,7 @@ Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundl
 import gc
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ import typer
 from . import editing, options
 from .catalog import Catalog
 from .cli_core import command_set, note, usage_error
+from .cli_write import stored, writable
 from .errors import ExitCode
 from .models import Role, SceneRecord
 from .records import (
@@ -22,12 +22,10 @@ from .records import (
     ControlStripper,
     ImportFormat,
     RecordError,
-    clean_text,
     guess_format,
     read_input,
     read_records,
 )
-from .storage import locate_for_writing, removed_if_left_empty
 
 commands = command_set()
 
@@ -62,16 +60,6 @@ SceneIds = Annotated[
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
 
 
-@contextmanager
-def _writable(db: Path | None, *, create: bool = False) -> Iterator[Catalog]:
-    """The catalog a change goes to (never the bundled one), ready for writing. One
-    that ``create`` makes is removed again if the command fails before writing to it."""
-    location = locate_for_writing(db)
-    cleanup = removed_if_left_empty(location.path) if create else nullcontext()
-    with cleanup, Catalog.open(location, write=True, create=create) as catalog:
-        yield catalog
-
-
 def _interactive() -> bool:
     """Whether a person is at the keyboard to answer questions."""
     return sys.stdin.isatty()
@@ -96,15 +84,8 @@ _REQUIRED = {"--title", "--drama", "--actor", "--character"}
 
 
 def _stored(value: str, option: str) -> str:
-    """An option's text as it will be stored, checked as an import checks it (length,
-    control characters, not blank); a bad one is a usage error naming the option."""
-    try:
-        text = clean_text(value, option.removeprefix("--"))
-    except RecordError as error:
-        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
-    if not text and option in _REQUIRED:
-        raise typer.BadParameter("must not be empty", param_hint=f"'{option}'")
-    return text
+    """An option's text as it will be stored (see ``cli_write.stored``)."""
+    return stored(value, option, required=option in _REQUIRED)
 
 
 def _stored_or_none(value: str | None, option: str) -> str | None:
@@ -200,7 +181,7 @@ def add(
         description=description,
         source=source,
     )
-    with _writable(db, create=True) as catalog:
+    with writable(db, create=True) as catalog:
         scene_id = editing.add_scene(catalog, record)
     typer.echo(scene_id)
 
@@ -237,7 +218,7 @@ def edit(
     )
     if not record.given:
         usage_error("nothing to change: give at least one option, such as --title")
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.edit_scene(catalog, scene_id, record)
     note(f"Updated scene {scene_id}.")
 
@@ -257,7 +238,7 @@ def rm(
       kdrama rm 7
       kdrama rm 7 8 9 --yes
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.existing_ids(catalog, scene_ids)
         if not yes:
             if not _interactive():
@@ -315,7 +296,7 @@ def import_(
         if strip is not None and strip.removed:
             note(f"Removed {strip.removed} control character(s) or escape sequence(s).")
         del text  # the records hold all of it; free the file's text while writing
-        with _writable(db, create=True) as catalog:
+        with writable(db, create=True) as catalog:
             summary = _import_with_progress(catalog, records)
         count = len(records)
         # Freed before the collector resumes, or its first pass walks them all.
@@ -363,7 +344,7 @@ def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
       kdrama fav 2 6
       kdrama list --favorites
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, True)
     note(f"Marked {count} scene(s) as favourite.")
 
@@ -376,7 +357,7 @@ def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
 
       kdrama unfav 2
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, False)
     note(f"Unmarked {count} scene(s).")
 
@@ -394,7 +375,7 @@ def rate(
       kdrama rate 6 5
       kdrama list --min-rating 4 --sort rating --desc
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, stars)
     note(f"Rated scene {scene_id}: {stars}/5.")
 
@@ -407,6 +388,6 @@ def unrate(scene_id: SceneId, db: options.Db = None) -> None:
 
       kdrama unrate 6
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, None)
     note(f"Cleared the rating of scene {scene_id}.")
