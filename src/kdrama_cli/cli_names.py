@@ -106,7 +106,7 @@ def edit_person(
     [bold]Examples[/bold]
 
       kdrama person edit "Hyun Bin" --alias "Kim Tae Pyung"
-      kdrama person edit "Son Ye Jin" --hangul 손예진
+      kdrama person edit 현빈 --remove-alias "Kim Tae Pyung"
     """
     change = _change(alias, remove_alias, "--hangul", hangul)
     with _narrowed_by("give the Hangul name to say which"), writable(db) as catalog:
@@ -146,7 +146,7 @@ def edit_character(
     [bold]Examples[/bold]
 
       kdrama character edit "Se Ri" --alias "Yoon Se-ri"
-      kdrama character edit "Grim Reaper" --drama Goblin --remove-alias "Kim Woo Bin"
+      kdrama character edit "Grim Reaper" -d Goblin --remove-alias "Kim Woo Bin"
     """
     change = _change(alias, remove_alias, "--hangul", hangul)
     with _narrowed_by("add --drama, or give the full name"), writable(db) as catalog:
