@@ -31,9 +31,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_commands_are_registered() -> None:
     assert COMMANDS == [
-        "actors", "add", "browse", "db check", "db info", "db path", "dramas", "edit",
-        "export", "fav", "import", "list", "random", "rate", "rm", "search", "show", "stats",
-        "unfav", "unrate", "years",
+        "actors", "add", "browse", "character edit", "db check", "db info", "db path",
+        "drama edit", "dramas", "edit", "export", "fav", "import", "list", "person edit",
+        "random", "rate", "rm", "search", "show", "stats", "unfav", "unrate", "years",
     ]  # fmt: skip
 
 
@@ -55,7 +55,8 @@ def test_help_shows_options_by_panel_with_their_defaults(kdrama: Invoke) -> None
 
 def test_help_lists_commands_with_the_first_line_of_their_help(kdrama: Invoke) -> None:
     out = kdrama("--help").stdout
-    assert "search  Search scenes, dramas and names for words, best matches first." in out
+    summary = "Search scenes, dramas and names for words, best matches first."
+    assert re.search(rf"search +{re.escape(summary)}", out)
     assert out.index(" list ") < out.index(" search ") < out.index(" add ") < out.index(" db ")
 
 

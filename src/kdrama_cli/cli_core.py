@@ -59,6 +59,9 @@ COMMAND_MODULES = {
     "unfav": "cli_edit",
     "rate": "cli_edit",
     "unrate": "cli_edit",
+    "drama": "cli_names",
+    "person": "cli_names",
+    "character": "cli_names",
     "browse": "cli_browse",
     "db": "cli_db",
 }

@@ -9,7 +9,7 @@ import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -19,6 +19,7 @@ import typer
 from . import editing, options
 from .catalog import Catalog
 from .cli_core import command_set, note, usage_error
+from .cli_write import stored, writable
 from .errors import ExitCode
 from .models import Role, SceneRecord
 from .records import (
@@ -27,11 +28,10 @@ from .records import (
     ImportFormat,
     ImportInput,
     RecordError,
-    clean_text,
     guess_format,
     iter_records,
 )
-from .storage import locate_for_writing, removed_if_left_empty
+from .storage import locate_for_writing
 from .writer import NearDuplicateDrama
 
 commands = command_set()
@@ -75,16 +75,6 @@ NewDrama = Annotated[
 ]
 
 
-@contextmanager
-def _writable(db: Path | None, *, create: bool = False) -> Iterator[Catalog]:
-    """The catalog a change goes to (never the bundled one), ready for writing. One
-    that ``create`` makes is removed again if the command fails before writing to it."""
-    location = locate_for_writing(db)
-    cleanup = removed_if_left_empty(location.path) if create else nullcontext()
-    with cleanup, Catalog.open(location, write=True, create=create) as catalog:
-        yield catalog
-
-
 def _interactive() -> bool:
     """Whether a person is at the keyboard to answer questions."""
     return sys.stdin.isatty()
@@ -109,15 +99,8 @@ _REQUIRED = {"--title", "--drama", "--actor", "--character"}
 
 
 def _stored(value: str, option: str) -> str:
-    """An option's text as it will be stored, checked as an import checks it (length,
-    control characters, not blank); a bad one is a usage error naming the option."""
-    try:
-        text = clean_text(value, option.removeprefix("--"))
-    except RecordError as error:
-        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
-    if not text and option in _REQUIRED:
-        raise typer.BadParameter("must not be empty", param_hint=f"'{option}'")
-    return text
+    """An option's text as it will be stored (see ``cli_write.stored``)."""
+    return stored(value, option, required=option in _REQUIRED)
 
 
 def _stored_or_none(value: str | None, option: str) -> str | None:
@@ -216,7 +199,7 @@ def add(
         description=description,
         source=source,
     )
-    with _writable(db, create=True) as catalog:
+    with writable(db, create=True) as catalog:
         scene_id = _asking_about_dramas(
             record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
         )
@@ -258,7 +241,7 @@ def edit(
     )
     if not record.given:
         usage_error("nothing to change: give at least one option, such as --title")
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         _asking_about_dramas(
             record,
             new_drama,
@@ -303,7 +286,7 @@ def rm(
       kdrama rm 7
       kdrama rm 7 8 9 --yes
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.existing_ids(catalog, scene_ids)
         if not yes:
             if not _interactive():
@@ -443,7 +426,7 @@ def _target(db: Path | None, *, dry_run: bool) -> Iterator[Catalog]:
         with Catalog.scratch(location) as catalog:
             yield catalog
         return
-    with _writable(db, create=True) as catalog:
+    with writable(db, create=True) as catalog:
         yield catalog
 
 
@@ -521,7 +504,7 @@ def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
       kdrama fav 2 6
       kdrama list --favorites
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, True)
     note(f"Marked {count} scene(s) as favourite.")
 
@@ -534,7 +517,7 @@ def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
 
       kdrama unfav 2
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, False)
     note(f"Unmarked {count} scene(s).")
 
@@ -552,7 +535,7 @@ def rate(
       kdrama rate 6 5
       kdrama list --min-rating 4 --sort rating --desc
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, stars)
     note(f"Rated scene {scene_id}: {stars}/5.")
 
@@ -565,6 +548,6 @@ def unrate(scene_id: SceneId, db: options.Db = None) -> None:
 
       kdrama unrate 6
     """
-    with _writable(db) as catalog:
+    with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, None)
     note(f"Cleared the rating of scene {scene_id}.")

@@ -316,6 +316,15 @@ def title_keys(titles: Iterable[str]) -> set[str]:
     return keys
 
 
+def whole_title_keys(titles: Iterable[str]) -> set[str]:
+    """The keys of ``title_keys`` that stand for each title whole, not for a run of
+    its words: its exact key and its sound. "Rain" is a run of "Something in the
+    Rain", but names it only in part."""
+    keys = {key for title in titles for key in (name_key(title), sound_key(title))}
+    keys.discard("")
+    return keys
+
+
 def _sound_readings(parts: Sequence[str]) -> set[str]:
     """Sound keys of typed words read with the surname first, last, or nowhere."""
     if not parts:

@@ -12,7 +12,7 @@ FILTERS = "Filters"
 OUTPUT = "Output"
 
 
-def _name(value: str) -> str:
+def name_to_match(value: str) -> str:
     """Refuse names that could never match, instead of silently finding nothing."""
     if not names.name_key(value):
         raise typer.BadParameter(f"{value!r} has no letters or digits to match")
@@ -71,7 +71,7 @@ Actor = Annotated[
         "--actor",
         "-a",
         metavar="NAME",
-        parser=_name,
+        parser=name_to_match,
         help="Scenes with this actor; repeat to require several.",
         rich_help_panel=FILTERS,
     ),
@@ -82,7 +82,7 @@ Character = Annotated[
         "--character",
         "-c",
         metavar="NAME",
-        parser=_name,
+        parser=name_to_match,
         help="Scenes with this character; repeat to require several.",
         rich_help_panel=FILTERS,
     ),
@@ -93,7 +93,7 @@ Drama = Annotated[
         "--drama",
         "-d",
         metavar="TITLE",
-        parser=_name,
+        parser=name_to_match,
         help="Scenes from this drama (English or Korean title, alias, or a run of its words).",
         rich_help_panel=FILTERS,
     ),

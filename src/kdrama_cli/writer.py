@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from .errors import KdramaError
+from .models import NameKind
 
 _KeysOf = Callable[[Iterable[str]], set[str]]
 _INSERT_SCENE = (
@@ -616,3 +617,75 @@ class Writer:
         row_id = self.conn.execute(sql, params).lastrowid
         assert row_id is not None
         return row_id
+
+    # Changing the names of existing rows (kdrama drama/person/character edit) --------
+    #
+    # Each change rewrites the row's keys before it returns, as every write here does,
+    # so a name is never stored without being findable, nor findable once removed.
+
+    def ids_with_keys(self, kind: NameKind, keys: Iterable[str]) -> list[int]:
+        """Ids of the rows of this kind that have any of ``keys``, oldest first."""
+        entity = _KINDS[kind][0]
+        wanted = sorted(set(keys))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT {entity.id_column} FROM {entity.keys} WHERE key IN ({marks})"
+            f" ORDER BY {entity.id_column}",
+            wanted,
+        )
+        return [row[0] for row in rows]
+
+    def names_of(self, kind: NameKind, row_id: int) -> list[str]:
+        """All the names of one row: its name, its Korean name, its aliases."""
+        return self._names(_KINDS[kind][0], row_id)
+
+    def aliases_of(self, kind: NameKind, row_id: int) -> list[str]:
+        """One row's aliases, sorted."""
+        return self._aliases(_KINDS[kind][0], row_id)
+
+    def set_korean_name(self, kind: NameKind, row_id: int, korean: str | None) -> None:
+        """Set a row's Korean title or Hangul name, or clear it with None."""
+        entity = _KINDS[kind][0]
+        self.conn.execute(
+            f"UPDATE {entity.table} SET {entity.korean} = ? WHERE id = ?", (korean, row_id)
+        )
+        self._rekey(kind, row_id)
+
+    def set_network(self, drama_id: int, network: str | None) -> None:
+        """Set a drama's network, or clear it with None (networks have no keys)."""
+        self.conn.execute("UPDATE dramas SET network = ? WHERE id = ?", (network, drama_id))
+        self._networks.pop(drama_id, None)
+
+    def add_aliases(self, kind: NameKind, row_id: int, aliases: Sequence[str]) -> None:
+        """Give a row more aliases (one it has already is left as it is)."""
+        self._add_aliases(_KINDS[kind][0], row_id, aliases)
+        self._rekey(kind, row_id)
+
+    def remove_aliases(self, kind: NameKind, row_id: int, aliases: Sequence[str]) -> None:
+        """Take these aliases, exactly as stored, off a row."""
+        entity = _KINDS[kind][0]
+        self.conn.executemany(
+            f"DELETE FROM {entity.aliases} WHERE {entity.id_column} = ? AND alias = ?",
+            [(row_id, alias) for alias in aliases],
+        )
+        self._rekey(kind, row_id)
+
+    def _rekey(self, kind: NameKind, row_id: int) -> None:
+        """Rewrite a row's keys from its names, and forget what was found by the old
+        ones: a name taken off a row must not find it from this writer's memory."""
+        entity, keys_of = _KINDS[kind]
+        self._write_keys(entity, row_id, keys_of)
+        self._known.pop((entity.table, row_id), None)
+        self._found.clear()
+        self._done.clear()
+        self.casts.clear()
+
+
+# How each kind of name is stored, and the keys its names have.
+_KINDS: dict[NameKind, tuple[_Entity, _KeysOf]] = {
+    NameKind.DRAMA: (_DRAMA, names.title_keys),
+    NameKind.ACTOR: (_PERSON, names.person_keys),
+    NameKind.CHARACTER: (_CHARACTER, names.character_keys),
+}
