@@ -476,6 +476,9 @@ def on_a_terminal(
             if answer and answer[0].encode() in seen:
                 os.write(main, answer[1].encode() + b"\r")
                 answer = None
+    except BaseException:
+        proc.kill()  # the one kdrama this test started, still running
+        raise
     finally:
         os.close(main)
         code = proc.wait(timeout=60)
