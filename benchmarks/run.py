@@ -56,6 +56,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kdrama_cli.names import name_key, sound_key
+
 from synthetic import NETWORKS, _Names, _sentence, _title, cached_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -577,16 +579,25 @@ def _check_import(r: Runner, new: Path, flat: Path, size: int) -> None:
 def write_scenes(path: Path, count: int, seed: int = 0) -> None:
     """``count`` scenes as ``kdrama list --format jsonl`` prints them, without ids:
     Korean names with Hangul, dramas with Korean titles, 2 actors and 2 characters a
-    scene, drawn as in ``synthetic.py``."""
+    scene, drawn as in ``synthetic.py``. Each drama (a title and a year) is drawn once,
+    with one Korean title and network, as a real file has it: kdrama refuses a file
+    that gives one drama two networks."""
     rng = random.Random(seed)
     names = _Names(rng)
     people = [names.draw() for _ in range(max(2, count // 10))]
     dramas = []
-    for _ in range(max(1, count // 20)):
+    drawn: set[tuple[str, int]] = set()
+    while len(dramas) < max(1, count // 20):
         title, korean = _title(rng)
+        year = rng.randint(1990, 2025)
+        # Two titles that kdrama reads as one (Night, Knight) would be one drama.
+        same = {(key, year) for key in (name_key(title), sound_key(title))}
+        if same & drawn:
+            continue
+        drawn |= same
         leads = rng.sample(people, 2)
         roles = [(names.draw(), actor) for actor in leads]
-        dramas.append((title, korean, rng.randint(1990, 2025), rng.choice(NETWORKS), roles))
+        dramas.append((title, korean, year, rng.choice(NETWORKS), roles))
     with path.open("w", encoding="utf-8") as file:
         for i in range(count):
             title, korean, year, network, roles = rng.choice(dramas)

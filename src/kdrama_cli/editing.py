@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import counts, search
 from .catalog import Catalog
@@ -26,11 +26,11 @@ from .errors import KdramaError, SceneNotFound
 from .models import Role, Scene, SceneRecord
 from .records import RecordError
 from .storage import transaction
-from .writer import Links, Writer
+from .writer import Links, Writer, exact_key
 
 _REQUIRED_FOR_NEW = ("title", "drama", "year")
 _BATCH = 500
-_BULK = 10_000
+_BULK = 1_000
 _MANY = 1000
 _DRAMA_FIELDS = {"drama", "year", "drama_korean", "network", "drama_aliases"}
 _CAST_FIELDS = {"actors", "characters", "actors_korean", "actor_aliases"}
@@ -513,8 +513,7 @@ def _source_id(writer: Writer, record: SceneRecord) -> int | None:
     return writer.source(record.source, title=record.source_title, credit=record.source_credit)
 
 
-@dataclass(frozen=True)
-class _Cast:
+class _Cast(NamedTuple):
     """A scene's cast as it is written: actors with their Hangul names and aliases,
     and characters. Hashable: the scenes of a drama mostly share one."""
 
@@ -534,11 +533,25 @@ class _Cast:
         )
 
 
+    def key(self, drama_id: int, strict: bool) -> str:
+        """The cast in one string (``writer.exact_key``), for the writer's cache of
+        casts, which a large import fills with one for every drama."""
+        parts: list[str | None] = [str(drama_id), str(strict), str(len(self.actors))]
+        parts += self.actors
+        parts += self.korean
+        for aliases in self.aliases:
+            parts += (str(len(aliases)), *aliases)
+        for role in self.roles:
+            parts += (role.name, role.actor, role.name_korean, role.actor_korean)
+            parts += (str(len(role.aliases)), *role.aliases)
+        return exact_key(parts)
+
+
 def _set_cast(
     writer: Writer, scene_id: int, cast: _Cast, drama_id: int, *, new: bool, strict: bool
 ) -> None:
     """Write a scene's actors and characters, finding or creating each in the drama."""
-    key = (cast, drama_id, strict)
+    key = cast.key(drama_id, strict)
     ids = writer.casts.get(key)
     if ids is None:
         # Remembered by the writer, since the scenes of a drama mostly share a cast.

@@ -50,6 +50,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 SOUND = "~"
+# Names are cached as they are reduced to keys: a writer looks a name up, then stores
+# it. Bounded so that a large import's memory stays flat.
+_CACHE_SIZE = 1 << 13
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`]")
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -183,7 +186,7 @@ def words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(_APOSTROPHES.sub("", folded)) if w]
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def name_key(text: str) -> str:
     """The exact key of typed or stored text: its folded words run together."""
     return "".join(words(text))
@@ -208,7 +211,7 @@ def romanize(text: str) -> str:
     return "".join(part for part in out if part != "-")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _latin_words(text: str) -> tuple[str, ...]:
     """Words of ``text`` as plain Latin letters: Hangul romanized, diacritics dropped.
 
@@ -239,7 +242,7 @@ def _sound(parts: Sequence[str], surname_at: int | None) -> str:
     return _fold("".join(parts))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _fold(letters: str) -> str:
     """Fold spellings of one Korean sound together (see the module docstring)."""
     for pattern, replacement in _LETTER_FOLDS:

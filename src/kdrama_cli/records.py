@@ -371,6 +371,11 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
     rather than dropped, since the text around an escape sequence is rarely what was
     meant.
     """
+    if text.isascii() and text.isprintable():  # most text: nothing to normalise or refuse
+        text = text.strip()
+        if len(text) > limit:
+            raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
+        return text
     text = _normal(text)
     if len(text) > limit:
         raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
@@ -515,7 +520,7 @@ def _json_actors(value: object) -> tuple[str, ...]:
 # Checked names and characters are cached: the scenes of a drama mostly share their
 # cast, so a large import meets each a few dozen times. A failure raises (and is not
 # cached); the caller then checks again in full, to name what is wrong where.
-_CACHE_SIZE = 1 << 14
+_CACHE_SIZE = 1 << 13
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -855,17 +860,42 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
     ``actor_aliases``), and each character's ``actor_korean`` agrees with them. A CSV
     row's ``characters_korean`` and ``character_aliases`` go into its characters.
     """
-    roles: tuple[Role, ...] = values.get("characters", ())
     if "characters_korean" in values or "character_aliases" in values:
-        roles = _csv_roles(roles, values)
+        roles = _csv_roles(values.get("characters", ()), values)
         if "characters" in values:
             values["characters"] = roles
-    actors: tuple[str, ...] = values.get("actors", ())
-    korean = values.get("actors_korean", ())
-    aliases = values.get("actor_aliases", ())
-    for field, given in (("actors_korean", korean), ("actor_aliases", aliases)):
+    for field in ("actors_korean", "actor_aliases"):
         if field in values and "actors" not in values:
             raise _Problem(f"field {field!r} needs the field 'actors' beside it")
+    given = frozenset(values)
+    cast = _cast(
+        values.get("actors", ()),
+        values.get("actors_korean", ()),
+        values.get("actor_aliases", ()),
+        values.get("characters", ()),
+    )
+    if cast[0]:
+        values["actors"], values["actors_korean"], values["actor_aliases"] = cast[:3]
+    if cast[3]:
+        values["characters"] = cast[3]
+    return given
+
+
+_Cast = tuple[
+    tuple[str, ...], tuple[str | None, ...], tuple[tuple[str, ...], ...], tuple[Role, ...]
+]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _cast(
+    actors: tuple[str, ...],
+    korean: tuple[str | None, ...],
+    aliases: tuple[tuple[str, ...], ...],
+    roles: tuple[Role, ...],
+) -> _Cast:
+    """The parts of a cast put together (see ``_with_cast``); cached, since the
+    scenes of a drama mostly share one. A problem raises, and is not cached."""
+    for field, given in (("actors_korean", korean), ("actor_aliases", aliases)):
         if given and len(given) != len(actors):
             raise _Problem(f"field {field!r}: has {len(given)} entries for {len(actors)} actors")
     people: dict[str, list[Any]] = {}
@@ -875,16 +905,14 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
     for number, role in enumerate(roles, start=1):
         person = [role.actor_korean, ()]
         _same_person(people, role.actor, person, f"field 'characters': character {number}")
-    given = frozenset(values)
-    if people:
-        values["actors"] = tuple(people)
-        values["actors_korean"] = tuple(person[0] for person in people.values())
-        values["actor_aliases"] = tuple(person[1] for person in people.values())
     if roles and any(role.actor_korean != people[role.actor][0] for role in roles):
-        values["characters"] = tuple(
-            role._replace(actor_korean=people[role.actor][0]) for role in roles
-        )
-    return given
+        roles = tuple(role._replace(actor_korean=people[role.actor][0]) for role in roles)
+    return (
+        tuple(people),
+        tuple(person[0] for person in people.values()),
+        tuple(person[1] for person in people.values()),
+        roles,
+    )
 
 
 def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:

@@ -56,7 +56,7 @@ COLUMNS = ("title", "drama", "names", "description")
 _WEIGHTS = (4.0, 3.0, 3.0, 1.0)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def index_text(text: str | None) -> str | None:
     """Text as it is put in the index: NFC, with runs of wide script split into
     overlapping pairs of characters (and the last character alone). Cached: the
@@ -214,6 +214,9 @@ def refresh(conn: sqlite3.Connection) -> int:
     stale = conn.execute("SELECT count(*) FROM search_stale").fetchone()[0]
     if not stale:
         return 0
+    many = stale >= _MANY
+    if many:
+        _merge_later(conn, 0)
     # A scene above the highest indexed id is not in the index (new scenes, most of a
     # large import): only the others are looked up, one by one, to be taken out.
     conn.execute(
@@ -247,7 +250,19 @@ def refresh(conn: sqlite3.Connection) -> int:
             ],
         )
     conn.execute("DELETE FROM search_stale")
+    if many:
+        _merge_later(conn, _AUTOMERGE)
     return int(stale)
+
+
+# From this many stale scenes on (a large import), the index's segments are not
+# merged while the scenes are added, only after: adding 400,000 scenes took 40% less.
+_MANY = 10_000
+_AUTOMERGE = 4  # FTS5's default
+
+
+def _merge_later(conn: sqlite3.Connection, automerge: int) -> None:
+    conn.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', ?)", (automerge,))
 
 
 def _texts(conn: sqlite3.Connection, sql: str, ids: Collection[int]) -> dict[int, str | None]:

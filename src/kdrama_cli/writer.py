@@ -16,6 +16,7 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from . import names
 from .errors import KdramaError
@@ -26,6 +27,56 @@ _INSERT_SCENE = (
     "INSERT INTO scenes (id, drama_id, title, description, rank, source_id, favorite, rating)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+# How many new keys wait to be written: little enough to keep an import of a million
+# scenes within a hundred or so megabytes.
+_PENDING_KEYS = 50_000
+# How many new scenes wait to be written, with their casts.
+_QUEUED = 5_000
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def exact_key(parts: Sequence[str | None]) -> str:
+    """Texts in one string that no other texts give: a key for the caches of a large
+    import, which keep one for every drama and cast, where one string takes a fraction
+    of the memory of a tuple of them.
+
+    The texts are joined with a unit separator, None written as a record separator.
+    Stored names never hold either (they are control characters); for texts that do,
+    the key is their repr, marked with two record separators, which no joined key has.
+    """
+    nones = 0
+    texts = []
+    for part in parts:
+        if part is None:
+            nones += 1
+            texts.append(_NONE)
+        else:
+            texts.append(part)
+    key = _UNIT.join(texts)
+    if key.count(_UNIT) == len(texts) - 1 and key.count(_NONE) == nones:
+        return key
+    return _NONE + _NONE + repr(tuple(parts))
+
+
+_UNIT, _NONE = "\x1f", "\x1e"
+
+
+class _Bounded(dict[_K, _V]):
+    """A cache that empties itself when it is full: cheaper than least-recently-used
+    bookkeeping on every hit, and an import meets the same names in runs."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: _K, value: _V) -> None:
+        if len(self) >= self.size:
+            self.clear()
+        super().__setitem__(key, value)
 
 
 @dataclass(frozen=True)
@@ -45,6 +96,7 @@ _PERSON = _Entity("people", "name", "name_korean", "person_aliases", "person_key
 _CHARACTER = _Entity(
     "characters", "name", "name_korean", "character_aliases", "character_keys", "character_id"
 )
+_KEY_COLUMNS = {entity.keys: entity.id_column for entity in (_DRAMA, _PERSON, _CHARACTER)}
 
 
 class WriteConflict(KdramaError):
@@ -102,12 +154,28 @@ class Writer:
         with another year (see NearDuplicateDrama)."""
         self.conn = conn
         self.new_dramas = new_dramas
-        self._found: dict[tuple[object, ...], int] = {}
-        self._done: dict[tuple[object, ...], int] = {}
-        self.casts: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
-        self._known: dict[tuple[str, int], tuple[str | None, frozenset[str]]] = {}
-        self._networks: dict[int, str | None] = {}
-        self._new_dramas: set[int] = set()
+        # What this writer found or made, by the exact arguments it was asked with.
+        # Bounded, so that a large import's memory does not grow with the catalog; the
+        # catalog itself is the truth, asked again after a cache is emptied.
+        # A large import meets each drama and its cast many times, a person or a
+        # character once per cast: those are cached in full, these a little.
+        self._done: dict[str, _Bounded[object, int]] = {
+            kind: _Bounded(size)
+            for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
+        }
+        self._done["source"] = _Bounded(10_000)
+        self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(100_000)
+        self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(
+            10_000
+        )
+        self._networks: _Bounded[int, str | None] = _Bounded(10_000)
+        # Dramas from this id on were made by this writer.
+        self._first_new_drama = (conn.execute("SELECT max(id) FROM dramas").fetchone()[0] or 0) + 1
+        # Keys of new rows, written sorted in bulk (random inserts into the large key
+        # indexes were most of a large import), and meanwhile looked up here as well.
+        self._pending_keys: dict[str, list[tuple[str, int]]] = {}
+        self._pending_index: dict[tuple[str, str], list[int]] = {}
+        self._pending_count = 0
         self._next_id: int | None = None
         self._queued_scenes: list[tuple[object, ...]] = []
         self._queued_people: list[tuple[int, int, int]] = []
@@ -135,23 +203,19 @@ class Writer:
         none, and aliases added; a drama's own Korean title or network is never
         replaced: ``strict`` makes a different one a WriteConflict (naming ``where``).
         """
-        done_key = ("drama", title, year, korean, network, tuple(aliases), strict)
-        if (done := self._done.get(done_key)) is not None:
+        done_key = exact_key([title, str(year), korean, network, str(strict), *aliases])
+        if (done := self._done["drama"].get(done_key)) is not None:
             return done
-        cache_key = ("drama", names.name_key(title), year)
-        drama_id = self._found.get(cache_key)
-        if drama_id is None:
-            drama_id = self._find_drama(title, year)
+        candidates = self._candidates(_DRAMA, title)
+        drama_id = self._find_drama(candidates, title, year)
         if drama_id is None:
             if not self.new_dramas:
-                self._refuse_near_duplicate(title, year, where)
+                self._refuse_near_duplicate(candidates, title, year, where)
             drama_id = self._insert(
                 "INSERT INTO dramas (title, title_korean, year, network) VALUES (?, ?, ?, ?)",
                 (title, korean, year, network),
             )
             self._name_new(_DRAMA, drama_id, [title, korean], aliases, names.title_keys)
-            self._new_dramas.add(drama_id)
-            self._networks[drama_id] = network
         else:
             if strict:
                 self._check_drama(drama_id, korean, network, where)
@@ -159,7 +223,7 @@ class Writer:
             if network and self._network(drama_id) is None:
                 self.conn.execute("UPDATE dramas SET network = ? WHERE id = ?", (network, drama_id))
                 self._networks[drama_id] = network
-        self._found[cache_key] = self._done[done_key] = drama_id
+        self._done["drama"][done_key] = drama_id
         return drama_id
 
     def _network(self, drama_id: int) -> str | None:
@@ -188,13 +252,15 @@ class Writer:
                     where,
                 )
 
-    def _refuse_near_duplicate(self, title: str, year: int, where: str) -> None:
+    def _refuse_near_duplicate(
+        self, candidates: list[int], title: str, year: int, where: str
+    ) -> None:
         """Raise NearDuplicateDrama when ``title`` is the whole name (title, Korean
         title or alias, in any spelling) of a drama of another year that was in the
         catalog before this writer began; a new drama of the same import is not one."""
         known = []
-        for drama_id in self._candidates(_DRAMA, title):
-            if drama_id in self._new_dramas:
+        for drama_id in candidates:
+            if drama_id >= self._first_new_drama:
                 continue
             row = self.conn.execute(
                 "SELECT title, title_korean, year FROM dramas WHERE id = ?", (drama_id,)
@@ -204,8 +270,8 @@ class Writer:
         if known:
             raise NearDuplicateDrama(title, year, sorted(known, key=lambda k: k[1]), where)
 
-    def _find_drama(self, title: str, year: int) -> int | None:
-        for drama_id in self._candidates(_DRAMA, title):
+    def _find_drama(self, candidates: list[int], title: str, year: int) -> int | None:
+        for drama_id in candidates:
             row = self.conn.execute(
                 "SELECT title, title_korean, year FROM dramas WHERE id = ?", (drama_id,)
             ).fetchone()
@@ -218,13 +284,10 @@ class Writer:
     def person(self, name: str, *, korean: str | None = None, aliases: Sequence[str] = ()) -> int:
         """The id of the person with this name in any spelling, created if there is
         none. Two people whose Hangul names differ are never taken for one."""
-        done_key = ("person", name, korean, tuple(aliases))
-        if (done := self._done.get(done_key)) is not None:
+        done_key = (name, korean, tuple(aliases))
+        if (done := self._done["person"].get(done_key)) is not None:
             return done
-        cache_key = ("person", names.name_key(name), korean)
-        person_id = self._found.get(cache_key)
-        if person_id is None:
-            person_id = self._find_person(name, korean)
+        person_id = self._find_person(name, korean)
         if person_id is None:
             person_id = self._insert(
                 "INSERT INTO people (name, name_korean) VALUES (?, ?)", (name, korean)
@@ -232,7 +295,7 @@ class Writer:
             self._name_new(_PERSON, person_id, [name, korean], aliases, names.person_keys)
         else:
             self._amend(_PERSON, person_id, korean, aliases, names.person_keys)
-        self._found[cache_key] = self._done[done_key] = person_id
+        self._done["person"][done_key] = person_id
         return person_id
 
     def _find_person(self, name: str, korean: str | None) -> int | None:
@@ -259,25 +322,10 @@ class Writer:
         """The id of this drama's character of this name played by this person,
         created if there is none. A Korean name is recorded on a character that has
         none; ``strict`` makes another one than the character's a WriteConflict."""
-        done_key = ("character", name, drama_id, person_id, korean, tuple(aliases), strict)
-        if (done := self._done.get(done_key)) is not None:
+        done_key = (name, drama_id, person_id, korean, tuple(aliases), strict)
+        if (done := self._done["character"].get(done_key)) is not None:
             return done
-        cache_key = ("character", names.name_key(name), drama_id, person_id)
-        character_id = self._found.get(cache_key)
-        if character_id is None and drama_id not in self._new_dramas:
-            # A drama this writer created has only the characters it met, and those are
-            # all in _found: the key lookup is needed for older dramas only.
-            character_id = next(
-                (
-                    cid
-                    for cid in self._candidates(_CHARACTER, name)
-                    if self.conn.execute(
-                        "SELECT 1 FROM characters WHERE id = ? AND drama_id = ? AND person_id = ?",
-                        (cid, drama_id, person_id),
-                    ).fetchone()
-                ),
-                None,
-            )
+        character_id = self._find_character(name, drama_id, person_id)
         if character_id is None:
             character_id = self._insert(
                 "INSERT INTO characters (drama_id, person_id, name, name_korean)"
@@ -293,13 +341,29 @@ class Writer:
                     f" not {korean!r}; `kdrama character edit` changes it"
                 )
             self._amend(_CHARACTER, character_id, korean, aliases, names.character_keys)
-        self._found[cache_key] = self._done[done_key] = character_id
+        self._done["character"][done_key] = character_id
         return character_id
+
+    def _find_character(self, name: str, drama_id: int, person_id: int) -> int | None:
+        """This drama's character that ``name`` names, played by this person: among
+        the drama's characters of this person (an index lookup, and rarely more than
+        one), the one whose keys ``name`` has."""
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT id FROM characters WHERE drama_id = ? AND person_id = ? ORDER BY id",
+                (drama_id, person_id),
+            )
+        ]
+        if not ids:
+            return None
+        wanted = set(names.query_keys(name))
+        return next((i for i in ids if wanted & self._keys_of(_CHARACTER, i)), None)
 
     def source(self, name: str, *, title: str | None = None, credit: str | None = None) -> int:
         """The id of the source with exactly this name, title and credit."""
-        cache_key = ("source", name, title, credit)
-        source_id = self._found.get(cache_key)
+        cache_key = (name, title, credit)
+        source_id = self._done["source"].get(cache_key)
         if source_id is None:
             row = self.conn.execute(
                 "SELECT id FROM sources WHERE name = ? AND title IS ? AND credit IS ?",
@@ -313,7 +377,7 @@ class Writer:
                     (name, title, credit),
                 )
             )
-        self._found[cache_key] = source_id
+        self._done["source"][cache_key] = source_id
         return source_id
 
     # Scenes -------------------------------------------------------------------------
@@ -419,7 +483,7 @@ class Writer:
         if new:
             self._queued_people += people
             self._queued_characters += characters
-            if len(self._queued_people) > 10_000:
+            if len(self._queued_scenes) >= _QUEUED:
                 self.flush()
             return
         self.flush()
@@ -428,7 +492,8 @@ class Writer:
         self._write_cast(people, characters, new_scenes=False)
 
     def flush(self) -> None:
-        """Write the queued new scenes and their casts."""
+        """Write the queued new scenes and their casts, and the new rows' keys."""
+        self._flush_keys()
         self.conn.executemany(_INSERT_SCENE, self._queued_scenes)
         self._write_cast(self._queued_people, self._queued_characters, new_scenes=True)
         self._queued_scenes, self._queued_people, self._queued_characters = [], [], []
@@ -506,9 +571,13 @@ class Writer:
                 " (SELECT 1 FROM scenes WHERE source_id = ?1)",
                 (source_id,),
             )
-        self._found.clear()
-        self._new_dramas.clear()
-        self._done.clear()
+        self._forget()
+
+    def _forget(self) -> None:
+        """Empty the caches: after rows were deleted or renamed, what was found by a
+        name may be gone."""
+        for done in self._done.values():
+            done.clear()
         self.casts.clear()
         self._known.clear()
         self._networks.clear()
@@ -529,7 +598,34 @@ class Writer:
             f" ORDER BY {entity.id_column}",
             keys,
         )
-        return [row[0] for row in rows]
+        found = [row[0] for row in rows]
+        if self._pending_index:
+            pending = self._pending_index
+            found += [i for key in keys for i in pending.get((entity.keys, key), ())]
+            found = sorted(set(found))
+        return found
+
+    def _keys_of(self, entity: _Entity, row_id: int) -> set[str]:
+        """The keys a row has, written or pending."""
+        rows = self.conn.execute(
+            f"SELECT key FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,)
+        )
+        keys = {row[0] for row in rows}
+        for key, pending_id in self._pending_keys.get(entity.keys, ()):
+            if pending_id == row_id:
+                keys.add(key)
+        return keys
+
+    def _flush_keys(self) -> None:
+        """Write the pending keys, each table's sorted: a sorted run of inserts walks
+        the index once instead of jumping about it."""
+        for table, rows in self._pending_keys.items():
+            column = _KEY_COLUMNS[table]
+            rows.sort()
+            self.conn.executemany(f"INSERT INTO {table} (key, {column}) VALUES (?, ?)", rows)
+        self._pending_keys.clear()
+        self._pending_index.clear()
+        self._pending_count = 0
 
     def _aliases(self, entity: _Entity, row_id: int) -> list[str]:
         rows = self.conn.execute(
@@ -553,14 +649,17 @@ class Writer:
         aliases: Sequence[str],
         keys_of: _KeysOf,
     ) -> None:
-        """Write the aliases and keys of a row just inserted with names ``own``."""
+        """Write the aliases and keys of a row just inserted with names ``own``; the
+        keys wait in memory to be written in bulk."""
         self._add_aliases(entity, row_id, aliases)
         keys = keys_of([n for n in [*own, *aliases] if n])
-        self.conn.executemany(
-            f"INSERT INTO {entity.keys} (key, {entity.id_column}) VALUES (?, ?)",
-            [(key, row_id) for key in sorted(keys)],
-        )
-        self._known[(entity.table, row_id)] = (own[1], frozenset(aliases))
+        pending = self._pending_keys.setdefault(entity.keys, [])
+        for key in keys:
+            pending.append((key, row_id))
+            self._pending_index.setdefault((entity.keys, key), []).append(row_id)
+        self._pending_count += len(keys)
+        if self._pending_count > _PENDING_KEYS:
+            self._flush_keys()
 
     def _add_aliases(self, entity: _Entity, row_id: int, aliases: Sequence[str]) -> None:
         if aliases:
@@ -607,6 +706,7 @@ class Writer:
         return known
 
     def _write_keys(self, entity: _Entity, row_id: int, keys_of: _KeysOf) -> None:
+        self._flush_keys()
         self.conn.execute(f"DELETE FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,))
         self.conn.executemany(
             f"INSERT INTO {entity.keys} (key, {entity.id_column}) VALUES (?, ?)",
@@ -629,6 +729,7 @@ class Writer:
         wanted = sorted(set(keys))
         if not wanted:
             return []
+        self._flush_keys()
         marks = ", ".join("?" * len(wanted))
         rows = self.conn.execute(
             f"SELECT DISTINCT {entity.id_column} FROM {entity.keys} WHERE key IN ({marks})"
@@ -677,10 +778,7 @@ class Writer:
         ones: a name taken off a row must not find it from this writer's memory."""
         entity, keys_of = _KINDS[kind]
         self._write_keys(entity, row_id, keys_of)
-        self._known.pop((entity.table, row_id), None)
-        self._found.clear()
-        self._done.clear()
-        self.casts.clear()
+        self._forget()
 
 
 # How each kind of name is stored, and the keys its names have.
