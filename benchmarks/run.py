@@ -56,9 +56,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kdrama_cli.names import name_key, sound_key
-
 from synthetic import NETWORKS, _Names, _sentence, _title, cached_catalog
+
+from kdrama_cli.names import name_key, sound_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("startup", "lookup", "export", "import", "search")

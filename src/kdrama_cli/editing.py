@@ -532,7 +532,6 @@ class _Cast(NamedTuple):
             scene.characters,
         )
 
-
     def key(self, drama_id: int, strict: bool) -> str:
         """The cast in one string (``writer.exact_key``), for the writer's cache of
         casts, which a large import fills with one for every drama."""

@@ -165,9 +165,7 @@ class Writer:
         }
         self._done["source"] = _Bounded(10_000)
         self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(100_000)
-        self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(
-            10_000
-        )
+        self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(10_000)
         self._networks: _Bounded[int, str | None] = _Bounded(10_000)
         # Dramas from this id on were made by this writer.
         self._first_new_drama = (conn.execute("SELECT max(id) FROM dramas").fetchone()[0] or 0) + 1
