@@ -76,7 +76,7 @@ def edit_drama(
     [bold]Examples[/bold]
 
       kdrama drama edit CLOY --alias "Love's Emergency Landing"
-      kdrama drama edit Goblin --network tvN --korean "쓸쓸하고 찬란하神 – 도깨비"
+      kdrama drama edit CLOY --remove-alias "Love's Emergency Landing"
     """
     change = _change(alias, remove_alias, "--korean", korean, network=network)
     with _narrowed_by("add --year, or give more of the title"), writable(db) as catalog:
@@ -145,7 +145,7 @@ def edit_character(
 
     [bold]Examples[/bold]
 
-      kdrama character edit "Se Ri" --alias "Yoon Se-ri"
+      kdrama character edit "Ri Jeong Hyeok" --alias "Captain Ri"
       kdrama character edit "Grim Reaper" -d Goblin --remove-alias "Kim Woo Bin"
     """
     change = _change(alias, remove_alias, "--hangul", hangul)

@@ -84,19 +84,23 @@ SURNAMES: dict[str, str] = {
 
 # The letter folds, applied in this order. Literal pairs use str.replace, which is
 # many times faster than a regular expression and gives the same result here.
+_CLOSING_H = re.compile(r"(?<=[aeiouw])h(?![aeiouwy])")  # an "h" closing a vowel: Ah, Oh
+_UI = re.compile(r"[uy]i")
 _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     ("sh", "s"),
     ("ch", "j"),
-    (re.compile(r"(?<=[aeiouw])h(?![aeiouwy])"), ""),  # an "h" closing a vowel: Ah, Oh
+    (_CLOSING_H, ""),
     ("oo", "u"),
     ("ou", "o"),
     ("eo", "o"),
     ("eu", "u"),
     ("ae", "e"),
     ("ee", "i"),
-    (re.compile(r"[uy]i"), "i"),
+    (_UI, "i"),
     ("wu", "u"),
 ]
+# The letter each pattern's match holds: without it, there is nothing to replace.
+_NEEDS = {_CLOSING_H: "h", _UI: "i"}
 _CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -248,10 +252,15 @@ def _fold(letters: str) -> str:
     for pattern, replacement in _LETTER_FOLDS:
         if isinstance(pattern, str):
             letters = letters.replace(pattern, replacement)
-        else:
+        elif _NEEDS[pattern] in letters:  # a pattern runs only where it may match
             letters = pattern.sub(replacement, letters)
-    letters = _DOUBLED.sub(r"\1", letters.translate(_CONSONANT_FOLDS))
+    letters = _DOUBLED.sub(_first_of_run, letters.translate(_CONSONANT_FOLDS))
     return SOUND + letters if letters else ""
+
+
+def _first_of_run(run: re.Match[str]) -> str:
+    """A run of one letter as that letter (a function: a template is slower)."""
+    return run.group(1)
 
 
 def sound_key(text: str) -> str:

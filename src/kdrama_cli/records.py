@@ -371,7 +371,9 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
     rather than dropped, since the text around an escape sequence is rarely what was
     meant.
     """
-    if text.isascii() and text.isprintable():  # most text: nothing to normalise or refuse
+    if text.isprintable():  # most text: no control character, no line end, no odd space
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
         text = text.strip()
         if len(text) > limit:
             raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
