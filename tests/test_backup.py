@@ -362,7 +362,7 @@ def test_a_large_json_array_imports_the_same_scenes_as_json_lines(
         run = kdrama("import", str(source), "--db", str(tmp_path / f"{source.suffix}.db"))
         assert (run.exit_code, run.stderr) == (
             0,
-            "Imported 6000 scene(s): 6000 added, 0 updated.\n",
+            "Imported 6,000 scene(s): 6,000 added, 0 updated.\n",
         )
     expected = jsonl_export(kdrama, tmp_path / ".jsonl.db")
     assert jsonl_export(kdrama, tmp_path / ".json.db") == expected
@@ -381,11 +381,11 @@ def test_a_json_array_laid_out_oddly_imports_the_same_scenes_as_json_lines(
     from_file = tmp_path / "odd.json"
     from_file.write_text(odd, "utf-8")
     run = kdrama("import", str(from_file), "--db", str(tmp_path / "file.db"))
-    assert (run.exit_code, run.stderr) == (0, "Imported 3000 scene(s): 3000 added, 0 updated.\n")
+    assert (run.exit_code, run.stderr) == (0, "Imported 3,000 scene(s): 3,000 added, 0 updated.\n")
     piped = run_process("import", "-", "--db", str(tmp_path / "pipe.db"), input=odd)
     assert (piped.exit_code, piped.stderr) == (
         0,
-        "Imported 3000 scene(s): 3000 added, 0 updated.\n",
+        "Imported 3,000 scene(s): 3,000 added, 0 updated.\n",
     )
     expected = jsonl_export(kdrama, tmp_path / "lines.db")
     assert jsonl_export(kdrama, tmp_path / "file.db") == expected

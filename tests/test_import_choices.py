@@ -573,7 +573,7 @@ def test_an_import_on_a_terminal_shows_rows_rate_bytes_and_the_finishing_steps(
     assert f"{megabytes}/{megabytes} MB" in screen
     steps = ["Updating the search index", "Building indexes", "Counting scenes", "Saving"]
     assert any(step in screen for step in steps), screen
-    assert screen.rstrip().endswith("Imported 20000 scene(s): 20000 added, 0 updated.")
+    assert screen.rstrip().endswith("Imported 20,000 scene(s): 20,000 added, 0 updated.")
 
 
 def test_an_import_off_a_terminal_writes_only_the_summary_line(
@@ -583,5 +583,5 @@ def test_an_import_off_a_terminal_writes_only_the_summary_line(
     assert (run.exit_code, run.stdout, run.stderr) == (
         0,
         "",
-        "Imported 20000 scene(s): 20000 added, 0 updated.\n",
+        "Imported 20,000 scene(s): 20,000 added, 0 updated.\n",
     )

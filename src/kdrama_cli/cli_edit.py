@@ -385,9 +385,9 @@ def import_(
     if dry_run:
         _report_dry_run(summary)
         return
-    done = [f"{summary.added} added", f"{summary.updated} updated"]
-    done += [f"{count} {what}" for what, count in _rest(summary) if count]
-    note(f"Imported {summary.read} scene(s): {', '.join(done)}.", style="green")
+    done = [f"{summary.added:,} added", f"{summary.updated:,} updated"]
+    done += [f"{count:,} {what}" for what, count in _rest(summary) if count]
+    note(f"Imported {summary.read:,} scene(s): {', '.join(done)}.", style="green")
 
 
 def _rest(summary: editing.ImportSummary) -> list[tuple[str, int]]:
