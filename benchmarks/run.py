@@ -91,13 +91,24 @@ EXPORT_SQL = (
     "SELECT p.name FROM scene_people sp JOIN people p ON p.id = sp.person_id"
     " WHERE sp.scene_id = s.id ORDER BY sp.position)) AS actors,"
     " (SELECT json_group_array(json_object('name', name, 'actor', actor,"
-    " 'name_korean', name_korean, 'actor_korean', actor_korean)) FROM ("
-    "SELECT c.name, p.name AS actor, c.name_korean, p.name_korean AS actor_korean"
+    " 'name_korean', name_korean, 'actor_korean', actor_korean, 'aliases', json(aliases)))"
+    " FROM (SELECT c.name, p.name AS actor, c.name_korean, p.name_korean AS actor_korean,"
+    " (SELECT json_group_array(alias) FROM (SELECT alias FROM character_aliases"
+    " WHERE character_id = c.id ORDER BY alias)) AS aliases"
     " FROM scene_characters sc JOIN characters c ON c.id = sc.character_id"
     " JOIN people p ON p.id = c.person_id"
     " WHERE sc.scene_id = s.id ORDER BY sc.position)) AS characters,"
     " s.description, s.rank, src.name AS source, src.title AS source_title,"
-    " src.credit AS source_credit, s.favorite = 1 AS favorite, s.rating"
+    " src.credit AS source_credit, s.favorite = 1 AS favorite, s.rating,"
+    " (SELECT json_group_array(alias) FROM (SELECT alias FROM drama_aliases"
+    " WHERE drama_id = d.id ORDER BY alias)) AS drama_aliases,"
+    " (SELECT json_group_array(name_korean) FROM (SELECT p.name_korean FROM scene_people sp"
+    " JOIN people p ON p.id = sp.person_id WHERE sp.scene_id = s.id ORDER BY sp.position))"
+    " AS actors_korean,"
+    " (SELECT json_group_array(json(aliases)) FROM (SELECT (SELECT json_group_array(alias)"
+    " FROM (SELECT alias FROM person_aliases WHERE person_id = sp.person_id ORDER BY alias))"
+    " AS aliases FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))"
+    " AS actor_aliases"
     " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
     " LEFT JOIN sources src ON src.id = s.source_id"
     " ORDER BY s.id"
@@ -500,8 +511,8 @@ def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
     ]
     theirs = json.loads(r.output(Command("", (sqlite, "-json", str(db), EXPORT_SQL + " LIMIT 3"))))
     for scene in theirs:
-        scene["actors"] = json.loads(scene["actors"])
-        scene["characters"] = json.loads(scene["characters"])
+        for key in ("actors", "characters", "drama_aliases", "actors_korean", "actor_aliases"):
+            scene[key] = json.loads(scene[key])
         scene["favorite"] = bool(scene["favorite"])
     if [list(s.items()) for s in ours] != [list(s.items()) for s in theirs]:
         raise BenchmarkError(
