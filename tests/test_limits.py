@@ -412,3 +412,19 @@ def test_an_import_refused_while_writing_leaves_no_new_catalog(
         "Error: line 2: field 'id': 1 appears twice"
     )
     assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "where"), [("jsonl", "line 2"), ("json", "item 2"), ("csv", "line 3")]
+)
+def test_a_record_over_the_size_of_one_scene_is_refused_naming_it(
+    kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, where: str
+) -> None:
+    """A line or array item is read whole before it is checked: it is bounded, so a
+    file of one endless line cannot fill the memory."""
+    monkeypatch.setattr(records, "MAX_RECORD_BYTES", 1000)
+    db = tmp_path / "new.db"
+    scenes = [{**SCENE, "description": "x" * size} for size in (10, 2000, 10)]
+    path = as_file(scenes, fmt, tmp_path)
+    assert refused(kdrama, path, db) == f"Error: {where}: is longer than 1,000 bytes"
+    assert not db.exists()

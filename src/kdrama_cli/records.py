@@ -154,6 +154,11 @@ class _Counted(io.RawIOBase):
         return data
 
 
+def _size(count: int) -> str:
+    """A number of bytes as a message says it: "32 MB", or "1,000 bytes"."""
+    return f"{count >> 20:,} MB" if count >= 1 << 20 else f"{count:,} bytes"
+
+
 def _too_large(name: str) -> NoReturn:
     raise RecordError(
         "", f"{name} is over {MAX_INPUT_BYTES >> 20:,} MB; import it in smaller parts"
@@ -218,7 +223,7 @@ class ImportInput:
         while line := self._buffered.readline(MAX_RECORD_BYTES + 1):
             number += 1
             if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
-                raise RecordError(f"line {number}", f"is longer than {MAX_RECORD_BYTES >> 20} MB")
+                raise RecordError(f"line {number}", f"is longer than {_size(MAX_RECORD_BYTES)}")
             if number == 1:
                 line = line.removeprefix(_BOM)
             try:
@@ -1043,8 +1048,9 @@ class _JsonArray:
                 self._at = found.start()
                 return self._text[self._at]
             self._at = len(self._text)
-            if not self._more(1):
+            if self._ended:
                 return ""
+            self._more(1)
 
     def _value(self, number: int) -> object:
         """The JSON value that starts here, read on until it is complete."""
@@ -1053,7 +1059,8 @@ class _JsonArray:
                 value, end = _DECODER.raw_decode(self._text, self._at)
             except json.JSONDecodeError as error:
                 if not self._ended:
-                    self._more(len(self._text) - self._at, number)
+                    self._too_long(len(self._text) - self._at, number)
+                    self._more(len(self._text) - self._at)
                     continue
                 self._fail(error.pos, error.msg)
             except ValueError:  # an integer with more digits than Python converts
@@ -1064,17 +1071,22 @@ class _JsonArray:
                 raise RecordError(f"item {number}", "not valid JSON (nested too deeply)") from None
             # A number at the end of the text read so far may go on in the next chunk.
             if end == len(self._text) and not self._ended:
-                self._more(1, number)
+                self._more(1)
                 continue
+            self._too_long(end - self._at, number)
             self._at = end
             return value
 
-    def _more(self, at_least: int, number: int = 0) -> bool:
-        """Read on until ``at_least`` more characters came, or the end; whether any did.
-        Asking for as much again as the item has so far keeps a long item's reading
-        linear."""
-        if self._ended:
-            return False
+    @staticmethod
+    def _too_long(length: int, number: int) -> None:
+        """Refuse an item longer than a scene can be, read so far or whole."""
+        if length > MAX_RECORD_BYTES:
+            raise RecordError(f"item {number}", f"is longer than {_size(MAX_RECORD_BYTES)}")
+
+    def _more(self, at_least: int) -> None:
+        """Read on until ``at_least`` more characters came, or the end. Asking for as
+        much again as the item has so far keeps a long item's reading linear; ``_value``
+        bounds how long that may be."""
         if self._at:
             self._lines += self._text.count("\n", 0, self._at)
             self._text = self._text[self._at :]
@@ -1089,9 +1101,6 @@ class _JsonArray:
             pieces.append(chunk)
             added += len(chunk)
         self._text = "".join(pieces)
-        if len(self._text) > MAX_RECORD_BYTES:
-            raise RecordError(f"item {number}", f"is longer than {MAX_RECORD_BYTES >> 20} MB")
-        return added > 0
 
     def _fail(self, position: int, message: str) -> NoReturn:
         line = self._lines + self._text.count("\n", 0, position) + 1
