@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from kdrama_cli import editing, records, storage
 from kdrama_cli.catalog import Catalog
-from kdrama_cli.records import ImportFormat, read_records
+from kdrama_cli.importfile import ImportFormat, RecordError
+from kdrama_cli.records import read_records
 
 from .conftest import KDRAMA_BIN, Invoke, run_process, snapshot
 
@@ -264,7 +265,7 @@ def test_json_lines_read_as_json_loads_reads_each_line(text: str) -> None:
     def outcome(read: Any) -> Any:
         try:
             return read()
-        except records.RecordError as error:
+        except RecordError as error:
             return str(error)
 
     def line_by_line() -> list[Any]:
@@ -297,7 +298,7 @@ def test_a_cast_checked_once_is_still_checked_in_full_where_it_differs(
 ) -> None:
     # Checked actors and characters are cached; a variant of a cached one is not let by.
     first = '{"actors": ["Hyun Bin"], "characters": [{"name": "Ri", "actor": "Hyun Bin"}]}'
-    with pytest.raises(records.RecordError) as error:
+    with pytest.raises(RecordError) as error:
         read_records(f"{first}\n{second}\n", ImportFormat.jsonl)
     assert str(error.value) == message
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kdrama_cli import records
+from kdrama_cli import importfile
+from kdrama_cli.importfile import MAX_INPUT_BYTES
 from kdrama_cli.models import latest_year
-from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_INPUT_BYTES, MAX_NUMBER, MAX_TEXT
+from kdrama_cli.records import MAX_CAST, MAX_DESCRIPTION, MAX_NUMBER, MAX_TEXT
 
 from .conftest import Invoke, one_scene
 
@@ -249,7 +250,7 @@ def test_a_file_over_the_import_size_is_refused_without_reading_it(
 def test_stdin_over_the_import_size_is_refused(
     kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(records, "MAX_INPUT_BYTES", 1000)
+    monkeypatch.setattr(importfile, "MAX_INPUT_BYTES", 1000)
     db = tmp_path / "new.db"
     text = json.dumps(SCENE) + "\n"
     run = kdrama("import", "-", "--db", str(db), input=text * 40)
@@ -422,7 +423,7 @@ def test_a_record_over_the_size_of_one_scene_is_refused_naming_it(
 ) -> None:
     """A line or array item is read whole before it is checked: it is bounded, so a
     file of one endless line cannot fill the memory."""
-    monkeypatch.setattr(records, "MAX_RECORD_BYTES", 1000)
+    monkeypatch.setattr(importfile, "MAX_RECORD_BYTES", 1000)
     db = tmp_path / "new.db"
     scenes = [{**SCENE, "description": "x" * size} for size in (10, 2000, 10)]
     path = as_file(scenes, fmt, tmp_path)

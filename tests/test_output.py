@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kdrama_cli import editing
 from kdrama_cli.catalog import Catalog
-from kdrama_cli.records import ImportFormat, read_records
+from kdrama_cli.importfile import ImportFormat
+from kdrama_cli.records import read_records
 
 from .conftest import Invoke, one_scene
 from .test_import_export import scene_objects, tempfile_dir

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.errors import KdramaError
+from kdrama_cli.importfile import ImportFormat, RecordError, guess_format
 from kdrama_cli.models import OutputFormat, Role, Scene, SceneRecord, latest_year
-from kdrama_cli.records import ImportFormat, RecordError, guess_format, read_records
+from kdrama_cli.records import read_records
 from kdrama_cli.render import render_scenes
 
 from .conftest import Invoke

@@ -17,8 +17,9 @@ import pytest
 
 from kdrama_cli import editing, search, storage
 from kdrama_cli.catalog import Catalog
+from kdrama_cli.importfile import ImportFormat
 from kdrama_cli.models import SceneFilter, YearRange
-from kdrama_cli.records import ImportFormat, read_records
+from kdrama_cli.records import read_records
 
 from .conftest import Invoke, one_scene, run_process
 from .test_user_catalog import load_v1

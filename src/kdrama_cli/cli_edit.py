@@ -21,16 +21,9 @@ from .catalog import Catalog
 from .cli_core import command_set, note, usage_error
 from .cli_write import stored, writable
 from .errors import ExitCode
+from .importfile import ImportFormat, ImportInput, RecordError, guess_format
 from .models import Role, SceneRecord
-from .records import (
-    ControlCharacterError,
-    ControlStripper,
-    ImportFormat,
-    ImportInput,
-    RecordError,
-    guess_format,
-    iter_records,
-)
+from .records import ControlCharacterError, ControlStripper, iter_records
 from .storage import locate_for_writing
 from .writer import NearDuplicateDrama
 

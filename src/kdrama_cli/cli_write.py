@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from .catalog import Catalog
-from .records import RecordError, clean_text
+from .importfile import RecordError
+from .records import clean_text
 from .storage import locate_for_writing, removed_if_left_empty
 
 

@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 from . import counts, search
 from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
+from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
-from .records import RecordError
 from .storage import transaction
 from .writer import Links, Writer, exact_key
 
