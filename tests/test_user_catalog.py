@@ -156,7 +156,7 @@ def test_a_catalog_of_the_first_released_schema_is_upgraded_with_its_data(
     ("content", "message"),
     [
         (b"plain text, not a database\n" * 40, "is not a SQLite database"),
-        (b"", "is a SQLite database but not a kdrama catalog"),
+        (b"", "is an empty file, not a kdrama catalog"),
     ],
 )
 def test_writes_refuse_files_that_are_not_catalogs_and_leave_them_as_they_were(

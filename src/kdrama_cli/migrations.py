@@ -1,8 +1,9 @@
 """The catalog schema, as named migrations applied in order.
 
-Each migration runs in its own transaction; ``PRAGMA user_version`` records how many
-have been applied, and ``PRAGMA application_id`` marks the file as a kdrama catalog so
-that any other SQLite file is recognised and left alone.
+An upgrade applies the missing migrations in one transaction, each with its version
+bump; ``PRAGMA user_version`` records how many have been applied, and ``PRAGMA
+application_id`` marks the file as a kdrama catalog so that any other SQLite file is
+recognised and left alone.
 """
 
 from __future__ import annotations
@@ -218,28 +219,37 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply the migrations this catalog lacks, each in one transaction; name them.
+def migrate(
+    conn: sqlite3.Connection,
+    *,
+    target: int = SCHEMA_VERSION,
+    before: Callable[[sqlite3.Connection], object] | None = None,
+) -> list[str]:
+    """Apply the migrations this catalog lacks, up to version ``target``; name them.
 
-    The version is read again inside each transaction, so two processes upgrading
-    the same catalog at once apply each migration exactly once.
+    Each migration runs with its ``user_version`` bump, and all of them in one
+    transaction, so an upgrade that fails anywhere leaves the file exactly as it was.
+    ``before`` runs first, under the write lock: a check that the file may be written.
+    The version is read again inside the transaction, so two processes upgrading the
+    same catalog at once apply each migration exactly once.
     """
+    if schema_version(conn) >= target:
+        return []
+    conn.execute("BEGIN IMMEDIATE")
     applied: list[str] = []
-    for version, migration in enumerate(MIGRATIONS, start=1):
-        if schema_version(conn) >= version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+    try:
+        if before is not None:
+            before(conn)
+        for version, migration in enumerate(MIGRATIONS[:target], start=1):
             if schema_version(conn) >= version:
-                conn.execute("ROLLBACK")
                 continue
             migration(conn)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        applied.append(migration.__name__)
+            applied.append(migration.__name__)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return applied

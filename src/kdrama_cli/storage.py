@@ -9,8 +9,10 @@ happens, upgraded by migrations when it is older, and refused when it is newer.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
@@ -22,7 +24,13 @@ from .errors import CatalogError
 from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
 ENV_VAR = "KDRAMA_DB"
+BUSY_TIMEOUT_VAR = "KDRAMA_BUSY_TIMEOUT"
 BUSY_TIMEOUT_SECONDS = 60.0
+# Before its first write, a connection checks the whole file with PRAGMA quick_check up
+# to this size (about 0.2 s; it reads every page: 5.5 s on a 1 GB, million-scene
+# catalog), and above it the scenes table and its indexes, which every change writes
+# (0.3 s on a million scenes), with SQLite's stricter checks of each page it reads.
+WHOLE_CHECK_BYTES = 32 * 1024 * 1024
 
 
 class Origin(str, Enum):
@@ -80,16 +88,83 @@ def locate_for_writing(db: Path | None, environ: Mapping[str, str] = os.environ)
     return location
 
 
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
+class CatalogConnection(sqlite3.Connection):
+    """A connection to a catalog file, which knows the file's path and whether the file
+    was found sound before this connection's first write."""
+
+    path: Path = Path()
+    checked_for_writing: bool = False
+
+
+def busy_timeout(environ: Mapping[str, str] = os.environ) -> float:
+    """How long to wait for another process's write to end: ``$KDRAMA_BUSY_TIMEOUT``
+    seconds, 60 by default."""
+    text = environ.get(BUSY_TIMEOUT_VAR, "").strip()
+    if not text:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= 24 * 3600:
+        raise CatalogError(
+            f"${BUSY_TIMEOUT_VAR} must be a number of seconds from 0 to 86400, not {text!r}"
+        )
+    return seconds
+
+
+def _connect(path: Path, mode: str) -> CatalogConnection:
     """A connection in autocommit mode (transactions are explicit), with foreign keys
     on and a busy timeout, so a second writer waits instead of failing."""
     uri = f"{path.resolve().as_uri()}?mode={mode}"
+    timeout = busy_timeout()
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=timeout, factory=CatalogConnection
+        )
     except sqlite3.Error as error:
-        raise CatalogError(f"cannot open {path}: {error}") from None
+        raise sqlite_failure(error, path) from None
+    conn.path = path
     conn.execute("PRAGMA foreign_keys = ON")
+    if mode != "ro":
+        # Each page a change reads is checked more strictly as it is read.
+        conn.execute("PRAGMA cell_size_check = ON")
     return conn
+
+
+class InterruptedWrite(CatalogError):
+    """A write was killed half-way: its journal must be rolled back before reading."""
+
+
+def sqlite_failure(error: sqlite3.Error, path: Path | None, doing: str = "read") -> CatalogError:
+    """SQLite's error, in words that say what happened to the catalog at ``path``, for
+    the errors the file's state or the machine can cause; any other is "cannot
+    ``doing`` …", where anything but "read" is a write that SQLite rolled back."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    where = str(path) if path is not None else "the catalog"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return CatalogError(
+            f"another kdrama is writing to this catalog ({where}); tried for"
+            f" {busy_timeout():g} s; try again (${BUSY_TIMEOUT_VAR} sets how long to wait)"
+        )
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(error):
+        folder = path.absolute().parent if path is not None else "its disk"
+        return CatalogError(f"no space left on the disk of {folder}; nothing was changed")
+    if name == "SQLITE_READONLY_ROLLBACK":
+        return InterruptedWrite(
+            f"an interrupted write to {where} is to be rolled back, but this process may"
+            " not write it or its folder; run kdrama as someone who may, to roll it back"
+        )
+    if name.startswith("SQLITE_CORRUPT"):
+        return CatalogError(
+            f"{where} is a damaged SQLite database ({error}); take your last export"
+            " and `kdrama import` it into a new catalog"
+        )
+    if name.startswith("SQLITE_NOTADB"):
+        return CatalogError(f"{where} is not a SQLite database")
+    if doing == "read":
+        return CatalogError(f"cannot read {where}: {error}")
+    return CatalogError(f"cannot {doing} {where}: {error}; nothing was changed")
 
 
 def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
@@ -98,13 +173,8 @@ def check_is_catalog(conn: sqlite3.Connection, path: Path) -> int:
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = schema_version(conn)
-    except sqlite3.DatabaseError as error:
-        if getattr(error, "sqlite_errorname", "") == "SQLITE_CORRUPT":  # cut short, say
-            raise CatalogError(
-                f"{path} is a damaged SQLite database ({error}); take your last export"
-                " and `kdrama import` it into a new catalog"
-            ) from None
-        raise CatalogError(f"{path} is not a SQLite database") from None
+    except sqlite3.Error as error:
+        raise sqlite_failure(error, path) from None
     if application_id != APPLICATION_ID:
         raise CatalogError(f"{path} is a SQLite database but not a kdrama catalog")
     if version > SCHEMA_VERSION:
@@ -142,11 +212,9 @@ def open_catalog(
             raise CatalogError(f"{path} is opened read-only")
         if not _exists(path):
             raise CatalogError(f"no catalog at {path}")
-        if path.is_dir():
-            raise CatalogError(f"{path} is a folder, not a catalog file")
+        _refuse_what_is_not_a_catalog_file(path)
         _check_access(path, write=False)
-        conn = _connect(path, "ro")
-        _checked(conn, path)
+        conn, _ = _open(path, "ro")
         return conn
     if not _exists(path):
         if write and location.origin is Origin.USER:
@@ -155,16 +223,100 @@ def open_catalog(
             _create_empty_catalog(path)
         else:
             raise CatalogError(f"no catalog at {path}")
-    if path.is_dir():
-        raise CatalogError(f"{path} is a folder, not a catalog file")
+    _refuse_what_is_not_a_catalog_file(path)
     _check_access(path, write=write)
-    conn = _connect(path, "rw")
-    version = _checked(conn, path)
+    # Read-only unless this command writes, or the user catalog may take in new scenes.
+    takes_in = location.origin is Origin.USER and (write or _may_change(path))
+    conn, version = _open(path, "rw" if write or takes_in else "ro")
     if version < SCHEMA_VERSION:
-        _upgrade(conn, path)
-    if location.origin is Origin.USER and (write or _may_change(path)):
+        conn.close()
+        conn, version = _open(path, "rw")  # an upgrade is a write
+        if version < SCHEMA_VERSION:
+            _upgrade(conn, path)
+    if takes_in:
         take_in(conn)
     return conn
+
+
+def _open(path: Path, mode: str) -> tuple[CatalogConnection, int]:
+    """A connection to the catalog at ``path`` and its schema version, once it is known
+    to be a kdrama catalog. A write that was killed half-way is rolled back first, when
+    this process may write the file."""
+    conn = _connect(path, mode)
+    try:
+        return conn, check_is_catalog(conn, path)
+    except InterruptedWrite:
+        conn.close()
+        if mode != "ro" or not _may_change(path):
+            raise
+    _roll_back_interrupted_write(path)
+    conn = _connect(path, mode)
+    return conn, _checked(conn, path)
+
+
+def _roll_back_interrupted_write(path: Path) -> None:
+    """Let SQLite roll back what a killed write left in the journal (it does so when a
+    connection that may write reads the file), restoring the last committed catalog."""
+    conn = _connect(path, "rw")
+    try:
+        _checked(conn, path)
+    finally:
+        conn.close()
+
+
+def _refuse_what_is_not_a_catalog_file(path: Path) -> None:
+    """Refuse, without opening it, what cannot be a catalog: a folder, a FIFO (opening
+    it would wait for a writer), a device, an empty file; and a catalog with a
+    write-ahead log beside it, which SQLite would read as part of it."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise CatalogError(f"cannot read {path}: {_reason(error)}") from None
+    kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode))
+    if kind is not None:
+        raise CatalogError(f"{path} is {kind}, not a catalog file")
+    if not stat.S_ISREG(info.st_mode):
+        raise CatalogError(f"{path} is not a regular file, not a catalog file")
+    if info.st_size == 0:
+        raise CatalogError(f"{path} is an empty file, not a kdrama catalog")
+    _refuse_a_write_ahead_log(path)
+
+
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _refuse_a_write_ahead_log(path: Path) -> None:
+    """kdrama catalogs use a rollback journal and never leave a ``-wal`` file. One
+    beside the catalog was put there by another program, and may belong to another
+    database: SQLite would read its pages as the catalog's and, on closing, copy them
+    into the catalog. So the catalog is refused untouched, naming what to move."""
+    wal = Path(f"{path}-wal")
+    if not os.path.lexists(wal):
+        return
+    try:
+        with open(path, "rb") as file:
+            header = file.read(20)
+    except OSError as error:
+        raise CatalogError(f"cannot read {path}: {_reason(error)}") from None
+    shm = Path(f"{path}-shm")
+    aside = f"{wal} and {shm}" if os.path.lexists(shm) else f"{wal}"
+    if header[18:20] == b"\x02\x02":
+        raise CatalogError(
+            f"{path} was switched to WAL mode by another program, and {wal} holds changes"
+            " kdrama does not read; close that program, or if it left them, run"
+            f" `sqlite3 {path} 'PRAGMA journal_mode=DELETE'` if {wal} is this file's,"
+            f" else move {aside} aside; nothing was changed"
+        )
+    raise CatalogError(
+        f"{path} has a write-ahead log {wal} beside it, which kdrama never makes: it"
+        f" may be another database's; move {aside} aside and try again; nothing was changed"
+    )
 
 
 def scratch_catalog(
@@ -235,12 +387,22 @@ def _checked(conn: sqlite3.Connection, path: Path) -> int:
         raise
 
 
-def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
+def _upgrade(conn: CatalogConnection, path: Path) -> None:
+    """Apply the migrations the catalog lacks, all in one transaction, after checking
+    the file is sound enough to be written; on failure the file is left as it was."""
+
+    def check_sound(conn: sqlite3.Connection) -> None:
+        assert isinstance(conn, CatalogConnection)
+        _check_sound(conn)
+
     try:
-        migrate(conn)
-    except sqlite3.OperationalError as error:
+        migrate(conn, before=check_sound)
+    except CatalogError:
         conn.close()
-        raise CatalogError(f"cannot upgrade the catalog at {path}: {error}") from None
+        raise
+    except sqlite3.Error as error:
+        conn.close()
+        raise sqlite_failure(error, path, doing="upgrade") from None
 
 
 @contextmanager
@@ -257,10 +419,7 @@ def transaction(
     ``rollback`` rolls everything back at the end: a dry run, which writes nothing."""
     from .counts import refresh_counts
 
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        raise CatalogError(f"the catalog is busy: {error}; try again") from None
+    _begin_write(conn)
     try:
         yield
         if rollback:
@@ -281,6 +440,47 @@ def transaction(
     if step is not None:
         step("Saving")
     conn.execute("COMMIT")
+
+
+def _begin_write(conn: sqlite3.Connection) -> None:
+    """Take the write lock; before a catalog connection's first write, check under it
+    that the file is sound enough to be written, and refuse it unchanged if not."""
+    path = conn.path if isinstance(conn, CatalogConnection) else None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise sqlite_failure(error, path, doing="write") from None
+    if not isinstance(conn, CatalogConnection) or conn.checked_for_writing:
+        return
+    try:
+        _check_sound(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _check_sound(conn: CatalogConnection) -> None:
+    """Refuse to write a damaged catalog: SQLite's quick check of the whole file when it
+    is small enough to read at once (see WHOLE_CHECK_BYTES), else of the scenes table
+    and its indexes. It reads, and finds damaged pages and pages used twice; ``db
+    check`` also compares every index with its table."""
+    pages, page_size = (
+        conn.execute(f"PRAGMA {pragma}").fetchone()[0] for pragma in ("page_count", "page_size")
+    )
+    pragma = "quick_check(1)" if pages * page_size <= WHOLE_CHECK_BYTES else "quick_check(scenes)"
+    try:
+        found = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+    except sqlite3.Error as error:
+        raise sqlite_failure(error, conn.path) from None
+    problems = [
+        line for row in found for line in row.splitlines() if line and not line.startswith("***")
+    ]
+    if problems and problems != ["ok"]:
+        raise CatalogError(
+            f"{conn.path} is damaged ({problems[0]}), so kdrama does not write to it; nothing"
+            f" was changed; `kdrama db check --db {conn.path}` tells more"
+        )
+    conn.checked_for_writing = True
 
 
 class _DryRun(Exception):
