@@ -39,7 +39,10 @@ def test_a_sound_catalog_passes_and_is_left_as_it_was(
     db = make_catalog(one_scene())
     before = db.read_bytes()
     run = kdrama("db", "check", "--db", str(db))
-    assert (run.exit_code, run.stdout) == (0, f"{db} passed SQLite's integrity check.\n")
+    assert (run.exit_code, run.stdout) == (
+        0,
+        f"{db} passed SQLite's integrity check and has the tables and columns kdrama needs.\n",
+    )
     assert db.read_bytes() == before
 
 

@@ -21,7 +21,14 @@ from . import names, search
 from .errors import NothingToPick, SceneNotFound
 from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
 from .scenes import load_scenes
-from .storage import Location, Origin, bundled_catalog_path, open_catalog, scratch_catalog
+from .storage import (
+    Location,
+    Origin,
+    bundled_catalog_path,
+    open_catalog,
+    scratch_catalog,
+    sqlite_failure,
+)
 
 _SORT_COLUMNS: dict[Sort, str] = {
     Sort.ID: "s.id",
@@ -367,19 +374,25 @@ class Catalog:
         return facts
 
     def problems(self) -> list[str]:
-        """What SQLite's integrity and foreign key checks find wrong with this file, a
-        line each; none for a sound catalog. Only reads."""
+        """What SQLite's integrity and foreign key checks find wrong with this file, and
+        how its tables, views and columns differ from those kdrama makes, a line each;
+        none for a sound catalog. Only reads."""
+        from .migrations import schema_differences
+
         try:
             found = [row[0] for row in self.conn.execute("PRAGMA integrity_check(100)")]
             broken_links = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+            differences = schema_differences(self.conn)
         except sqlite3.DatabaseError as error:
-            return [str(error)]
+            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                raise sqlite_failure(error, self.path) from None
+            return [str(error)]  # damage that stops the check itself
         found = [line for line in found if line != "ok"]
         found += [
             f"row {rowid} of {table} refers to a missing row of {parent}"
             for table, rowid, parent, _ in broken_links
         ]
-        return found
+        return found + differences
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
         """Each name a filter asks for, with its kind, in the order given."""

@@ -70,7 +70,8 @@ def info(
 
 @db_app.command()
 def check(db: options.Db = None) -> None:
-    """Check the catalog file with SQLite's integrity check; change nothing.
+    """Check the catalog file with SQLite's integrity check, and its tables and columns
+    against those kdrama makes; change nothing.
 
     [bold]Examples[/bold]
 
@@ -81,7 +82,12 @@ def check(db: options.Db = None) -> None:
     with Catalog.open(location, as_is=True) as catalog:
         problems = catalog.problems()
     if not problems:
-        typer.echo(visible(f"{location.path} passed SQLite's integrity check."))
+        typer.echo(
+            visible(
+                f"{location.path} passed SQLite's integrity check and has the tables and"
+                " columns kdrama needs."
+            )
+        )
         return
     for problem in problems:
         note(problem, style="yellow")

@@ -253,3 +253,74 @@ def migrate(
             conn.execute("ROLLBACK")
         raise
     return applied
+
+
+def schema_differences(conn: sqlite3.Connection) -> list[str]:
+    """How the catalog on ``conn`` differs from the schema its migrations create: each
+    table, view, index and trigger, and each table's and view's columns with their
+    declared types and primary key. One line each; none when it is as kdrama made it.
+    Objects and columns kdrama does not know are left alone. Only reads."""
+    expected = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(expected, target=min(schema_version(conn), SCHEMA_VERSION))
+        return _differences(expected, conn)
+    finally:
+        expected.close()
+
+
+def _differences(expected: sqlite3.Connection, actual: sqlite3.Connection) -> list[str]:
+    found: list[str] = []
+    have = _schema_objects(actual)
+    for name, kind in _schema_objects(expected).items():
+        if name not in have:
+            found.append(f"the {kind} {name} is missing")
+        elif have[name] != kind:
+            found.append(f"{name} is a {have[name]} where kdrama expects a {kind}")
+        elif kind in ("table", "view"):
+            try:
+                columns = _columns(actual, name)
+            except sqlite3.Error as error:  # a view over a table that is missing, say
+                found.append(f"the {kind} {name} cannot be read: {error}")
+                continue
+            found += _column_differences(name, _columns(expected, name), columns)
+    return found
+
+
+def _column_differences(
+    table: str, expected: dict[str, tuple[str, int]], actual: dict[str, tuple[str, int]]
+) -> list[str]:
+    found: list[str] = []
+    missing = [column for column in expected if column not in actual]
+    if missing:
+        found.append(f"{table} lacks the column(s) {', '.join(missing)}")
+    for column, (kind, key) in expected.items():
+        if column in actual and actual[column] != (kind, key):
+            found.append(
+                f"{table}.{column} is declared {_declared(*actual[column])} where kdrama"
+                f" expects {_declared(kind, key)}"
+            )
+    return found
+
+
+def _declared(kind: str, key: int) -> str:
+    return repr(kind or "untyped") + (" PRIMARY KEY" if key else "")
+
+
+def _schema_objects(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each table, view, index and trigger by name (SQLite's own and automatic indexes
+    aside), with its kind."""
+    return dict(
+        conn.execute(
+            "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        ).fetchall()
+    )
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, int]]:
+    """A table's or view's columns: name, declared type (upper case), primary key."""
+    return {
+        name: (str(kind).upper(), int(key))
+        for name, kind, key in conn.execute(
+            "SELECT name, type, pk FROM pragma_table_xinfo(?)", (table,)
+        )
+    }
