@@ -5,14 +5,27 @@ in one line, and a refused file keeps its bytes. Real processes, real locks."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
-from contextlib import closing
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, run_process
+from kdrama_cli import migrations
+from kdrama_cli.errors import CatalogError
+from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION
+from kdrama_cli.storage import sqlite_failure
+
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, run_process
+from .test_db_check import point_index_at_another
+from .test_read_only import assert_children_cannot
+from .test_read_only import kdrama as unprivileged_kdrama
+from .test_user_catalog import load_v1
 
 
 def copy_of_bundled(tmp_path: Path, name: str = "s.db") -> Path:
@@ -69,3 +82,311 @@ def test_a_foreign_wal_beside_the_catalog_is_refused_by_name_and_nothing_is_chec
         Path(f"{db}{suffix}").rename(tmp_path / f"aside{suffix}")
     assert run_process("list", "--db", str(db), "--json").exit_code == 0
     assert db.read_bytes() == before[db.name]
+
+
+def test_reading_a_catalog_opens_it_read_only_and_changes_no_byte(tmp_path: Path) -> None:
+    db = copy_of_bundled(tmp_path)
+    before = files_beside(db)
+    for args in (("list",), ("show", "1"), ("db", "info"), ("db", "check"), ("stats",)):
+        assert run_process(*args, "--db", str(db)).exit_code == 0, args
+    assert files_beside(db) == before
+
+
+# -- Files that are not catalog files -----------------------------------------------
+
+
+def test_a_fifo_is_refused_at_once_by_its_type_and_never_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    for args in (
+        ("list",),
+        ("fav", "1"),
+        ("db", "check"),
+        ("add", "-t", "T", "-d", "D", "-y", "2001", "-a", "A"),
+    ):
+        # Opening a FIFO waits for a writer: a hang here ends in TimeoutExpired.
+        done = subprocess.run(
+            [KDRAMA_BIN, *args, "--db", str(fifo)], capture_output=True, text=True, timeout=30
+        )
+        assert (done.returncode, done.stdout) == (1, ""), args
+        assert (
+            one_line_error(done.stderr)
+            == f"Error: {fifo} is a named pipe (FIFO), not a catalog file"
+        )
+
+
+def test_completion_with_a_fifo_as_the_catalog_offers_nothing_and_does_not_hang(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    line = f"kdrama list --db {fifo} --actor So"
+    done = subprocess.run(
+        [KDRAMA_BIN],
+        env={
+            **os.environ,
+            "_KDRAMA_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": "5",
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [("/dev/null", "is a device, not a catalog file"), (".", "is a folder, not a catalog file")],
+    ids=["device", "folder"],
+)
+def test_a_device_or_a_folder_is_refused_by_its_type(
+    tmp_path: Path, where: str, words: str
+) -> None:
+    path = Path(where) if where.startswith("/") else tmp_path
+    for args in (("list",), ("fav", "1"), ("db", "check")):
+        run = run_process(*args, "--db", str(path))
+        assert (run.exit_code, one_line_error(run.stderr)) == (1, f"Error: {path} {words}")
+
+
+def test_an_empty_file_is_named_empty_and_stays_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for args in (
+        ("list",),
+        ("db", "check"),
+        ("fav", "1"),
+        ("add", "-t", "T", "-d", "D", "-y", "2001", "-a", "A"),
+    ):
+        run = run_process(*args, "--db", str(empty))
+        assert run.exit_code == 1, args
+        assert (
+            one_line_error(run.stderr) == f"Error: {empty} is an empty file, not a kdrama catalog"
+        )
+    assert files_beside(empty) == {"empty.db": b""}
+
+
+# -- Locks held by another program ---------------------------------------------------
+
+
+@contextmanager
+def write_lock_held(db: Path) -> Iterator[None]:
+    """Another program writing: a second connection holding an exclusive lock."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")
+        yield
+        other.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("fav", "1"), ("db", "check"), ("db", "info")], ids=" ".join
+)
+def test_a_catalog_another_program_is_writing_is_called_busy_with_the_wait(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    before = files_beside(db)
+    with write_lock_held(db):
+        run = run_process(*args, "--db", str(db), env={"KDRAMA_BUSY_TIMEOUT": "0.2"})
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert one_line_error(run.stderr) == (
+            f"Error: another kdrama is writing to this catalog ({db}); tried for 0.2 s;"
+            " try again ($KDRAMA_BUSY_TIMEOUT sets how long to wait)"
+        )
+    assert files_beside(db) == before
+    assert run_process(*args, "--db", str(db)).exit_code == 0  # once it is done
+
+
+def test_a_busy_timeout_that_is_not_a_number_is_one_line(tmp_path: Path) -> None:
+    db = copy_of_bundled(tmp_path)
+    run = run_process("list", "--db", str(db), env={"KDRAMA_BUSY_TIMEOUT": "soon"})
+    assert (run.exit_code, one_line_error(run.stderr)) == (
+        1,
+        "Error: $KDRAMA_BUSY_TIMEOUT must be a number of seconds from 0 to 86400, not 'soon'",
+    )
+
+
+# -- A write killed half-way (a hot journal) -----------------------------------------
+
+KILLED_WRITER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size = 1")  # so the change reaches the file before a commit
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE scenes SET title = 'HALF-WRITTEN', description = hex(randomblob(900))")
+print("written", flush=True)
+sys.stdin.read()
+"""
+
+
+def kill_a_write_half_way(db: Path) -> None:
+    """Leave what a write killed by SIGKILL leaves: a catalog holding part of an
+    uncommitted change, and the journal needed to roll it back."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "written\n"
+    writer.kill()
+    writer.wait()
+    assert Path(f"{db}-journal").stat().st_size > 0
+
+
+def test_a_write_killed_half_way_is_rolled_back_by_the_next_command(tmp_path: Path) -> None:
+    db = copy_of_bundled(tmp_path)
+    titles = run_process("list", "--db", str(db), "--json").json()
+    kill_a_write_half_way(db)
+    assert db.read_bytes() != BUNDLED.read_bytes()  # the half-written change is in it
+    run = run_process("db", "check", "--db", str(db))
+    assert run.exit_code == 0, run.stderr
+    assert run_process("list", "--db", str(db), "--json").json() == titles
+    assert not Path(f"{db}-journal").exists()
+
+
+def test_a_write_killed_half_way_in_a_catalog_that_may_not_be_written_says_so(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    db = copy_of_bundled(folder)
+    kill_a_write_half_way(db)
+    before = files_beside(db)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        assert_children_cannot("add a file to", folder)
+        for args in (("list",), ("db", "check")):
+            run = unprivileged_kdrama(*args, "--db", str(db))
+            assert run.exit_code == 1, run.stderr
+            assert one_line_error(run.stderr) == (
+                f"Error: an interrupted write to {db} is to be rolled back, but this process"
+                " may not write it or its folder; run kdrama as someone who may, to roll it back"
+            )
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+    assert files_beside(db) == before
+
+
+# -- Damaged files are not written ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [("fav", "1"), ("rate", "1", "5"), ("edit", "1", "--title", "new")], ids=" ".join
+)
+def test_a_damaged_catalog_is_refused_before_any_write_and_left_as_it_was(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    point_index_at_another(db)
+    before = files_beside(db)
+    run = run_process(*args, "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    line = one_line_error(run.stderr)
+    assert line.startswith(f"Error: {db} is damaged (2nd reference to page")
+    assert "nothing was changed" in line and "kdrama db check" in line
+    assert files_beside(db) == before
+    assert run_process("list", "--db", str(db)).exit_code == 0  # reading is still allowed
+
+
+# -- Upgrades are all or nothing -----------------------------------------------------
+
+
+def v2_catalog(path: Path) -> Path:
+    """A catalog of the second schema, as kdrama 0.2 left it."""
+    load_v1(path)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        migrations.migrate(conn, target=2)
+    return path
+
+
+@pytest.mark.parametrize("table", ["search_stale", "person_counts"])
+def test_an_upgrade_that_fails_half_way_leaves_the_file_exactly_as_it_was(
+    tmp_path: Path, table: str
+) -> None:
+    # person_counts is made by the fourth migration: the third would succeed before it.
+    db = v2_catalog(tmp_path / "v2.db")
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute(f"CREATE TABLE {table} (note TEXT)")
+    before = files_beside(db)
+    for args in (("list",), ("fav", "1")):
+        run = run_process(*args, "--db", str(db))
+        assert (run.exit_code, run.stdout) == (1, ""), args
+        assert one_line_error(run.stderr) == (
+            f"Error: cannot upgrade {db}: table {table} already exists; nothing was changed"
+        )
+    assert files_beside(db) == before
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_an_upgrade_applies_every_migration_and_records_the_version(tmp_path: Path) -> None:
+    db = v2_catalog(tmp_path / "v2.db")
+    assert run_process("fav", "1", "--db", str(db)).exit_code == 0
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert run_process("db", "check", "--db", str(db)).exit_code == 0
+
+
+# -- A full disk ---------------------------------------------------------------------
+
+
+def test_a_full_disk_is_named_and_said_to_have_changed_nothing(tmp_path: Path) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")  # as if the disk were full
+        with pytest.raises(sqlite3.OperationalError) as full:
+            conn.execute("CREATE TABLE filler AS SELECT hex(randomblob(100000)) AS x")
+    failure = sqlite_failure(full.value, db, doing="write")
+    assert isinstance(failure, CatalogError)
+    assert str(failure) == f"no space left on the disk of {tmp_path}; nothing was changed"
+
+
+# -- db check knows the schema kdrama needs ------------------------------------------
+
+
+def test_db_check_fails_a_catalog_whose_scenes_have_the_wrong_columns(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("BEGIN")
+        conn.execute("ALTER TABLE scenes RENAME COLUMN rating TO stars")
+        conn.execute("COMMIT")
+    before = files_beside(db)
+    run = kdrama("db", "check", "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.splitlines()[0] == "scenes lacks the column(s) rating"
+    assert run.stderr.splitlines()[-1].startswith(f"Error: {db} is damaged.")
+    assert files_beside(db) == before
+
+
+def test_db_check_names_a_table_that_became_a_view_and_a_missing_index(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("DROP INDEX scenes_title")
+        conn.execute("DROP TABLE bundled_scenes")
+        conn.execute("CREATE VIEW bundled_scenes AS SELECT id AS scene_id FROM scenes")
+    run = kdrama("db", "check", "--db", str(db))
+    assert run.exit_code == 1
+    assert {
+        "bundled_scenes is a view where kdrama expects a table",
+        "the index scenes_title is missing",
+    } <= set(run.stderr.splitlines())
+
+
+def test_db_check_passes_every_schema_version_kdrama_has_made(tmp_path: Path) -> None:
+    for version in range(1, SCHEMA_VERSION + 1):
+        db = tmp_path / f"v{version}.db"
+        with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+            migrations.migrate(conn, target=version)
+        run = run_process("db", "check", "--db", str(db))
+        assert run.exit_code == 0, (version, run.stderr)
