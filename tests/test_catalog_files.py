@@ -84,6 +84,36 @@ def test_a_foreign_wal_beside_the_catalog_is_refused_by_name_and_nothing_is_chec
     assert db.read_bytes() == before[db.name]
 
 
+def test_a_catalog_another_program_keeps_changes_for_in_its_wal_is_refused_untouched(
+    tmp_path: Path,
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("PRAGMA journal_mode = WAL")
+        other.execute("PRAGMA wal_autocheckpoint = 0")
+        other.execute("UPDATE scenes SET title = 'changed by another program' WHERE id = 1")
+        before = files_beside(db)
+        for args in (("list",), ("fav", "1")):
+            run = run_process(*args, "--db", str(db))
+            assert (run.exit_code, run.stdout) == (1, ""), args
+            line = one_line_error(run.stderr)
+            assert line.startswith(f"Error: {db} was switched to WAL mode by another program")
+            assert "nothing was changed" in line
+        assert files_beside(db) == before
+
+
+def test_a_catalog_left_in_wal_mode_with_nothing_in_its_log_is_read_and_written(
+    tmp_path: Path,
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("PRAGMA journal_mode = WAL")
+    for args in (("list",), ("fav", "1"), ("list",), ("db", "check")):
+        run = run_process(*args, "--db", str(db))
+        assert run.exit_code == 0, (args, run.stderr)
+    assert run_process("list", "--favorites", "--json", "--db", str(db)).json()[0]["id"] == 1
+
+
 def test_reading_a_catalog_opens_it_read_only_and_changes_no_byte(tmp_path: Path) -> None:
     db = copy_of_bundled(tmp_path)
     before = files_beside(db)

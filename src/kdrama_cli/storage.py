@@ -292,13 +292,20 @@ _FILE_KINDS = {
 
 
 def _refuse_a_write_ahead_log(path: Path) -> None:
-    """kdrama catalogs use a rollback journal and never leave a ``-wal`` file. One
-    beside the catalog was put there by another program, and may belong to another
-    database: SQLite would read its pages as the catalog's and, on closing, copy them
-    into the catalog. So the catalog is refused untouched, naming what to move."""
+    """kdrama catalogs use a rollback journal and leave no ``-wal`` file that holds
+    anything. One beside the catalog was put there by another program, and may belong
+    to another database: SQLite would read its pages as the catalog's and, on closing,
+    copy them into the catalog. So the catalog is refused untouched, naming what to
+    move; and so is a catalog another program switched to WAL mode and still has
+    changes for in its log (it may be writing it now)."""
     wal = Path(f"{path}-wal")
-    if not os.path.lexists(wal):
+    try:
+        if wal.lstat().st_size == 0:
+            return  # an empty log holds nothing to read (a reader of a WAL file leaves one)
+    except FileNotFoundError:
         return
+    except OSError as error:
+        raise CatalogError(f"cannot read {wal}: {_reason(error)}") from None
     try:
         with open(path, "rb") as file:
             header = file.read(20)
