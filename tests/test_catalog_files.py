@@ -19,7 +19,7 @@ import pytest
 from kdrama_cli import migrations
 from kdrama_cli.errors import CatalogError
 from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION
-from kdrama_cli.storage import sqlite_failure
+from kdrama_cli.storage import sqlite_failure, write_new_catalog
 
 from .conftest import BUNDLED, KDRAMA_BIN, Invoke, run_process
 from .test_db_check import point_index_at_another
@@ -367,14 +367,30 @@ def test_an_upgrade_applies_every_migration_and_records_the_version(tmp_path: Pa
 
 def test_a_full_disk_is_named_and_said_to_have_changed_nothing(tmp_path: Path) -> None:
     db = copy_of_bundled(tmp_path)
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count = {pages}")  # as if the disk were full
-        with pytest.raises(sqlite3.OperationalError) as full:
-            conn.execute("CREATE TABLE filler AS SELECT hex(randomblob(100000)) AS x")
+    with (
+        closing(sqlite3.connect(db, isolation_level=None)) as conn,
+        pytest.raises(sqlite3.OperationalError) as full,
+    ):
+        fill_the_disk(conn)
     failure = sqlite_failure(full.value, db, doing="write")
     assert isinstance(failure, CatalogError)
     assert str(failure) == f"no space left on the disk of {tmp_path}; nothing was changed"
+    assert db.read_bytes() == BUNDLED.read_bytes()
+
+
+def fill_the_disk(conn: sqlite3.Connection) -> None:
+    """Write into ``conn`` as onto a full disk: SQLite may not add a page."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    conn.execute("CREATE TABLE filler AS SELECT hex(randomblob(100000)) AS x")
+
+
+def test_a_new_catalog_on_a_full_disk_is_one_line_and_leaves_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    with pytest.raises(CatalogError) as refused:
+        write_new_catalog(target, fill_the_disk)
+    assert str(refused.value) == f"no space left on the disk of {tmp_path}; nothing was changed"
+    assert list(tmp_path.iterdir()) == []
 
 
 # -- db check knows the schema kdrama needs ------------------------------------------

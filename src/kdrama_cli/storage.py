@@ -556,6 +556,8 @@ def write_new_catalog(
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
             fill(conn)
+        except sqlite3.Error as error:  # a full disk, say: the temporary file goes
+            raise sqlite_failure(error, path, doing="create") from None
         finally:
             conn.close()
         temp.chmod(mode)
