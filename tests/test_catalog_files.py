@@ -429,6 +429,21 @@ def test_db_check_names_a_table_that_became_a_view_and_a_missing_index(
     } <= set(run.stderr.splitlines())
 
 
+def test_db_check_names_a_scenes_table_that_became_a_view_and_still_checks_the_rest(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA legacy_alter_table = ON")  # leave the references to scenes
+        conn.execute("ALTER TABLE scenes RENAME TO old_scenes")
+        conn.execute("CREATE VIEW scenes AS SELECT * FROM old_scenes")
+    run = kdrama("db", "check", "--db", str(db))
+    assert (run.exit_code, run.stdout) == (1, "")
+    lines = run.stderr.splitlines()
+    assert lines[0] == "scenes is a view where kdrama expects a table"
+    assert lines[-1].startswith(f"Error: {db} is damaged.")
+
+
 def test_db_check_passes_every_schema_version_kdrama_has_made(tmp_path: Path) -> None:
     for version in range(1, SCHEMA_VERSION + 1):
         db = tmp_path / f"v{version}.db"

@@ -376,23 +376,30 @@ class Catalog:
     def problems(self) -> list[str]:
         """What SQLite's integrity and foreign key checks find wrong with this file, and
         how its tables, views and columns differ from those kdrama makes, a line each;
-        none for a sound catalog. Only reads."""
+        none for a sound catalog. Each check runs even when another cannot finish (a
+        table that became a view stops the foreign key check). Only reads."""
         from .migrations import schema_differences
 
-        try:
-            found = [row[0] for row in self.conn.execute("PRAGMA integrity_check(100)")]
-            broken_links = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-            differences = schema_differences(self.conn)
-        except sqlite3.DatabaseError as error:
-            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
-                raise sqlite_failure(error, self.path) from None
-            return [str(error)]  # damage that stops the check itself
-        found = [line for line in found if line != "ok"]
-        found += [
-            f"row {rowid} of {table} refers to a missing row of {parent}"
-            for table, rowid, parent, _ in broken_links
-        ]
-        return found + differences
+        def integrity() -> list[str]:
+            rows = self.conn.execute("PRAGMA integrity_check(100)")
+            return [row[0] for row in rows if row[0] != "ok"]
+
+        def links() -> list[str]:
+            return [
+                f"row {rowid} of {table} refers to a missing row of {parent}"
+                for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check")
+            ]
+
+        found: list[str] = []
+        for check in (integrity, lambda: schema_differences(self.conn), links):
+            try:
+                found += check()
+            except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                    raise sqlite_failure(error, self.path) from None
+                if str(error) not in found:  # damage that stops this check itself
+                    found.append(str(error))
+        return found
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
         """Each name a filter asks for, with its kind, in the order given."""
