@@ -71,7 +71,8 @@ def assert_exact(db: Path | str) -> Counts:
 
 def from_scratch(catalog: Catalog, count: Callable[[], T]) -> T:
     """What ``count`` gives when the catalog's kept counts cannot be used: one of each
-    marked stale (and the marks rolled back afterwards)."""
+    marked stale (and the marks rolled back afterwards, but the catalog must be opened
+    for writing)."""
     conn = catalog.conn
     conn.execute("BEGIN")
     try:
@@ -326,7 +327,7 @@ def test_counts_stay_exact_through_many_random_changes(steps: list[tuple[Any, ..
 def test_kept_counts_give_the_rows_counting_from_scratch_gives(
     ties: str, filters: SceneFilter | None
 ) -> None:
-    with Catalog.open(Path(ties)) as catalog:
+    with Catalog.open(Path(ties), write=True) as catalog:
         assert_same_answers(catalog, filters)
 
 
@@ -398,7 +399,7 @@ def test_a_schema_3_catalog_is_counted_when_upgraded(kdrama: Invoke, tmp_path: P
     with closing(sqlite3.connect(old)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    with Catalog.open(old) as catalog:
+    with Catalog.open(old, write=True) as catalog:
         assert run.json() == [row.to_dict() for row in from_scratch(
             catalog, lambda: list(facets.count_actors(catalog))
         )]  # fmt: skip
@@ -445,7 +446,7 @@ def test_a_synthetic_catalog_keeps_exact_counts(tmp_path: Path, monkeypatch: Any
     synthetic = importlib.import_module("synthetic")
     db = synthetic.make_catalog(tmp_path / "synthetic.db", 400, quiet=True)
     assert_exact(db)
-    with Catalog.open(db) as catalog:
+    with Catalog.open(db, write=True) as catalog:
         son_ye_jin = next(row for row in facets.count_actors(catalog) if row.name == "Son Ye Jin")
         assert son_ye_jin.count == 3
         assert_same_answers(catalog)

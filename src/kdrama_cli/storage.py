@@ -199,7 +199,9 @@ def open_catalog(
     Reading a missing file is an error and creates nothing. Writing the user catalog
     creates it from the bundled one; writing another missing file creates an empty
     catalog only when ``create`` is true (``add`` and ``import`` do). ``as_is`` opens
-    it read-only, without upgrading it: to inspect a file that may be damaged.
+    it read-only, without upgrading it: to inspect a file that may be damaged. A
+    catalog only read is opened read-only too, unless it must be upgraded or is the
+    user catalog, which may take in new bundled scenes.
 
     ``take_in`` copies the bundled scenes into the user catalog: it fills a new one,
     and runs each time the user catalog is opened where it may change, so that a newer
