@@ -156,7 +156,7 @@ def test_kdrama_db_env_var_chooses_the_catalog(
     ("content", "message"),
     [
         (b"this is a text file, not a database\n" * 50, "is not a SQLite database"),
-        (b"", "is a SQLite database but not a kdrama catalog"),
+        (b"", "is an empty file, not a kdrama catalog"),
     ],
 )
 def test_files_that_are_not_catalogs_are_refused_and_left_as_they_were(
