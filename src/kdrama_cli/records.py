@@ -136,6 +136,10 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
 _CARRIAGE_RETURN = re.compile("\r\n?")
+# Half of a UTF-16 pair on its own, as JSON's "\\ud800" escape gives: not a character,
+# it cannot be written as UTF-8, so neither stored nor shown. (Not printable, so text
+# holding one never takes _clean's quick path.)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _normal(text: str) -> str:
@@ -169,6 +173,12 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         raise _ControlProblem(
             f"has a control character ({ascii(control.group())[1:-1]}) "
             f"at character {control.start() + 1}"
+        )
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise _Problem(
+            f"has a lone surrogate ({ascii(surrogate.group())[1:-1]}) at character "
+            f"{surrogate.start() + 1}, which is not a character"
         )
     return text
 
