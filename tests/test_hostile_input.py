@@ -21,6 +21,40 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+# --- CSV headers of any width -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (["title", *[""] * 99_998, "zz"], "line 1: unknown column 'zz'; known: id, title,"),
+        (["title", *[f"c{n}" for n in range(99_999)]], "line 1: unknown column 'c0'; known:"),
+        (["title", *[""] * 99_998, " Title"], "line 1: the CSV header has column 'title' twice"),
+    ],
+)
+def test_a_csv_header_of_100000_columns_is_refused_in_one_line_naming_the_column(
+    kdrama: Invoke, tmp_path: Path, db: Path, header: list[str], message: str
+) -> None:
+    source = tmp_path / "wide.csv"
+    source.write_text(",".join(header) + "\n" + "A" + "," * 99_999 + "\n", "utf-8")
+    before = snapshot(db)
+    run = kdrama("import", str(source), "--db", str(db))
+    assert run.exit_code == 1
+    assert run.stderr.startswith(f"Error: {message}") and run.stderr.count("\n") == 1
+    assert snapshot(db) == before
+
+
+def test_a_csv_of_100000_columns_most_unnamed_is_imported(
+    kdrama: Invoke, tmp_path: Path, db: Path
+) -> None:
+    source = tmp_path / "wide.csv"
+    unnamed = "," * 99_997
+    source.write_text(f"title,drama,year{unnamed}\nA,New Drama,2016{unnamed}\n", "utf-8")
+    run = kdrama("import", str(source), "--db", str(db))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == "Imported 1 scene(s): 1 added, 0 updated.\n"
+
+
 # --- Bytes that are not UTF-8, escapes that are not characters ------------------------
 
 

@@ -820,11 +820,15 @@ def _csv_header(line: int, row: list[str]) -> list[str]:
     columns = [_normal(cell).lower() for cell in row]
     if not set(columns) & set(CSV_COLUMNS):
         raise RecordError(f"line {line}", "the CSV header is missing")
+    seen: set[str] = set()  # a set, so that a header of any width is read in linear time
     for column in columns:
-        if column and columns.count(column) > 1:
-            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
-        if column and column not in _CSV_CHECKS:
+        if not column:
+            continue
+        if column not in _CSV_CHECKS:
             raise RecordError(f"line {line}", _unknown("column", column, CSV_COLUMNS))
+        if column in seen:
+            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
+        seen.add(column)
     return columns
 
 
