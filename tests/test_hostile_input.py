@@ -5,11 +5,14 @@ exit 1, nothing written, within the memory of a small import."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, Invoke, run_process, snapshot
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, run_process, snapshot
 
 SCENE = '{"title": "A scene", "drama": "New Drama", "year": 2016}'
 
@@ -19,6 +22,124 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "mine.db"
     path.write_bytes(BUNDLED.read_bytes())
     return path
+
+
+# --- Records that are not scenes: refused at the first --------------------------------
+
+# The start of a file whose first record is no scene, and the refusal it gets.
+NOT_SCENES = {
+    "json": ("[{},", "item 1: field 'title': needed for a new scene"),
+    "jsonl": ("{}\n", "line 1: field 'title': needed for a new scene"),
+    "csv": ("rating\n3\n", "line 2: field 'title': needed for a new scene"),
+}
+
+
+@pytest.mark.parametrize("fmt", list(NOT_SCENES))
+def test_an_import_whose_first_record_is_no_scene_stops_there_without_reading_on(
+    tmp_path: Path, fmt: str
+) -> None:
+    # stdin stays open after the first record: the refusal cannot wait for the rest.
+    start, message = NOT_SCENES[fmt]
+    new = tmp_path / "new.db"
+    args = [KDRAMA_BIN, "import", "-", "--format", fmt, "--db", str(new)]
+    with subprocess.Popen(
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdin is not None and proc.stderr is not None
+        proc.stdin.write(start)
+        proc.stdin.flush()
+        code = proc.wait(timeout=60)  # stdin still open; the timeout only stops a hang
+        stderr = proc.stderr.read()
+        proc.stdin.close()
+    assert code == 1
+    assert stderr == f"Error: {message}\n"
+    assert not new.exists()
+
+
+@pytest.mark.parametrize("fmt", list(NOT_SCENES))
+def test_a_file_of_records_that_are_no_scenes_is_refused_at_the_first_one_unchanged(
+    tmp_path: Path, db: Path, fmt: str
+) -> None:
+    # Far on, the file is broken: a reader that went on would say so.
+    start, message = NOT_SCENES[fmt]
+    more = {"json": b"{},\n", "jsonl": b"{}\n", "csv": b"3\n"}[fmt]
+    source = tmp_path / f"hostile.{fmt}"
+    source.write_bytes(start.encode() + more * 100_000 + b"\xff]")
+    before = snapshot(db)
+    run = run_process("import", str(source), "--db", str(db))
+    assert (run.exit_code, run.stderr) == (1, f"Error: {message}\n")
+    assert snapshot(db) == before
+
+
+# Runs a command and reports the most memory (resident) it took, with its exit code
+# and stderr: run in a process of its own, so that no other child of the tests counts.
+MEASURE = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps([peak / 1024, done.returncode, done.stderr]))
+"""
+
+
+def peak_memory(*args: str) -> tuple[float, int, str]:
+    """Run ``args``; return the most memory it took in MB, its exit code and stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *args], capture_output=True, text=True, check=True
+    )
+    peak, code, stderr = json.loads(done.stdout)
+    return peak, code, stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "message"),
+    [
+        ("empty.json", b"{},", "item 1: field 'title': needed for a new scene"),
+        ("empty.jsonl", b"{}\n", "line 1: field 'title': needed for a new scene"),
+    ],
+)
+def test_a_50_mb_file_of_empty_records_is_refused_within_the_memory_of_a_small_import(
+    tmp_path: Path, name: str, unit: bytes, message: str
+) -> None:
+    # Read whole, such a file took hundreds of times its size in memory.
+    source = tmp_path / name
+    count = (50 << 20) // len(unit)
+    source.write_bytes((b"[" if name.endswith(".json") else b"") + unit * count + b"{}]")
+    new = tmp_path / "new.db"
+    peak, code, stderr = peak_memory(KDRAMA_BIN, "import", str(source), "--db", str(new))
+    assert (code, stderr) == (1, f"Error: {message}\n")
+    assert peak < 150
+    assert not new.exists()
+
+
+def test_reading_large_casts_keeps_no_more_of_them_than_a_few_megabytes(tmp_path: Path) -> None:
+    # The checked casts are cached; 40 MB of casts, all different, would stay in the
+    # cache whole. Memory taken reading them, beyond that of reading a small file:
+    line = '{{"title": "A", "drama": "B", "year": 2016, "actors": [{}]}}\n'
+    small = tmp_path / "small.jsonl"
+    small.write_text(SCENE + "\n", "utf-8")
+    large = tmp_path / "large.jsonl"
+    with large.open("w", encoding="utf-8") as file:
+        for scene in range(80):  # 80 scenes of 500 names of 1,000 characters: 40 MB
+            names = (json.dumps(f"{scene} {name} " + "x" * 990) for name in range(500))
+            file.write(line.format(", ".join(names)))
+
+    def reading(path: Path) -> float:
+        peak, code, stderr = peak_memory(sys.executable, "-c", READ, str(path))
+        assert code == 0, stderr
+        return peak
+
+    assert reading(large) - reading(small) < 20
+
+
+# Reads the import file named by its argument as ``kdrama import`` does.
+READ = """
+import sys
+from kdrama_cli.importfile import ImportFormat, ImportInput
+from kdrama_cli.records import iter_records
+with ImportInput(sys.argv[1]) as source:
+    for record in iter_records(source, ImportFormat.jsonl):
+        pass
+"""
 
 
 # --- CSV headers of any width -----------------------------------------------------------

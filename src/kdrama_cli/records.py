@@ -53,20 +53,25 @@ def iter_records(
     source: ImportInput, fmt: ImportFormat, strip: ControlStripper | None = None
 ) -> Iterator[SceneRecord]:
     """Each record of ``source``, checked, as it is read; RecordError at the first
-    problem. Text holding a control character is refused, unless ``strip`` is given:
-    it then removes them, and escape sequences whole, before the checks (and counts
-    them)."""
+    problem, a record without an id that is not a whole new scene among them (see
+    ``_as_imported``). Text holding a control character is refused, unless ``strip``
+    is given: it then removes them, and escape sequences whole, before the checks (and
+    counts them)."""
     if fmt is ImportFormat.json:
-        return _read_json(source.chunks(), strip)
-    if fmt is ImportFormat.jsonl:
-        return _read_jsonl(source.lines(), strip)
-    return _read_csv(source.lines(), strip)
+        records = _read_json(source.chunks(), strip)
+    elif fmt is ImportFormat.jsonl:
+        records = _read_jsonl(source.lines(), strip)
+    else:
+        records = _read_csv(source.lines(), strip)
+    return _as_imported(records, source)
 
 
 def read_records(
     text: str, fmt: ImportFormat, strip: ControlStripper | None = None
 ) -> list[SceneRecord]:
-    """Every record in ``text``, checked: ``iter_records`` for text in memory."""
+    """Every record in ``text``, checked: ``iter_records`` for text in memory, but
+    partial records are taken as they are, even without an id (the importer refuses
+    those when it meets them)."""
     text = text.removeprefix("\ufeff")
     if fmt is ImportFormat.json:
         return list(_read_json([text], strip))
@@ -313,7 +318,9 @@ def _json_actors(value: object) -> tuple[str, ...]:
 # Checked names and characters are cached: the scenes of a drama mostly share their
 # cast, so a large import meets each a few dozen times. A failure raises (and is not
 # cached); the caller then checks again in full, to name what is wrong where.
+# The caches are emptied after every few megabytes of a file (see _as_imported).
 _CACHE_SIZE = 1 << 13
+_CACHE_WINDOW = 4 << 20
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -706,6 +713,36 @@ def _cast(
         tuple(person[1] for person in people.values()),
         roles,
     )
+
+
+# What a record without an id must give: it can only be a new scene.
+_REQUIRED_FOR_NEW = ("title", "drama", "year")
+
+
+def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterator[SceneRecord]:
+    """``records`` as an import takes them from ``source``.
+
+    A record without an id that lacks a title, a drama or a year is refused as it is
+    read: a file of such records (``[{}, {}, ...]``) stops at its first one, before a
+    catalog is opened for it. (A record with an id may be a change to a scene; the
+    importer knows.)
+
+    The caches are emptied after each _CACHE_WINDOW bytes of ``source``. A cache keeps a
+    number of values, which a file of large casts (500 different names of 1,000
+    characters each, a scene) would make the size of the file: a gigabyte of memory for
+    a 1 GB file. Emptied as the file is read, they keep values from the last few
+    megabytes only, where a real file meets the same casts again and again.
+    """
+    emptied_at = 0
+    for record in records:
+        if record.id is None and None in (record.title, record.drama, record.year):
+            missing = next(name for name in _REQUIRED_FOR_NEW if getattr(record, name) is None)
+            raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
+        if source.bytes_read - emptied_at > _CACHE_WINDOW:
+            for cache in (_checked_names, _checked_role, _cast):
+                cache.cache_clear()
+            emptied_at = source.bytes_read
+        yield record
 
 
 def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:
