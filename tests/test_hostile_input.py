@@ -142,6 +142,40 @@ with ImportInput(sys.argv[1]) as source:
 """
 
 
+# --- Runs of escape starters, nesting, under --strip-controls -------------------------
+
+
+def test_strip_controls_reads_a_run_of_unterminated_escapes_in_one_pass(
+    tmp_path: Path, db: Path
+) -> None:
+    # A one-byte OSC (U+009D) left open, a million times: each used to be read to the
+    # end of the text again (minutes for a few hundred thousand).
+    source = tmp_path / "escapes.jsonl"
+    scene = {"title": "A" + "\x9d" * 1_000_000, "drama": "New Drama", "year": 2016}
+    source.write_text(json.dumps(scene) + "\n", "utf-8")
+    done = subprocess.run(  # the timeout only keeps a regression from hanging the suite
+        [KDRAMA_BIN, "import", str(source), "--db", str(db), "--strip-controls"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Removed 1000000 control character(s)" in done.stderr
+    assert run_process("list", "--db", str(db), "--json").json()[-1]["title"] == "A"
+
+
+def test_strip_controls_refuses_json_nested_too_deeply_in_one_line(
+    kdrama: Invoke, tmp_path: Path, db: Path
+) -> None:
+    # Nesting the parser takes, but too deep to strip it item by item.
+    source = tmp_path / "deep.jsonl"
+    source.write_text(SCENE[:-1] + ', "actors": ' + "[" * 950 + "]" * 950 + "}\n", "utf-8")
+    before = snapshot(db)
+    run = kdrama("import", str(source), "--db", str(db), "--strip-controls")
+    assert (run.exit_code, run.stderr) == (1, "Error: line 1: not valid JSON (nested too deeply)\n")
+    assert snapshot(db) == before
+
+
 # --- CSV headers of any width -----------------------------------------------------------
 
 

@@ -89,7 +89,9 @@ class ControlStripper:
         "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
         "|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)"  # OSC: window title, clipboard, links
         "|\x9b[0-?]*[ -/]*[@-~]"  # CSI in one byte
-        "|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\\\)"  # OSC in one byte
+        # OSC in one byte; its text stops at the next one, so that a run of them
+        # unterminated is read once, not once for each (which took minutes)
+        "|\x9d[^\x07\x1b\x9c\x9d]*(?:\x07|\x9c|\x1b\\\\)"
         "|\x1b[@-_]?"  # any other escape
         "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
     )
@@ -779,7 +781,10 @@ def _csv_roles(roles: tuple[Role, ...], values: dict[str, Any]) -> tuple[Role, .
 
 def _json_record(item: object, where: str, strip: ControlStripper | None = None) -> SceneRecord:
     if strip is not None:
-        item = strip.value(item)
+        try:
+            item = strip.value(item)
+        except RecursionError:  # nesting the parser took, one level too deep for this
+            raise RecordError(where, "not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
     return _record(where, item.items(), _JSON_CHECKS)
