@@ -48,7 +48,7 @@ def export_scenes(
             count = write_scenes(catalog, filters, fmt, file)
         temp.chmod(0o644)
         temp.replace(output)
-    except OSError as error:  # what was there became a directory meanwhile, say
+    except OSError as error:  # a full disk, or a directory put there meanwhile
         raise KdramaError(f"cannot write {output}: {error.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
