@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import time
 import unicodedata
@@ -86,6 +87,87 @@ def test_export_refuses_to_replace_a_file_without_force(kdrama: Invoke, tmp_path
     assert out.read_text("utf-8") == "precious"
     assert kdrama("export", "-o", str(out), "--force").exit_code == 0
     assert json.loads(out.read_text("utf-8"))[0]["id"] == 1
+
+
+def refused_export(kdrama: Invoke, out: Path, *args: str) -> str:
+    """Export to ``out``, expect a refusal, check nothing new is left beside it, and
+    return the refusal's one line."""
+    before = sorted(out.parent.iterdir())
+    run = kdrama("export", "-o", str(out), *args)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("Error: ")
+    assert sorted(out.parent.iterdir()) == before
+    return run.stderr.strip()
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_export_never_writes_to_a_fifo_or_a_directory(
+    kdrama: Invoke, tmp_path: Path, force: list[str]
+) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # opening it to write would wait for a reader: it is never opened
+    assert refused_export(kdrama, fifo, *force) == (
+        f"Error: {fifo} is a FIFO (named pipe), not a file; to write there, use stdout:"
+        f" kdrama export > {fifo}"
+    )
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert refused_export(kdrama, folder, *force) == (
+        f"Error: {folder} is a directory; name a file to export to"
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_export_to_dev_null_is_refused_and_says_to_use_stdout(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    # A device is not a file to replace, even with --force; stdout reaches it.
+    message = "is a device, not a file; to write there, use stdout: kdrama export >"
+    assert kdrama("export", "-o", "/dev/null").stderr == (f"Error: /dev/null {message} /dev/null\n")
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")
+    assert refused_export(kdrama, null, "--force") == (
+        f"Error: {null} is a symbolic link to a device, not a file; to write there, use"
+        f" stdout: kdrama export > {null}"
+    )
+    assert null.is_symlink() and stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+def test_export_to_a_link_to_stdout_is_refused_even_with_force(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    # /dev/stdout is such a link: replacing it would not write to stdout.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    assert refused_export(kdrama, stdout, "--force") == (
+        f"Error: {stdout} is a symbolic link to an open stream, not a file; to write there,"
+        f" use stdout: kdrama export > {stdout}"
+    )
+    assert os.readlink(stdout) == "/proc/self/fd/1"
+
+
+@pytest.mark.parametrize("dangling", [True, False])
+def test_export_replaces_a_symbolic_link_only_with_force_and_never_what_it_points_to(
+    kdrama: Invoke, tmp_path: Path, dangling: bool
+) -> None:
+    target = tmp_path / "target.json"
+    if not dangling:
+        target.write_text("precious", "utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert refused_export(kdrama, link) == (
+        f"Error: {link} is a symbolic link; add --force to replace the link (what it"
+        " points to is left alone)"
+    )
+    assert link.is_symlink()
+    run = kdrama("export", "-o", str(link), "--force")
+    assert run.exit_code == 0, run.stderr
+    assert not link.is_symlink() and link.read_text("utf-8") == kdrama("export").stdout
+    if dangling:
+        assert not target.exists()
+    else:
+        assert target.read_text("utf-8") == "precious"
 
 
 def test_export_streams_in_batches() -> None:

@@ -273,9 +273,7 @@ def export(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", dir_okay=False, help="Write to FILE, not stdout."
-        ),
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     db: options.Db = None,

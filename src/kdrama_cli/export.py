@@ -4,6 +4,7 @@ file behind or replacing one by surprise."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -30,11 +31,11 @@ def export_scenes(
     many. Scenes are streamed in batches, so memory stays flat for any catalog size.
 
     A file is written under a temporary name beside it and renamed when complete.
+    Only a regular file is written: see ``_check_output``.
     """
     if output is None:
         return write_scenes(catalog, filters, fmt, sys.stdout)
-    if output.exists() and not force:
-        raise OutputExists(f"{output} already exists; add --force to replace it")
+    _check_output(output, force=force)
     import tempfile
 
     try:
@@ -47,9 +48,80 @@ def export_scenes(
             count = write_scenes(catalog, filters, fmt, file)
         temp.chmod(0o644)
         temp.replace(output)
+    except OSError as error:  # a full disk, or a directory put there meanwhile
+        raise KdramaError(f"cannot write {output}: {error.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
     return count
+
+
+_NOT_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_output(output: Path, *, force: bool) -> None:
+    """Refuse to export to ``output`` unless it is missing, or a regular file and
+    ``force`` is given, or a symbolic link and ``force`` is given: the new file then
+    replaces the link, and what the link points to is left alone. A directory, a device
+    (``/dev/null`` too), a FIFO or a socket, or a link to one, is always refused:
+    export -o writes files; stdout goes anywhere else."""
+    try:
+        info = output.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise KdramaError(f"cannot write {output}: {error.strerror}") from None
+    link = stat.S_ISLNK(info.st_mode)
+    if link:
+        if _names_a_stream(output):
+            raise KdramaError(
+                f"{output} is a symbolic link to an open stream, not a file; to write"
+                f" there, use stdout: kdrama export > {output}"
+            )
+        if not force:
+            raise OutputExists(
+                f"{output} is a symbolic link; add --force to replace the link"
+                " (what it points to is left alone)"
+            )
+        try:
+            info = output.stat()
+        except OSError:  # dangling, or pointing where we may not look: only the link
+            return
+    for test, kind in _NOT_FILES:
+        if test(info.st_mode):
+            what = f"a symbolic link to {kind}" if link else kind
+            if kind == "a directory":
+                raise KdramaError(f"{output} is {what}; name a file to export to")
+            raise KdramaError(
+                f"{output} is {what}, not a file; to write there, use stdout:"
+                f" kdrama export > {output}"
+            )
+    if not link and not force:
+        raise OutputExists(f"{output} already exists; add --force to replace it")
+
+
+_PROC = Path("/proc")
+
+
+def _names_a_stream(link: Path) -> bool:
+    """Whether the link is, or leads through, one of /proc's links to a process's open
+    files (/dev/stdout leads to /proc/self/fd/1): a stream, which may well be a regular
+    file, but replacing the link would replace /dev/stdout, not write to it."""
+    path = link
+    for _ in range(40):  # as many links as the system follows
+        path = path.parent.resolve() / path.name  # /dev/fd/1 is /proc/self/fd/1
+        if path.is_relative_to(_PROC):
+            return True
+        try:
+            path = path.parent / os.readlink(path)
+        except OSError:
+            return False
+    return False
 
 
 def write_scenes(

@@ -202,15 +202,24 @@ class ImportInput:
 
     def chunks(self) -> Iterator[str]:
         """The text in pieces of some tens of kilobytes."""
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        lines = 0
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        place = _Place()
+        ahead = self._buffered.read(len(_BOM)).removeprefix(_BOM)  # read() waits for all 3
         while True:
             data = self._buffered.read1(_CHUNK)
+            if ahead:
+                data, ahead = ahead + data, b""
             try:
                 text = decoder.decode(data, final=not data)
-            except UnicodeDecodeError:
-                raise RecordError(f"line {lines + 1}", f"{self.file} is not UTF-8 text") from None
-            lines += text.count("\n")
+            except UnicodeDecodeError as error:
+                # The bytes the decoder holds back from the last chunk (a character cut
+                # in two) come first in error.object; they hold no line end.
+                held = len(error.object) - len(data)
+                place.add(error.object[: error.start], held)
+                raise RecordError(
+                    f"line {place.line}", f"{self.file} is not UTF-8 text (byte {place.byte})"
+                ) from None
+            place.add(data)
             if text:
                 yield text
             if not data:
@@ -229,6 +238,29 @@ class ImportInput:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class _Place:
+    """Where the bytes read so far end: the line (from 1) and the byte in it (from 1)
+    that comes next. Bytes are counted, not characters: a line feed byte is never part
+    of another UTF-8 character."""
+
+    def __init__(self) -> None:
+        self.line = 1
+        self._column = 0  # bytes of the line read so far
+
+    @property
+    def byte(self) -> int:
+        return self._column + 1
+
+    def add(self, data: bytes, counted: int = 0) -> None:
+        """Move past ``data``, whose first ``counted`` bytes were passed already."""
+        end = data.rfind(b"\n")
+        if end < 0:
+            self._column += len(data) - counted
+        else:
+            self.line += data.count(b"\n")
+            self._column = len(data) - end - 1
 
 
 def split_lines(text: str) -> Iterator[str]:

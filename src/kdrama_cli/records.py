@@ -53,20 +53,25 @@ def iter_records(
     source: ImportInput, fmt: ImportFormat, strip: ControlStripper | None = None
 ) -> Iterator[SceneRecord]:
     """Each record of ``source``, checked, as it is read; RecordError at the first
-    problem. Text holding a control character is refused, unless ``strip`` is given:
-    it then removes them, and escape sequences whole, before the checks (and counts
-    them)."""
+    problem, a record without an id that is not a whole new scene among them (see
+    ``_as_imported``). Text holding a control character is refused, unless ``strip``
+    is given: it then removes them, and escape sequences whole, before the checks (and
+    counts them)."""
     if fmt is ImportFormat.json:
-        return _read_json(source.chunks(), strip)
-    if fmt is ImportFormat.jsonl:
-        return _read_jsonl(source.lines(), strip)
-    return _read_csv(source.lines(), strip)
+        records = _read_json(source.chunks(), strip)
+    elif fmt is ImportFormat.jsonl:
+        records = _read_jsonl(source.lines(), strip)
+    else:
+        records = _read_csv(source.lines(), strip)
+    return _as_imported(records, source)
 
 
 def read_records(
     text: str, fmt: ImportFormat, strip: ControlStripper | None = None
 ) -> list[SceneRecord]:
-    """Every record in ``text``, checked: ``iter_records`` for text in memory."""
+    """Every record in ``text``, checked: ``iter_records`` for text in memory, but
+    partial records are taken as they are, even without an id (the importer refuses
+    those when it meets them)."""
     text = text.removeprefix("\ufeff")
     if fmt is ImportFormat.json:
         return list(_read_json([text], strip))
@@ -84,7 +89,9 @@ class ControlStripper:
         "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
         "|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)"  # OSC: window title, clipboard, links
         "|\x9b[0-?]*[ -/]*[@-~]"  # CSI in one byte
-        "|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\\\)"  # OSC in one byte
+        # OSC in one byte; its text stops at the next one, so that a run of them
+        # unterminated is read once, not once for each (which took minutes)
+        "|\x9d[^\x07\x1b\x9c\x9d]*(?:\x07|\x9c|\x1b\\\\)"
         "|\x1b[@-_]?"  # any other escape
         "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
     )
@@ -136,6 +143,10 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
 _CARRIAGE_RETURN = re.compile("\r\n?")
+# Half of a UTF-16 pair on its own, as JSON's "\\ud800" escape gives: not a character,
+# it cannot be written as UTF-8, so neither stored nor shown. (Not printable, so text
+# holding one never takes _clean's quick path.)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _normal(text: str) -> str:
@@ -169,6 +180,12 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         raise _ControlProblem(
             f"has a control character ({ascii(control.group())[1:-1]}) "
             f"at character {control.start() + 1}"
+        )
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise _Problem(
+            f"has a lone surrogate ({ascii(surrogate.group())[1:-1]}) at character "
+            f"{surrogate.start() + 1}, which is not a character"
         )
     return text
 
@@ -303,7 +320,9 @@ def _json_actors(value: object) -> tuple[str, ...]:
 # Checked names and characters are cached: the scenes of a drama mostly share their
 # cast, so a large import meets each a few dozen times. A failure raises (and is not
 # cached); the caller then checks again in full, to name what is wrong where.
+# The caches are emptied after every few megabytes of a file (see _as_imported).
 _CACHE_SIZE = 1 << 13
+_CACHE_WINDOW = 4 << 20
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -698,6 +717,36 @@ def _cast(
     )
 
 
+# What a record without an id must give: it can only be a new scene.
+_REQUIRED_FOR_NEW = ("title", "drama", "year")
+
+
+def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterator[SceneRecord]:
+    """``records`` as an import takes them from ``source``.
+
+    A record without an id that lacks a title, a drama or a year is refused as it is
+    read: a file of such records (``[{}, {}, ...]``) stops at its first one, before a
+    catalog is opened for it. (A record with an id may be a change to a scene; the
+    importer knows.)
+
+    The caches are emptied after each _CACHE_WINDOW bytes of ``source``. A cache keeps a
+    number of values, which a file of large casts (500 different names of 1,000
+    characters each, a scene) would make the size of the file: a gigabyte of memory for
+    a 1 GB file. Emptied as the file is read, they keep values from the last few
+    megabytes only, where a real file meets the same casts again and again.
+    """
+    emptied_at = 0
+    for record in records:
+        if record.id is None and None in (record.title, record.drama, record.year):
+            missing = next(name for name in _REQUIRED_FOR_NEW if getattr(record, name) is None)
+            raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
+        if source.bytes_read - emptied_at > _CACHE_WINDOW:
+            for cache in (_checked_names, _checked_role, _cast):
+                cache.cache_clear()
+            emptied_at = source.bytes_read
+        yield record
+
+
 def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:
     """Record what a record says of ``actor``; two different Hangul names for the same
     actor in one scene are refused (the cast would be ambiguous)."""
@@ -732,7 +781,10 @@ def _csv_roles(roles: tuple[Role, ...], values: dict[str, Any]) -> tuple[Role, .
 
 def _json_record(item: object, where: str, strip: ControlStripper | None = None) -> SceneRecord:
     if strip is not None:
-        item = strip.value(item)
+        try:
+            item = strip.value(item)
+        except RecursionError:  # nesting the parser took, one level too deep for this
+            raise RecordError(where, "not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
     return _record(where, item.items(), _JSON_CHECKS)
@@ -810,11 +862,15 @@ def _csv_header(line: int, row: list[str]) -> list[str]:
     columns = [_normal(cell).lower() for cell in row]
     if not set(columns) & set(CSV_COLUMNS):
         raise RecordError(f"line {line}", "the CSV header is missing")
+    seen: set[str] = set()  # a set, so that a header of any width is read in linear time
     for column in columns:
-        if column and columns.count(column) > 1:
-            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
-        if column and column not in _CSV_CHECKS:
+        if not column:
+            continue
+        if column not in _CSV_CHECKS:
             raise RecordError(f"line {line}", _unknown("column", column, CSV_COLUMNS))
+        if column in seen:
+            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
+        seen.add(column)
     return columns
 
 
