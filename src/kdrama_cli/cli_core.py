@@ -4,6 +4,7 @@ made ready for what is written to it. ``cli`` builds the app on it; the command
 modules take ``command_set``, ``note`` and ``usage_error`` from here.
 """
 
+import contextlib
 import importlib
 import inspect
 import io
@@ -18,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandFunctionType
 
 from .errors import ExitCode, KdramaError
+from .streams import OutputError, silence_stdout
 
 
 def note(message: str, style: str = "dim") -> None:
@@ -28,13 +30,8 @@ def note(message: str, style: str = "dim") -> None:
     from .text import visible
 
     console = Console(stderr=True, highlight=False, emoji=False)
-    console.print(Text(visible(message), style=style), soft_wrap=True)
-
-
-def silence_stdout() -> None:
-    """After the reader of a pipe has gone, drop further output instead of failing."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    with contextlib.suppress(OSError):  # stderr full or failing: nowhere left to say it
+        console.print(Text(visible(message), style=style), soft_wrap=True)
 
 
 def usage_error(message: str) -> NoReturn:
@@ -216,12 +213,16 @@ class KdramaGroup(HelpGroup):
         except BrokenPipeError:
             silence_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+        except OutputError as error:  # --help or --version, to a full disk say
+            _output_failed(error)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own ends: a usage error, --help, an exit code
+        except OutputError as error:
+            _output_failed(error)
         except KdramaError as error:
             note(f"Error: {_one_line(str(error))}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
@@ -246,6 +247,14 @@ class KdramaGroup(HelpGroup):
             note(f"Error: unexpected {type(error).__name__}: {_one_line(str(error))}", "red")
             note("That is a bug in kdrama; run again with --debug to see where it happened.")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _output_failed(error: OutputError) -> NoReturn:
+    """Stdout failed (full, closed): what is left of the output is dropped, and the
+    failure is said on stderr, in one line."""
+    silence_stdout()
+    note(f"Error: {error}", style="red")
+    raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
 
 
 def _one_line(message: str) -> str:
