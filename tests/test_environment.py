@@ -195,3 +195,62 @@ def test_a_closed_stdin_is_an_empty_input(catalog: Path, tmp_path: Path) -> None
     assert done.returncode == ExitCode.RUNTIME_ERROR
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("Error: ")
     assert snapshot(db) == before
+
+
+# --- arguments that are not text ------------------------------------------------------
+
+
+def run_bytes(*args: bytes | str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run kdrama with arguments given as bytes, as a shell passes $'bad\\xff'."""
+    extra: list[bytes | str] = ["--db", str(db)] if db else []
+    return subprocess.run(
+        [KDRAMA_BIN, *args, *extra],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="backslashreplace",
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["add", "-t", b"bad\xff", "-d", "Goblin", "-y", "2017", "-a", "Gong Yoo"], "--title"),
+        # a lone surrogate, U+D800, as UTF-8 would encode it if it could
+        (
+            ["add", "-t", b"bad\xed\xa0\x80", "-d", "Goblin", "-y", "2017", "-a", "Gong Yoo"],
+            "--title",
+        ),
+        (["edit", "1", "--description", b"\xc3"], "--description"),
+        (["list", "--actor", "Gong Yoo", "--actor", b"x\xff"], "--actor"),
+        (["search", b"kiss\xfe"], "QUERY"),
+        (["drama", "edit", "Goblin", "--alias", b"\xff"], "--alias"),
+    ],
+    ids=["invalid byte", "lone surrogate", "edit", "list --actor", "search", "drama alias"],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error_naming_it(
+    tmp_path: Path, args: list[bytes | str], shown: str
+) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    before = snapshot(db)
+    done = run_bytes(*args, db=db)
+    assert done.returncode == ExitCode.USAGE_ERROR
+    error = done.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: Invalid value for '{shown}'")
+    assert error.endswith("is not valid UTF-8 text")
+    assert "bug" not in done.stderr and "Traceback" not in done.stderr
+    assert snapshot(db) == before
+
+
+def test_a_file_name_that_is_not_utf8_is_still_a_file_name(tmp_path: Path) -> None:
+    """File names are bytes to the system: kdrama opens, exports and imports them."""
+    db = os.fsencode(tmp_path) + b"/scenes\xff.db"
+    Path(os.fsdecode(db)).write_bytes(BUNDLED.read_bytes())
+    out = os.fsencode(tmp_path) + b"/out\xfe.json"
+    assert run_bytes("export", "--db", db, "-o", out).returncode == 0
+    assert run_bytes("list", "--json", "--db", db).returncode == 0
+    done = run_bytes("import", out, "--db", db, "--update")
+    assert done.returncode == 0
+    assert "0 added, 0 updated" in done.stderr

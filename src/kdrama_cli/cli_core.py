@@ -65,12 +65,47 @@ COMMAND_MODULES = {
 
 
 class HelpCommand(TyperCommand):
-    """A command whose --help is drawn by ``cli_help`` (see there for why)."""
+    """A command whose --help is drawn by ``cli_help`` (see there for why), and whose
+    text arguments are checked to be text."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from .cli_help import print_help
 
         print_help(self, ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rest: list[str] = super().parse_args(ctx, args)
+        for param in self.get_params(ctx):
+            if param.type.name == "path" or "FILE" in (param.metavar or ""):
+                continue  # file names are bytes, not text: any a system allows is taken
+            value = ctx.params.get(param.name)
+            for text in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(text, str) and not _is_text(text):
+                    raise typer.BadParameter(
+                        f"{_as_bytes(text)} is not valid UTF-8 text", ctx=ctx, param=param
+                    )
+        return rest
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` is Unicode text: an argument that is not valid UTF-8 arrives
+    with its bytes as lone surrogates (Python's surrogateescape), which no file, JSON
+    or terminal can take."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _as_bytes(value: str) -> str:
+    """An argument that is not text, shown as the bytes it was typed as."""
+    try:
+        return repr(value.encode("utf-8", "surrogateescape"))[1:]
+    except UnicodeEncodeError:
+        return ascii(value)
 
 
 class HelpGroup(TyperGroup):
