@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Invoke, one_scene
+from .conftest import BUNDLED, Invoke, one_scene, run_process, snapshot
 
 TITLE = "Evil \x1b[2J clear \x9b31m red \x1b]0;pwned\x07 bell"
 DRAMA = "Drama \x1b]52;c;aGk=\x07 and \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"
@@ -118,3 +118,87 @@ def test_db_path_prints_the_file_name_exactly_for_scripts(
 ) -> None:
     run = kdrama("db", "path", "--db", str(escaped_name))
     assert run.stdout == f"{escaped_name}\n"
+
+
+# --- characters that reorder or hide text -------------------------------------------
+
+# Each shown raw would make the text look like other text: a right-to-left override
+# shows "Kim Actor" reversed, an isolate hides what follows, a zero-width space or
+# joiner makes two names look alike, a line separator breaks a line unseen.
+INVISIBLE = {
+    "\u202e": "\\u202e",
+    "\u2066": "\\u2066",
+    "\u200f": "\\u200f",
+    "\u061c": "\\u061c",
+    "\u200b": "\\u200b",
+    "\u200d": "\\u200d",
+    "\u2060": "\\u2060",
+    "\ufeff": "\\ufeff",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+SNEAKY = "Sneaky " + " ".join(f"{char}x" for char in INVISIBLE)
+EMOJI = "Crew 👩\u200d🚀 and ❤\ufe0f\u200d🔥"
+
+
+@pytest.fixture
+def sneaky_db(make_catalog: Callable[..., Path]) -> Path:
+    data = one_scene(title=SNEAKY, description=EMOJI)
+    data["people"][0]["name"] = f"Kim {SNEAKY}"
+    data["dramas"][0]["characters"][0]["actor"] = f"Kim {SNEAKY}"
+    return make_catalog(data)
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["show", "1"], ["actors"], ["search", "sneaky"], ["random"]], ids=" ".join
+)
+def test_people_see_bidi_and_zero_width_characters_written_out(
+    kdrama: Invoke, sneaky_db: Path, args: list[str]
+) -> None:
+    run = kdrama(*args, "--db", str(sneaky_db))
+    assert run.exit_code == 0
+    assert not any(char in run.stdout + run.stderr for char in INVISIBLE if char != "\u200d")
+    assert all(shown in run.stdout for shown in INVISIBLE.values())
+
+
+def test_emoji_joined_by_a_zero_width_joiner_show_as_they_are(
+    kdrama: Invoke, sneaky_db: Path
+) -> None:
+    run = kdrama("show", "1", "--db", str(sneaky_db))
+    assert EMOJI in run.stdout
+
+
+def test_machine_formats_keep_bidi_and_zero_width_characters_exactly(
+    kdrama: Invoke, sneaky_db: Path
+) -> None:
+    scene = kdrama("list", "--json", "--db", str(sneaky_db)).json()[0]
+    assert (scene["title"], scene["description"]) == (SNEAKY, EMOJI)
+
+
+@pytest.mark.parametrize("char", [*INVISIBLE, "\ud800"], ids=ascii)
+def test_import_refuses_text_that_would_reorder_or_hide_itself(tmp_path: Path, char: str) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    before = snapshot(db)
+    source = tmp_path / "scenes.json"
+    scene = {"title": f"A{char}B", "drama": "Goblin", "year": 2017, "actors": ["Gong Yoo"]}
+    # ensure_ascii writes a lone surrogate as the \ud800 escape a JSON file may hold
+    source.write_text(json.dumps([scene]), "ascii")
+    run = run_process("import", str(source), "--db", str(db))
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"Error: item 1: field 'title': has a control character ({ascii(char)[1:-1]})"
+        " at character 2; --strip-controls removes them\n"
+    )
+    assert snapshot(db) == before
+
+
+def test_import_takes_emoji_joined_by_a_zero_width_joiner(tmp_path: Path) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    source = tmp_path / "scenes.json"
+    scene = {"title": EMOJI, "drama": "Goblin", "year": 2017, "actors": ["Gong Yoo"]}
+    source.write_text(json.dumps([scene]), "ascii")
+    assert run_process("import", str(source), "--db", str(db)).exit_code == 0
+    exported = run_process("list", "--json", "--db", str(db), "--drama", "Goblin").stdout
+    assert EMOJI in [scene["title"] for scene in json.loads(exported)]
