@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -254,3 +255,21 @@ def test_a_file_name_that_is_not_utf8_is_still_a_file_name(tmp_path: Path) -> No
     done = run_bytes("import", out, "--db", db, "--update")
     assert done.returncode == 0
     assert "0 added, 0 updated" in done.stderr
+
+
+# --- a catalog another program changed --------------------------------------------------
+
+
+def test_db_info_counts_a_catalog_whose_scenes_are_a_view(tmp_path: Path) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("ALTER TABLE scenes RENAME TO scene_rows")
+        conn.execute("CREATE VIEW scenes AS SELECT * FROM scene_rows")
+    count = conn.execute("SELECT count(*) FROM scene_rows").fetchone()[0]
+    conn.close()
+    done = run("db", "info", "--db", str(db))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert f" scenes          {count} " in done.stdout

@@ -11,7 +11,7 @@ import os
 import sys
 
 from . import COMPLETE_VAR
-from .streams import OutputError, guard, silence_stdout
+from .streams import OutputError, guard, silence_stdout, write_error
 
 
 def main() -> None:
@@ -30,6 +30,8 @@ def main() -> None:
 
         answer = complete()
         if answer is not None:
+            if answer.error:
+                write_error(answer.error)
             sys.exit(_answer(answer.output, answer.exit_code))
     try:
         from .cli import main as run
