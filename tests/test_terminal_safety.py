@@ -5,12 +5,15 @@ in the machine formats."""
 from __future__ import annotations
 
 import json
+import os
+import select
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, Invoke, one_scene, run_process, snapshot
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene, run_process, snapshot
 
 TITLE = "Evil \x1b[2J clear \x9b31m red \x1b]0;pwned\x07 bell"
 DRAMA = "Drama \x1b]52;c;aGk=\x07 and \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"
@@ -202,3 +205,45 @@ def test_import_takes_emoji_joined_by_a_zero_width_joiner(tmp_path: Path) -> Non
     assert run_process("import", str(source), "--db", str(db)).exit_code == 0
     exported = run_process("list", "--json", "--db", str(db), "--drama", "Goblin").stdout
     assert EMOJI in [scene["title"] for scene in json.loads(exported)]
+
+
+# --- prompts ------------------------------------------------------------------------
+
+
+def _answer_on_a_terminal(args: list[str], prompt_end: bytes, answer: bytes) -> str:
+    """Run kdrama on a new pseudo-terminal, wait for the prompt ending in
+    ``prompt_end``, type ``answer``, and return everything the terminal received."""
+    main, terminal = os.openpty()
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args], stdin=terminal, stdout=terminal, stderr=terminal
+    ) as proc:
+        os.close(terminal)
+        received = b""
+        while prompt_end not in received:
+            ready, _, _ = select.select([main], [], [], 60)
+            assert ready, f"no prompt after 60 s: {received!r}"
+            received += os.read(main, 4096)
+        os.write(main, answer)
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal is gone: kdrama has ended
+                break
+            if not chunk:
+                break
+            received += chunk
+        proc.wait(timeout=60)
+    os.close(main)
+    return received.decode("utf-8", "replace")
+
+
+def test_rm_asks_about_the_scene_with_its_title_written_out(hostile_db: Path) -> None:
+    shown = _answer_on_a_terminal(["rm", "1", "--db", str(hostile_db)], b"[y/N]: ", b"n\n")
+    assert "Remove #1 Evil \\x1b[2J clear \\x9b31m red \\x1b]0;pwned\\x07 bell?" in shown
+    assert not any(raw in shown for raw in ("\x1b[2J", "\x9b", "\x1b]0;", "\x07"))
+    assert "Nothing removed." in shown
+
+
+def test_rm_asks_with_bidi_controls_written_out(sneaky_db: Path) -> None:
+    shown = _answer_on_a_terminal(["rm", "1", "--db", str(sneaky_db)], b"[y/N]: ", b"n\n")
+    assert "\\u202ex" in shown and "\u202e" not in shown

@@ -34,6 +34,15 @@ def note(message: str, style: str = "dim") -> None:
         console.print(Text(visible(message), style=style), soft_wrap=True)
 
 
+def confirm(question: str, *, default: bool = False) -> bool:
+    """Ask the person at the terminal a yes/no question. Catalog text in it (a title,
+    a name) is written out as in tables (``text.visible``): a prompt must no more
+    clear the screen or write to the clipboard than a table may."""
+    from .text import visible
+
+    return typer.confirm(visible(question), default=default)
+
+
 def usage_error(message: str) -> NoReturn:
     """End with a usage error (exit 2) that is not about one option's value."""
     note(f"Error: {message}", style="red")
