@@ -7,7 +7,12 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
+import socket
 import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -247,3 +252,37 @@ def test_rm_asks_about_the_scene_with_its_title_written_out(hostile_db: Path) ->
 def test_rm_asks_with_bidi_controls_written_out(sneaky_db: Path) -> None:
     shown = _answer_on_a_terminal(["rm", "1", "--db", str(sneaky_db)], b"[y/N]: ", b"n\n")
     assert "\\u202ex" in shown and "\u202e" not in shown
+
+
+# --- what Datasette prints under `kdrama browse` ----------------------------------------
+
+
+def test_browse_writes_out_what_a_web_page_makes_datasette_print(tmp_path: Path) -> None:
+    """Any web page can have the browser GET a query whose error Datasette prints on
+    the terminal, with the table name as typed: an OSC 52 (clipboard write) here."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    hostile = "\x1b]52;c;aGk=\x07\x1b[2J\u202e"
+    query = urllib.parse.urlencode({"sql": f'select * from "{hostile}"'})
+    proc = subprocess.Popen(
+        [KDRAMA_BIN, "browse", "--no-open", "--port", str(port), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert b"Serving" in proc.stderr.readline()  # the socket listens from here on
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/scenes?{query}", timeout=60)
+        assert refused.value.code == 400
+        proc.send_signal(signal.SIGINT)
+        printed = proc.stderr.read().decode("utf-8") + proc.stdout.read().decode("utf-8")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=60)
+    assert "no such table: \\x1b]52;c;aGk=\\x07\\x1b[2J\\u202e" in printed
+    assert not any(raw in printed for raw in ("\x1b", "\x07", "\u202e"))
