@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -31,6 +32,7 @@ def run(
     close: tuple[int, ...] = (),
     env: dict[str, str] | None = None,
     to_full: tuple[int, ...] = (),
+    file_size_limit: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run kdrama with the descriptors in ``close`` closed and those in ``to_full``
     on /dev/full, as a shell's ``>&-`` and ``> /dev/full`` leave them."""
@@ -42,6 +44,8 @@ def run(
             os.close(full)
         for fd in close:
             os.close(fd)
+        if file_size_limit is not None:  # as `ulimit -f`: a longer write fails, EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
     return subprocess.run(
         [KDRAMA_BIN, *args],
@@ -112,6 +116,28 @@ def test_a_command_that_writes_nothing_to_stdout_runs_with_it_closed(catalog: Pa
     done = run("list", "--actor", "Nobody At All", "--db", str(catalog), close=(1,))
     assert done.returncode == 0
     assert "No actor matches 'Nobody At All'." in done.stderr
+
+
+def test_a_file_size_limit_on_stdout_is_one_line_and_exit_1(
+    big_catalog: Path, tmp_path: Path
+) -> None:
+    with (tmp_path / "out.json").open("w") as out:
+        done = run(
+            "list", "--json", "--db", str(big_catalog), stdout=out.fileno(), file_size_limit=4096
+        )
+    assert (done.returncode, done.stderr) == (1, "Error: cannot write output: file too large\n")
+
+
+def test_a_file_the_system_will_not_let_grow_is_one_line_and_exit_1(
+    big_catalog: Path, tmp_path: Path
+) -> None:
+    """A write that the system refuses (here `ulimit -f`, as a full disk would) is
+    named in one line, not 'That is a bug'."""
+    target = tmp_path / "out.json"
+    done = run("export", "-o", str(target), "--db", str(big_catalog), file_size_limit=4096)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: file too large") and done.stderr.count("\n") == 1
+    assert not target.exists()
 
 
 # --- a reader that stops early ------------------------------------------------------

@@ -276,6 +276,11 @@ class KdramaGroup(HelpGroup):
         except KeyboardInterrupt:
             note("Interrupted.", style="red")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as error:  # the system refused: a full disk, a failing device
+            if _debugging(ctx):
+                raise
+            note(f"Error: {_one_line(_system_error(error))}", style="red")
+            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except sqlite3.DatabaseError as error:
             if _debugging(ctx):
                 raise
@@ -299,6 +304,13 @@ def _output_failed(error: OutputError) -> NoReturn:
     silence_stdout()
     note(f"Error: {error}", style="red")
     raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _system_error(error: OSError) -> str:
+    """What the system said, and about which file: "no space left on device: out.json"."""
+    reason = error.strerror or str(error)
+    reason = reason[:1].lower() + reason[1:]
+    return f"{reason}: {error.filename}" if error.filename else reason
 
 
 def _one_line(message: str) -> str:
