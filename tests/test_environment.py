@@ -299,3 +299,13 @@ def test_db_info_counts_a_catalog_whose_scenes_are_a_view(tmp_path: Path) -> Non
     done = run("db", "info", "--db", str(db))
     assert (done.returncode, done.stderr) == (0, "")
     assert f" scenes          {count} " in done.stdout
+
+
+def test_a_stdout_open_only_for_reading_is_one_line_and_exit_1(catalog: Path) -> None:
+    """As `kdrama list 1</dev/null`."""
+    with open(os.devnull) as read_only:
+        done = run("list", "--db", str(catalog), stdout=read_only.fileno())
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: cannot write output: stdout is not open for writing\n",
+    )

@@ -56,8 +56,10 @@ class _Stdout(io.FileIO):
 
 
 def _cannot_write(error: OSError, closed: bool) -> str:
-    if closed or error.errno == errno.EBADF:
+    if closed:
         return "cannot write output: stdout is closed"
+    if error.errno == errno.EBADF:
+        return "cannot write output: stdout is not open for writing"
     reason = os.strerror(error.errno) if error.errno else str(error)
     return f"cannot write output: {reason[:1].lower()}{reason[1:]}"
 
@@ -80,8 +82,8 @@ def _fill(fd: int, flags: int) -> None:
 
 def guard() -> None:
     """Make stdin, stdout and stderr safe to use (see the module's docstring)."""
-    if isinstance(sys.stdout, io.TextIOWrapper) and isinstance(sys.stdout.buffer, _Stdout):
-        return  # already done
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        return  # done already, or the streams are another's (a test capturing them)
     closed = [fd for fd in (0, 1, 2) if not _is_open(fd)]
     for fd in closed:
         _fill(fd, os.O_WRONLY if fd == 2 else os.O_RDONLY)
