@@ -1,7 +1,7 @@
 """The machinery under every command: the one place errors end, commands loaded
 only when used, help drawn by ``cli_help``, notes for people on stderr, and stdout
 made ready for what is written to it. ``cli`` builds the app on it; the command
-modules take ``command_set``, ``note`` and ``usage_error`` from here.
+modules take ``command_set``, ``note``, ``confirm`` and ``usage_error`` from here.
 """
 
 import contextlib
@@ -215,8 +215,9 @@ class _LazyCommands(MutableMapping[str, Any]):
 
 class KdramaGroup(HelpGroup):
     """The one place every run ends: a usage error is a plain note and exit 2, the
-    library's errors one line on stderr and exit 1, Ctrl-C "Interrupted." and exit
-    130, and a reader closing the pipe early ends the command quietly with 141."""
+    library's errors, a stdout that cannot be written and a write the system refuses
+    one line on stderr and exit 1, Ctrl-C "Interrupted." and exit 130, and a reader
+    closing the pipe early ends the command quietly with 141."""
 
     def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
