@@ -213,8 +213,8 @@ BLOB_TITLE = "UPDATE scenes SET title = ? WHERE id = 1"
 BLOB_ACTOR = "UPDATE people SET name = ? WHERE name = 'Kim Actor'"
 BLOB_YEAR = "UPDATE dramas SET year = ?"
 
-SCENE_TITLE = "Error: the catalog is damaged: scene 1's title holds binary data (a BLOB)"
-SCENE_ACTORS = "Error: the catalog is damaged: scene 1's actors holds binary data (a BLOB)"
+SCENE_TITLE = "Error: the catalog is damaged: scene 1 holds binary data (a BLOB) in its title,"
+SCENE_ACTORS = "Error: the catalog is damaged: scene 1 holds binary data (a BLOB) in its actors,"
 
 
 @pytest.mark.parametrize(

@@ -172,8 +172,8 @@ def _load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
             for field, value in zip(Scene._fields, scene, strict=True):
                 if _holds_bytes(value):
                     raise CatalogError(
-                        f"the catalog is damaged: scene {scene.id}'s {field.replace('_', ' ')}"
-                        " holds binary data (a BLOB), which kdrama never stores"
+                        f"the catalog is damaged: scene {scene.id} holds binary data (a BLOB)"
+                        f" in its {field.replace('_', ' ')}, which kdrama never stores"
                     )
     return scenes
 
