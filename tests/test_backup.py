@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kdrama_cli.text import CONTROL
+
 from .conftest import BUNDLED, Invoke, run_process
 
 FORMATS = ["json", "jsonl", "csv"]
@@ -132,10 +134,14 @@ def clean(text: str) -> str:
 
 # Quoting, CSV list separators and escapes, line breaks, Hangul and emoji.
 SPECIAL = st.sampled_from(
-    [";", "=", "|", "\\", ",", '"', "'", "\n", "\t", " ", "한", "국", "어", "🎬", "💕", "\u2028"]
+    [";", "=", "|", "\\", ",", '"', "'", "\n", "\t", " ", "한", "국", "어", "🎬", "💕"]
 )
-ANY = st.characters(exclude_categories=("Cs", "Cc"))  # import refuses Cc but \t and \n
-NO_DIGITS = st.characters(exclude_categories=("Cs", "Cc", "Nd", "Nl", "No"))
+# Import refuses Cc but \t and \n, and what else text.CONTROL names (bidi controls,
+# zero-width characters, line separators).
+ANY = st.characters(exclude_categories=("Cs", "Cc")).filter(lambda c: not CONTROL.search(c))
+NO_DIGITS = st.characters(exclude_categories=("Cs", "Cc", "Nd", "Nl", "No")).filter(
+    lambda c: not CONTROL.search(c)
+)
 HANGUL = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)
 
 texts = st.text(ANY | SPECIAL, max_size=20).map(clean)
@@ -317,7 +323,7 @@ def streamed_scenes(count: int) -> list[dict[str, Any]]:
             "year": 1990 + n % 40,
             "actors": [f"Actor {n % 97}", f"배우 {n % 89}"],
             "characters": [{"name": f"Hero {n % 11}", "actor": f"Actor {n % 97}"}],
-            "description": f"Line \\ one 🎬 {n}\n\tline two, 한국어 \u2028 {'x' * (n % 50)}",
+            "description": f"Line \\ one 🎬 {n}\n\tline two, 한국어 {'x' * (n % 50)}",
             "favorite": n % 3 == 0,
             "rating": n % 6 or None,
         }

@@ -4,6 +4,7 @@ promise that completion does not load the heavy parts of the CLI."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -93,6 +94,59 @@ def test_names_holding_control_characters_are_not_offered(
     data["dramas"][0]["characters"].append({"name": "Fourth", "actor": "Kim\nLine"})
     db = make_catalog(data)
     assert bash_words(f"kdrama list --db {db} --actor K") == ["Kim\\ Actor"]
+
+
+def test_names_that_reorder_or_hide_text_are_not_offered(
+    make_catalog: Callable[..., Path],
+) -> None:
+    """Bidirectional overrides, zero-width characters and line separators would show
+    a name other than the one inserted; emoji joined by a zero-width joiner are fine."""
+    data = one_scene()
+    odd = ["Kim\u202eroTca", "Kim\u200bActor", "Kim\u2028Actor", "Kim\u2066Actor\u2069"]
+    for name in [*odd, "Kim 👩\u200d🚀"]:
+        data["people"].append({"name": name})
+        data["dramas"][0]["characters"].append({"name": f"Role {name}", "actor": name})
+    db = make_catalog(data)
+    offered = bash_words(f"kdrama list --db {db} --actor K")
+    assert [word.replace("\\", "") for word in offered] == ["Kim Actor", "Kim 👩\u200d🚀"]
+
+
+def test_a_name_stored_as_binary_data_is_left_out(make_catalog: Callable[..., Path]) -> None:
+    db = make_catalog(one_scene())
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE people SET name = ? WHERE name = 'Lee Actress'", (b"Lee\xff",))
+    conn.close()
+    assert bash_words(f"kdrama list --db {db} --actor ") == ["Kim\\ Actor"]
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"COMP_WORDS": "kdrama list --actor So", "COMP_CWORD": "x"}, "not 'x'"),
+        ({"COMP_WORDS": "kdrama li", "COMP_CWORD": "-1"}, "not '-1'"),
+        ({"COMP_WORDS": "kdrama li"}, "needs COMP_WORDS and COMP_CWORD"),
+        ({}, "needs COMP_WORDS and COMP_CWORD"),
+    ],
+    ids=["not a number", "negative", "no COMP_CWORD", "neither"],
+)
+def test_broken_completion_variables_are_one_line_and_exit_2(
+    env: dict[str, str], error: str
+) -> None:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("COMP_")}
+    run = subprocess.run(
+        [str(Path(BIN) / "kdrama")],
+        env={**full, "_KDRAMA_COMPLETE": "complete_bash", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr.startswith("Error: cannot complete: ") and run.stderr.count("\n") == 1
+    assert error in run.stderr
+
+
+def test_a_word_number_past_the_last_word_completes_a_new_word() -> None:
+    assert bash_words("kdrama list --actor", COMP_CWORD="3")[:1] == ["Hyun\\ Bin"]
 
 
 def test_other_words_are_left_to_typer() -> None:

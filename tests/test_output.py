@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,16 @@ from kdrama_cli import editing
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.importfile import ImportFormat
 from kdrama_cli.records import read_records
+from kdrama_cli.text import CONTROL
 
 from .conftest import Invoke, one_scene
 from .test_import_export import scene_objects, tempfile_dir
+
+
+def importable(scene: dict[str, Any]) -> bool:
+    """Holds none of the characters import refuses (``text.CONTROL``)."""
+    return not CONTROL.search(json.dumps(scene, ensure_ascii=False))
+
 
 HOSTILE = 'He said "[bold]hi[/bold]", then: a, b; c\ttab\nnew line :smile: \\ [red]x'
 
@@ -103,7 +111,7 @@ def test_jsonl_lists_the_same_scenes_as_json(kdrama: Invoke, args: list[str]) ->
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(scene_objects(), min_size=1, max_size=4))
+@given(st.lists(scene_objects().filter(importable), min_size=1, max_size=4))
 def test_json_lines_from_sqlite_are_exactly_the_json_of_each_scene(
     tmp_path: Path, objects: list[dict[str, Any]]
 ) -> None:
@@ -194,3 +202,67 @@ def test_list_and_random_share_one_renderer(kdrama: Invoke) -> None:
     picked = json_lines(kdrama("random", "-n", "6", "--seed", "3", "-f", "jsonl").stdout)
     listed = json_lines(kdrama("list", "-f", "jsonl").stdout)
     assert sorted(picked, key=lambda s: s["id"]) == listed
+
+
+# --- binary data (a BLOB) where kdrama stores text: another program's doing ----------
+
+
+def _damaged(make_catalog: Callable[..., Path], sql: str, value: object) -> Path:
+    db = make_catalog(one_scene(title="A scene"))
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(sql, (value,))
+    conn.close()
+    return db
+
+
+BLOB_TITLE = "UPDATE scenes SET title = ? WHERE id = 1"
+BLOB_ACTOR = "UPDATE people SET name = ? WHERE name = 'Kim Actor'"
+BLOB_YEAR = "UPDATE dramas SET year = ?"
+
+SCENE_TITLE = "Error: the catalog is damaged: scene 1 holds binary data (a BLOB) in its title,"
+SCENE_ACTORS = "Error: the catalog is damaged: scene 1 holds binary data (a BLOB) in its actors,"
+
+
+@pytest.mark.parametrize(
+    ("sql", "args", "expected"),
+    [
+        (BLOB_TITLE, ["list"], SCENE_TITLE),
+        (BLOB_TITLE, ["list", "--json"], SCENE_TITLE),
+        (BLOB_TITLE, ["list", "--format", "jsonl"], SCENE_TITLE),
+        (BLOB_TITLE, ["list", "--format", "csv"], SCENE_TITLE),
+        (BLOB_TITLE, ["show", "1"], SCENE_TITLE),
+        (BLOB_TITLE, ["show", "1", "--format", "json"], SCENE_TITLE),
+        (BLOB_TITLE, ["export"], SCENE_TITLE),
+        (BLOB_TITLE, ["export", "--format", "csv"], SCENE_TITLE),
+        (BLOB_TITLE, ["search", "scene"], SCENE_TITLE),
+        (BLOB_TITLE, ["random"], SCENE_TITLE),
+        (BLOB_ACTOR, ["list", "--actor", "Kim Actor"], SCENE_ACTORS),
+        (BLOB_ACTOR, ["list", "--format", "csv"], SCENE_ACTORS),
+        (BLOB_ACTOR, ["actors"], "Error: the catalog is damaged: the name b'Kim\\xffActor' is"),
+        (BLOB_ACTOR, ["actors", "--json"], "Error: the catalog is damaged: the name b'Kim\\xffA"),
+        (BLOB_YEAR, ["years", "--format", "csv"], "Error: the catalog is damaged: the year b'20'"),
+        (BLOB_YEAR, ["stats", "--json"], "Error: the catalog is damaged: the year b'20'"),
+        (BLOB_YEAR, ["dramas"], "Error: the catalog is damaged: the year b'20'"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_binary_data_in_the_catalog_is_one_line_naming_it(
+    kdrama: Invoke, make_catalog: Callable[..., Path], sql: str, args: list[str], expected: str
+) -> None:
+    value = b"Kim\xffActor" if sql == BLOB_ACTOR else b"20" if sql == BLOB_YEAR else b"\xff\x00"
+    db = _damaged(make_catalog, sql, value)
+    run = kdrama(*args, "--db", str(db))
+    assert run.exit_code == 1
+    assert run.stderr.startswith(expected)
+    assert run.stderr.endswith("which kdrama never stores\n")
+    assert run.stderr.count("\n") == 1 and "bug" not in run.stderr
+
+
+def test_a_binary_name_matches_nothing_and_is_never_suggested(
+    kdrama: Invoke, make_catalog: Callable[..., Path]
+) -> None:
+    db = _damaged(make_catalog, BLOB_ACTOR, b"Kim\xffActor")
+    run = kdrama("list", "--actor", "Kim Actres", "--db", str(db))
+    assert run.exit_code == 0
+    assert "Kim" not in run.stderr.partition("Did you mean")[2]

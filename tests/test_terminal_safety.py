@@ -5,12 +5,20 @@ in the machine formats."""
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .conftest import Invoke, one_scene
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene, run_process, snapshot
 
 TITLE = "Evil \x1b[2J clear \x9b31m red \x1b]0;pwned\x07 bell"
 DRAMA = "Drama \x1b]52;c;aGk=\x07 and \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"
@@ -118,3 +126,163 @@ def test_db_path_prints_the_file_name_exactly_for_scripts(
 ) -> None:
     run = kdrama("db", "path", "--db", str(escaped_name))
     assert run.stdout == f"{escaped_name}\n"
+
+
+# --- characters that reorder or hide text -------------------------------------------
+
+# Each shown raw would make the text look like other text: a right-to-left override
+# shows "Kim Actor" reversed, an isolate hides what follows, a zero-width space or
+# joiner makes two names look alike, a line separator breaks a line unseen.
+INVISIBLE = {
+    "\u202e": "\\u202e",
+    "\u2066": "\\u2066",
+    "\u200f": "\\u200f",
+    "\u061c": "\\u061c",
+    "\u200b": "\\u200b",
+    "\u200d": "\\u200d",
+    "\u2060": "\\u2060",
+    "\ufeff": "\\ufeff",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+SNEAKY = "Sneaky " + " ".join(f"{char}x" for char in INVISIBLE)
+EMOJI = "Crew 👩\u200d🚀 and ❤\ufe0f\u200d🔥"
+
+
+@pytest.fixture
+def sneaky_db(make_catalog: Callable[..., Path]) -> Path:
+    data = one_scene(title=SNEAKY, description=EMOJI)
+    data["people"][0]["name"] = f"Kim {SNEAKY}"
+    data["dramas"][0]["characters"][0]["actor"] = f"Kim {SNEAKY}"
+    return make_catalog(data)
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["show", "1"], ["actors"], ["search", "sneaky"], ["random"]], ids=" ".join
+)
+def test_people_see_bidi_and_zero_width_characters_written_out(
+    kdrama: Invoke, sneaky_db: Path, args: list[str]
+) -> None:
+    run = kdrama(*args, "--db", str(sneaky_db))
+    assert run.exit_code == 0
+    assert not any(char in run.stdout + run.stderr for char in INVISIBLE if char != "\u200d")
+    assert all(shown in run.stdout for shown in INVISIBLE.values())
+
+
+def test_emoji_joined_by_a_zero_width_joiner_show_as_they_are(
+    kdrama: Invoke, sneaky_db: Path
+) -> None:
+    run = kdrama("show", "1", "--db", str(sneaky_db))
+    assert EMOJI in run.stdout
+
+
+def test_machine_formats_keep_bidi_and_zero_width_characters_exactly(
+    kdrama: Invoke, sneaky_db: Path
+) -> None:
+    scene = kdrama("list", "--json", "--db", str(sneaky_db)).json()[0]
+    assert (scene["title"], scene["description"]) == (SNEAKY, EMOJI)
+
+
+@pytest.mark.parametrize("char", [*INVISIBLE, "\ud800"], ids=ascii)
+def test_import_refuses_text_that_would_reorder_or_hide_itself(tmp_path: Path, char: str) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    before = snapshot(db)
+    source = tmp_path / "scenes.json"
+    scene = {"title": f"A{char}B", "drama": "Goblin", "year": 2017, "actors": ["Gong Yoo"]}
+    # ensure_ascii writes a lone surrogate as the \ud800 escape a JSON file may hold
+    source.write_text(json.dumps([scene]), "ascii")
+    run = run_process("import", str(source), "--db", str(db))
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"Error: item 1: field 'title': has a control character ({ascii(char)[1:-1]})"
+        " at character 2; --strip-controls removes them\n"
+    )
+    assert snapshot(db) == before
+
+
+def test_import_takes_emoji_joined_by_a_zero_width_joiner(tmp_path: Path) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    source = tmp_path / "scenes.json"
+    scene = {"title": EMOJI, "drama": "Goblin", "year": 2017, "actors": ["Gong Yoo"]}
+    source.write_text(json.dumps([scene]), "ascii")
+    assert run_process("import", str(source), "--db", str(db)).exit_code == 0
+    exported = run_process("list", "--json", "--db", str(db), "--drama", "Goblin").stdout
+    assert EMOJI in [scene["title"] for scene in json.loads(exported)]
+
+
+# --- prompts ------------------------------------------------------------------------
+
+
+def _answer_on_a_terminal(args: list[str], prompt_end: bytes, answer: bytes) -> str:
+    """Run kdrama on a new pseudo-terminal, wait for the prompt ending in
+    ``prompt_end``, type ``answer``, and return everything the terminal received."""
+    main, terminal = os.openpty()
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args], stdin=terminal, stdout=terminal, stderr=terminal
+    ) as proc:
+        os.close(terminal)
+        received = b""
+        while prompt_end not in received:
+            ready, _, _ = select.select([main], [], [], 60)
+            assert ready, f"no prompt after 60 s: {received!r}"
+            received += os.read(main, 4096)
+        os.write(main, answer)
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal is gone: kdrama has ended
+                break
+            if not chunk:
+                break
+            received += chunk
+        proc.wait(timeout=60)
+    os.close(main)
+    return received.decode("utf-8", "replace")
+
+
+def test_rm_asks_about_the_scene_with_its_title_written_out(hostile_db: Path) -> None:
+    shown = _answer_on_a_terminal(["rm", "1", "--db", str(hostile_db)], b"[y/N]: ", b"n\n")
+    assert "Remove #1 Evil \\x1b[2J clear \\x9b31m red \\x1b]0;pwned\\x07 bell?" in shown
+    assert not any(raw in shown for raw in ("\x1b[2J", "\x9b", "\x1b]0;", "\x07"))
+    assert "Nothing removed." in shown
+
+
+def test_rm_asks_with_bidi_controls_written_out(sneaky_db: Path) -> None:
+    shown = _answer_on_a_terminal(["rm", "1", "--db", str(sneaky_db)], b"[y/N]: ", b"n\n")
+    assert "\\u202ex" in shown and "\u202e" not in shown
+
+
+# --- what Datasette prints under `kdrama browse` ----------------------------------------
+
+
+def test_browse_writes_out_what_a_web_page_makes_datasette_print(tmp_path: Path) -> None:
+    """Any web page can have the browser GET a query whose error Datasette prints on
+    the terminal, with the table name as typed: an OSC 52 (clipboard write) here."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    hostile = "\x1b]52;c;aGk=\x07\x1b[2J\u202e"
+    query = urllib.parse.urlencode({"sql": f'select * from "{hostile}"'})
+    proc = subprocess.Popen(
+        [KDRAMA_BIN, "browse", "--no-open", "--port", str(port), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert b"Serving" in proc.stderr.readline()  # the socket listens from here on
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/scenes?{query}", timeout=60)
+        assert refused.value.code == 400
+        proc.send_signal(signal.SIGINT)
+        printed = proc.stderr.read().decode("utf-8") + proc.stdout.read().decode("utf-8")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=60)
+    assert "no such table: \\x1b]52;c;aGk=\\x07\\x1b[2J\\u202e" in printed
+    assert not any(raw in printed for raw in ("\x1b", "\x07", "\u202e"))

@@ -11,6 +11,7 @@ import os
 import sys
 
 from . import COMPLETE_VAR
+from .streams import OutputError, guard, silence_stdout, write_error
 
 
 def main() -> None:
@@ -23,14 +24,15 @@ def main() -> None:
     off every short command and every TAB.
     """
     gc.disable()
+    guard()
     if COMPLETE_VAR in os.environ:
         from .completion import complete
 
         answer = complete()
         if answer is not None:
-            if answer.output:
-                print(answer.output)
-            sys.exit(answer.exit_code)
+            if answer.error:
+                write_error(answer.error)
+            sys.exit(_answer(answer.output, answer.exit_code))
     try:
         from .cli import main as run
     except KeyboardInterrupt:  # Ctrl-C while kdrama loads
@@ -38,6 +40,21 @@ def main() -> None:
     gc.freeze()
     gc.enable()
     run()
+
+
+def _answer(output: str, code: int) -> int:
+    """Print a completion answer; a shell that cannot take it gets the exit code."""
+    try:
+        if output:
+            print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return 141
+    except OutputError:
+        silence_stdout()
+        return 1
+    return code
 
 
 if __name__ == "__main__":

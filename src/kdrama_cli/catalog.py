@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 from . import names, search
-from .errors import NothingToPick, SceneNotFound
+from .errors import CatalogError, NothingToPick, SceneNotFound
 from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
 from .scenes import load_scenes
 from .storage import (
@@ -169,6 +169,44 @@ def _take_in_bundled_scenes(conn: sqlite3.Connection) -> None:
     take_in_bundled_scenes(conn)
 
 
+def _load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
+    """``scenes.load_scenes``, refusing a scene that holds binary data (a BLOB, which
+    another program may have written) where text belongs: no format can show it as
+    it is, so the error names it instead."""
+    scenes = load_scenes(conn, ids)
+    for scene in scenes:
+        if _may_hold_bytes(scene):
+            for field, value in zip(Scene._fields, scene, strict=True):
+                if _holds_bytes(value):
+                    raise CatalogError(
+                        f"the catalog is damaged: scene {scene.id} holds binary data (a BLOB)"
+                        f" in its {field.replace('_', ' ')}, which kdrama never stores"
+                    )
+    return scenes
+
+
+def _may_hold_bytes(scene: Scene) -> bool:
+    """A quick look (a million scenes are read for an export): false when no value of
+    the scene is bytes."""
+    return (
+        bytes in map(type, scene)
+        or bytes in map(type, scene.actors)
+        or bytes in map(type, scene.actors_korean)
+        or bytes in map(type, scene.drama_aliases)
+        or any(
+            bytes in map(type, role) or bytes in map(type, role.aliases)
+            for role in scene.characters
+        )
+        or any(bytes in map(type, aliases) for aliases in scene.actor_aliases)
+    )
+
+
+def _holds_bytes(value: object) -> bool:
+    if isinstance(value, tuple):
+        return any(_holds_bytes(item) for item in value)
+    return isinstance(value, bytes)
+
+
 class Catalog:
     """A kdrama catalog file, opened for reading."""
 
@@ -243,7 +281,7 @@ class Catalog:
         sql, params = self._list_sql(filters, sort, limit, descending, "s.id", with_drama=False)
         cursor = self.conn.execute(sql, params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
-            yield from load_scenes(self.conn, batch)
+            yield from _load_scenes(self.conn, batch)
 
     def list_scenes_json(
         self,
@@ -258,8 +296,16 @@ class Catalog:
         without making a Scene. Bulk output (export, JSON Lines) is several times
         faster this way; it streams from one query, so memory stays flat."""
         sql, params = self._list_sql(filters, sort, limit, descending, _SCENE_JSON, with_drama=True)
-        for (text,) in self.conn.execute(sql, params):
-            yield text
+        try:
+            for (text,) in self.conn.execute(sql, params):
+                yield text
+        except sqlite3.OperationalError as error:
+            if "BLOB" not in str(error):
+                raise
+            # Name the damaged value: reading the same scenes as Scenes stops at it.
+            for _ in self.list_scenes(filters, sort, limit, descending=descending):
+                pass
+            raise
 
     def _list_sql(
         self,
@@ -308,7 +354,7 @@ class Catalog:
             query.params["limit"] = limit
         cursor = self.conn.execute(sql, query.params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
-            yield from load_scenes(self.conn, batch)
+            yield from _load_scenes(self.conn, batch)
 
     def count_scenes(self, filters: SceneFilter | None = None) -> int:
         """How many scenes match ``filters``."""
@@ -353,25 +399,26 @@ class Catalog:
         return [
             scene
             for start in range(0, len(ids), _BATCH)
-            for scene in load_scenes(self.conn, ids[start : start + _BATCH])
+            for scene in _load_scenes(self.conn, ids[start : start + _BATCH])
         ]
 
     def info(self) -> dict[str, object]:
         """Where this catalog is, why it is the one in use, its schema, its counts."""
-        import sqlite_utils
-
         from .migrations import schema_version
 
-        db = sqlite_utils.Database(self.conn, execute_plugins=False)
         facts: dict[str, object] = {
             "path": str(self.path),
             "origin": self.location.origin.value,
             "schema_version": schema_version(self.conn),
         }
-        facts |= {table: db.table(table).count for table in _COUNTED_TABLES}
-        facts["favorites"] = db.table("scenes").count_where("favorite = 1")
-        facts["rated"] = db.table("scenes").count_where("rating IS NOT NULL")
+        # Plain counts, which a view (another program's doing) answers as well as a table.
+        facts |= {table: self._count(f'"{table}"') for table in _COUNTED_TABLES}
+        facts["favorites"] = self._count("scenes WHERE favorite = 1")
+        facts["rated"] = self._count("scenes WHERE rating IS NOT NULL")
         return facts
+
+    def _count(self, rows: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {rows}").fetchone()[0])
 
     def problems(self) -> list[str]:
         """What SQLite's integrity and foreign key checks find wrong with this file, and
@@ -431,7 +478,7 @@ class Catalog:
             f" WHERE k.key IN {_keys('keys')} ORDER BY e.{t.name}",
             {"keys": _key_list(text)},
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows if isinstance(row[0], str)]
 
     def suggest(self, kind: NameKind, text: str, limit: int = 3) -> list[str]:
         """Names of this kind closest to ``text``, best first, compared by their keys.
@@ -447,6 +494,7 @@ class Catalog:
             self._keys_near(t, queries)
             or self.conn.execute(f"SELECT key, {t.key_id} FROM {t.keys}").fetchall()
         )
+        rows = [(key, key_id) for key, key_id in rows if isinstance(key, str)]
         choices = [key for key, _ in rows]
         best: dict[int, float] = {}
         for query in queries:
@@ -455,12 +503,14 @@ class Catalog:
             ):
                 row_id = rows[index][1]
                 best[row_id] = max(score, best.get(row_id, 0.0))
-        found = dict(
-            self.conn.execute(
+        found = {
+            row_id: name
+            for row_id, name in self.conn.execute(
                 f"SELECT id, {t.name} FROM {t.table} WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(list(best)),),
-            ).fetchall()
-        )
+            )
+            if isinstance(name, str)  # binary data (damage) is no name to suggest
+        }
         typed = names.name_key(text)
 
         def rank(row_id: int) -> tuple[float, float, str]:
@@ -512,4 +562,5 @@ class Catalog:
                 f" ORDER BY e.{t.name} LIMIT :limit",
                 params,
             )
+            if isinstance(row[0], str) and isinstance(row[1], (str, type(None)))
         ]

@@ -25,7 +25,6 @@ from .cli_core import (
     KdramaGroup,
     never_fail_to_encode,
     note,
-    silence_stdout,
     utf8_stdout,
 )
 from .errors import ExitCode, NothingToPick
@@ -39,6 +38,7 @@ from .models import (
     YearRange,
 )
 from .storage import locate
+from .streams import OutputError, guard, silence_stdout
 
 if TYPE_CHECKING:
     from .models import Scene
@@ -299,7 +299,9 @@ def export(
 
 def main() -> NoReturn:
     """Console-script entry point: run the app; end quietly when a pipe closes early,
-    and with 130 whenever Ctrl-C was pressed."""
+    with one line when stdout cannot be written, and with 130 whenever Ctrl-C was
+    pressed."""
+    guard()
     never_fail_to_encode()
     signal.signal(signal.SIGINT, _interrupt)
     try:
@@ -313,6 +315,10 @@ def main() -> NoReturn:
     except BrokenPipeError:
         silence_stdout()
         code = ExitCode.BROKEN_PIPE
+    except OutputError as error:  # the last of the output, held until now
+        silence_stdout()
+        note(f"Error: {error}", style="red")
+        code = ExitCode.RUNTIME_ERROR
     if _interrupted and code != ExitCode.INTERRUPTED:
         # Python drops an interrupt that lands in a finaliser or a callback, with a
         # message on stderr; the run was still interrupted.

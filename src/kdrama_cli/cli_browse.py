@@ -1,7 +1,10 @@
 """`kdrama browse`: the catalog in Datasette, in a web browser (the web extra)."""
 
+import contextlib
+import io
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -10,6 +13,7 @@ from .catalog import Catalog
 from .cli_core import command_set, note
 from .errors import KdramaError
 from .storage import Origin, locate
+from .text import visible
 
 if TYPE_CHECKING:
     import socket
@@ -38,6 +42,7 @@ def _listen(host: str, port: int) -> "socket.socket":
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(128)  # connections wait from the moment the URL is given
     except OSError as error:
         sock.close()
         raise KdramaError(f"cannot listen on {host}:{port}: {error.strerror}") from None
@@ -45,10 +50,47 @@ def _listen(host: str, port: int) -> "socket.socket":
 
 
 def _serve(asgi_app: Any, sock: "socket.socket") -> None:
-    """Serve ``asgi_app`` on ``sock`` until Ctrl-C; tests put a stand-in here."""
+    """Serve ``asgi_app`` on ``sock`` until Ctrl-C; tests put a stand-in here.
+
+    What Datasette and uvicorn print meanwhile holds what any web page can send: a
+    SQL error quotes the query's table name as it was typed, escape sequences and all.
+    It reaches the terminal written out (``text.visible``), as catalog text does."""
     import uvicorn
 
-    uvicorn.Server(uvicorn.Config(asgi_app, log_level="warning")).run(sockets=[sock])
+    with _written_out():
+        uvicorn.Server(uvicorn.Config(asgi_app, log_level="warning")).run(sockets=[sock])
+
+
+class _Visible(io.TextIOBase):
+    """A text stream writing to another with control characters written out."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False  # so that nothing adds colour codes, which would be written out
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
+@contextlib.contextmanager
+def _written_out() -> Iterator[None]:
+    """While serving, stdout and stderr write control characters out. Set before
+    uvicorn configures its logging, whose handlers keep the streams they find."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Visible(sys.stdout), _Visible(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _url(host: str, port: int) -> str:

@@ -1,9 +1,10 @@
 """The machinery under every command: the one place errors end, commands loaded
 only when used, help drawn by ``cli_help``, notes for people on stderr, and stdout
 made ready for what is written to it. ``cli`` builds the app on it; the command
-modules take ``command_set``, ``note`` and ``usage_error`` from here.
+modules take ``command_set``, ``note``, ``confirm`` and ``usage_error`` from here.
 """
 
+import contextlib
 import importlib
 import inspect
 import io
@@ -18,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandFunctionType
 
 from .errors import ExitCode, KdramaError
+from .streams import OutputError, silence_stdout
 
 
 def note(message: str, style: str = "dim") -> None:
@@ -28,13 +30,17 @@ def note(message: str, style: str = "dim") -> None:
     from .text import visible
 
     console = Console(stderr=True, highlight=False, emoji=False)
-    console.print(Text(visible(message), style=style), soft_wrap=True)
+    with contextlib.suppress(OSError):  # stderr full or failing: nowhere left to say it
+        console.print(Text(visible(message), style=style), soft_wrap=True)
 
 
-def silence_stdout() -> None:
-    """After the reader of a pipe has gone, drop further output instead of failing."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def confirm(question: str, *, default: bool = False) -> bool:
+    """Ask the person at the terminal a yes/no question. Catalog text in it (a title,
+    a name) is written out as in tables (``text.visible``): a prompt must no more
+    clear the screen or write to the clipboard than a table may."""
+    from .text import visible
+
+    return typer.confirm(visible(question), default=default)
 
 
 def usage_error(message: str) -> NoReturn:
@@ -68,12 +74,47 @@ COMMAND_MODULES = {
 
 
 class HelpCommand(TyperCommand):
-    """A command whose --help is drawn by ``cli_help`` (see there for why)."""
+    """A command whose --help is drawn by ``cli_help`` (see there for why), and whose
+    text arguments are checked to be text."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from .cli_help import print_help
 
         print_help(self, ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rest: list[str] = super().parse_args(ctx, args)
+        for param in self.get_params(ctx):
+            if param.type.name == "path" or "FILE" in (param.metavar or ""):
+                continue  # file names are bytes, not text: any a system allows is taken
+            value = ctx.params.get(param.name)
+            for text in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(text, str) and not _is_text(text):
+                    raise typer.BadParameter(
+                        f"{_as_bytes(text)} is not valid UTF-8 text", ctx=ctx, param=param
+                    )
+        return rest
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` is Unicode text: an argument that is not valid UTF-8 arrives
+    with its bytes as lone surrogates (Python's surrogateescape), which no file, JSON
+    or terminal can take."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _as_bytes(value: str) -> str:
+    """An argument that is not text, shown as the bytes it was typed as."""
+    try:
+        return repr(value.encode("utf-8", "surrogateescape"))[1:]
+    except UnicodeEncodeError:
+        return ascii(value)
 
 
 class HelpGroup(TyperGroup):
@@ -174,8 +215,9 @@ class _LazyCommands(MutableMapping[str, Any]):
 
 class KdramaGroup(HelpGroup):
     """The one place every run ends: a usage error is a plain note and exit 2, the
-    library's errors one line on stderr and exit 1, Ctrl-C "Interrupted." and exit
-    130, and a reader closing the pipe early ends the command quietly with 141."""
+    library's errors, a stdout that cannot be written and a write the system refuses
+    one line on stderr and exit 1, Ctrl-C "Interrupted." and exit 130, and a reader
+    closing the pipe early ends the command quietly with 141."""
 
     def __init__(self, *args: Any, commands: Mapping[str, Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -216,12 +258,16 @@ class KdramaGroup(HelpGroup):
         except BrokenPipeError:
             silence_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+        except OutputError as error:  # --help or --version, to a full disk say
+            _output_failed(error)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own ends: a usage error, --help, an exit code
+        except OutputError as error:
+            _output_failed(error)
         except KdramaError as error:
             note(f"Error: {_one_line(str(error))}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
@@ -231,6 +277,11 @@ class KdramaGroup(HelpGroup):
         except KeyboardInterrupt:
             note("Interrupted.", style="red")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as error:  # the system refused: a full disk, a failing device
+            if _debugging(ctx):
+                raise
+            note(f"Error: {_one_line(_system_error(error))}", style="red")
+            raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except sqlite3.DatabaseError as error:
             if _debugging(ctx):
                 raise
@@ -246,6 +297,21 @@ class KdramaGroup(HelpGroup):
             note(f"Error: unexpected {type(error).__name__}: {_one_line(str(error))}", "red")
             note("That is a bug in kdrama; run again with --debug to see where it happened.")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _output_failed(error: OutputError) -> NoReturn:
+    """Stdout failed (full, closed): what is left of the output is dropped, and the
+    failure is said on stderr, in one line."""
+    silence_stdout()
+    note(f"Error: {error}", style="red")
+    raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _system_error(error: OSError) -> str:
+    """What the system said, and about which file: "no space left on device: out.json"."""
+    reason = error.strerror or str(error)
+    reason = reason[:1].lower() + reason[1:]
+    return f"{reason}: {error.filename}" if error.filename else reason
 
 
 def _one_line(message: str) -> str:

@@ -18,7 +18,7 @@ import typer
 
 from . import editing, options
 from .catalog import Catalog
-from .cli_core import command_set, note, usage_error
+from .cli_core import command_set, confirm, note, usage_error
 from .cli_write import stored, writable
 from .errors import ExitCode
 from .importfile import ImportFormat, ImportInput, RecordError, guess_format
@@ -258,7 +258,7 @@ def _asking_about_dramas(
         if not _interactive():
             raise
         for title, year in near.known:
-            if typer.confirm(f"Did you mean {title} ({year})?", default=True):
+            if confirm(f"Did you mean {title} ({year})?", default=True):
                 given = record.given | {"drama", "year"}
                 return write(replace(record, drama=title, year=year, given=given), False)
         return write(record, True)
@@ -285,7 +285,7 @@ def rm(
             if not _interactive():
                 usage_error("not on a terminal, so nothing is removed without --yes")
             titles = ", ".join(f"#{s.id} {s.title}" for s in catalog.get_scenes(scene_ids))
-            if not typer.confirm(f"Remove {titles}?"):
+            if not confirm(f"Remove {titles}?"):
                 note("Nothing removed.")
                 raise typer.Exit(ExitCode.RUNTIME_ERROR)
         removed = editing.remove_scenes(catalog, scene_ids)

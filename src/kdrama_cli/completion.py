@@ -27,6 +27,7 @@ from .errors import KdramaError
 from .models import NameKind
 from .names import is_hangul
 from .storage import Location, locate
+from .text import CONTROL
 
 NAME_OPTIONS = {
     "--actor": NameKind.ACTOR,
@@ -41,10 +42,16 @@ _BASH_SPECIAL = re.compile(r"([^\w\-.,:/@+=%])")
 
 @dataclass(frozen=True)
 class Answer:
-    """What the completion process prints, and its exit code."""
+    """What the completion process prints, and its exit code; ``error``, one line for
+    stderr, says why a request could not be answered."""
 
     output: str
     exit_code: int = 0
+    error: str = ""
+
+
+class _BrokenRequest(Exception):
+    """The shell's completion variables cannot be read (a hand-made or broken script)."""
 
 
 def split_words(line: str) -> list[str]:
@@ -63,9 +70,14 @@ def split_words(line: str) -> list[str]:
 def _typed(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:
     """The words before the cursor and the word being typed, as each shell passes them."""
     if shell == "bash":
-        words = split_words(env.get("COMP_WORDS", ""))
-        cword = int(env.get("COMP_CWORD", "0") or 0)
-        return words[1:cword], words[cword] if cword < len(words) else ""
+        if "COMP_WORDS" not in env or "COMP_CWORD" not in env:
+            raise _BrokenRequest("bash completion needs COMP_WORDS and COMP_CWORD")
+        words = split_words(env["COMP_WORDS"])
+        cword = env["COMP_CWORD"].strip()
+        if not (cword.isascii() and cword.isdigit()):
+            raise _BrokenRequest(f"COMP_CWORD must be a word's number, not {cword!r}")
+        at = int(cword)
+        return words[1:at], words[at] if at < len(words) else ""
     line = env.get("_TYPER_COMPLETE_ARGS", "")
     words = split_words(line)[1:]
     if words and not line.endswith(" "):
@@ -98,9 +110,11 @@ def _catalog(before: list[str], env: Mapping[str, str]) -> Location:
     return locate(Path(db) if db else None, env)
 
 
-# A name holding a control character cannot be typed, would break the one-per-line
-# answer, and could steer the terminal when the shell lists it: it is not offered.
-_UNTYPABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A name holding a control character (see ``text.CONTROL``: escapes, bidirectional
+# overrides, zero-width characters, line separators) cannot be typed, would break the
+# one-per-line answer, and could steer or reorder the terminal when the shell lists it:
+# it is not offered. Nor is a name whose line breaks would split the answer.
+_UNTYPABLE = re.compile(f"{CONTROL.pattern}|[\n\t]")
 
 
 def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str, str]]:
@@ -161,7 +175,10 @@ def complete(env: Mapping[str, str] = os.environ) -> Answer | None:
     shell = env.get(COMPLETE_VAR, "").removeprefix("complete_")
     if shell not in ("bash", "zsh", "fish"):
         return None
-    before, incomplete = _typed(env, shell)
+    try:
+        before, incomplete = _typed(env, shell)
+    except _BrokenRequest as broken:
+        return Answer("", 2, f"Error: cannot complete: {broken}")
     wanted = _name_being_typed(before, incomplete)
     if wanted is None:
         return None

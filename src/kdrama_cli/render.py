@@ -12,9 +12,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .errors import CatalogError
 from .models import (
     ALIAS_SEPARATOR,
     CSV_COLUMNS,
@@ -141,11 +142,43 @@ def render_rows(
     ``fields`` (its keys, in order) under a header row; a table shows the ``table``
     columns, which may include attributes the machine formats leave out.
     """
+    rows = _text_only(rows)
     if fmt is OutputFormat.table:
         from .render_rich import write_rows_table
 
         return write_rows_table(rows, table, out)
     return _write_objects((row.to_dict() for row in rows), fields, fmt, out)
+
+
+def _text_only(rows: Iterable[Row]) -> Iterator[Row]:
+    """The rows, refusing one that holds binary data (see ``_refuse_binary``)."""
+    for row in rows:
+        _refuse_binary(row)
+        yield row
+
+
+_WHAT = {"korean": "Korean name"}
+
+
+def _refuse_binary(value: object, key: str = "value") -> None:
+    """CatalogError naming the first binary value (a BLOB, which another program may
+    have written) in ``value``, a row or anything it holds: kdrama never stores one,
+    and no format can show it as it is."""
+    if isinstance(value, bytes):
+        raise CatalogError(
+            f"the catalog is damaged: the {_WHAT.get(key, key)} {value!r} is binary data (a BLOB),"
+            " which kdrama never stores"
+        )
+    if isinstance(value, (str, int, float)) or value is None:
+        return
+    if hasattr(value, "__dataclass_fields__"):
+        value = vars(value)
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _refuse_binary(item, name)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_binary(item, key)
 
 
 def _write_objects(
@@ -206,6 +239,7 @@ def _write_delimited_objects(
 
 def render_stats(stats: Stats, out: TextIO, *, as_json: bool = False) -> None:
     """Write ``stats`` as one JSON object, or draw it for people (see render_rich)."""
+    _refuse_binary(stats)
     if as_json:
         out.write(_dumps(stats.to_dict(), indent=2) + "\n")
         return

@@ -12,16 +12,38 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, NamedTuple, Protocol
 
-# C0 controls but tab and newline, DEL, and C1 (whose 0x9b starts an escape sequence
-# on some terminals): what catalog text must never send to a terminal as it is.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What catalog text must never send to a terminal as it is:
+# - C0 controls but tab and newline, DEL, and C1 (whose 0x9b starts an escape sequence
+#   on some terminals);
+# - bidirectional marks, embeddings, overrides and isolates, which reorder what is
+#   shown around them (U+202E shows "txt.exe" as "exe.txt");
+# - zero-width characters, which hide inside a name so that two names look the same;
+#   the zero-width joiner is taken between two emoji, where it joins them into one
+#   (a family, a profession), and nowhere else;
+# - line and paragraph separators, which break a line where no line feed shows;
+# - lone surrogates, which are not text at all and cannot be written out.
+_EMOJI = "\u00a9\u00ae\u203c\u2049\u2122-\u2b55\u3030\u303d\u3297\u3299\ufe0f\U0001f000-\U0001faff"
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u200b\u200c\u2060\ufeff"
+    "\u2028\u2029"
+    "\ud800-\udfff]"
+    f"|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])"
+)
 
 
 def visible(text: str) -> str:
-    """Catalog text as it may be shown to people: each control character written out
-    as ``\\xNN``, so an imported title can neither clear the screen, set the window
-    title, write to the clipboard nor hide a link. Machine formats keep the text exact."""
-    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+    """Catalog text as it may be shown to people: each character of ``CONTROL`` written
+    out as ``\\xNN`` or ``\\uNNNN``, so an imported title can neither clear the screen,
+    set the window title, write to the clipboard, hide a link, nor reorder or hide the
+    text around it. Machine formats keep the text exact."""
+    return CONTROL.sub(_written_out, text)
+
+
+def _written_out(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Row(Protocol):
