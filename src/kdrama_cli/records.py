@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from .importfile import ImportFormat, ImportInput, JsonArray, RecordError, split_lines
 from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
-from .text import CONTROL
+from .text import CONTROL, UNICODE_CONTROL
 
 
 class ControlCharacterError(RecordError):
@@ -94,6 +94,7 @@ class ControlStripper:
         "|\x9d[^\x07\x1b\x9c\x9d]*(?:\x07|\x9c|\x1b\\\\)"
         "|\x1b[@-_]?"  # any other escape
         "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+        f"|{UNICODE_CONTROL}"  # bidi controls, zero-width characters, separators
     )
 
     def __init__(self) -> None:

@@ -23,14 +23,15 @@ from typing import Any, Literal, NamedTuple, Protocol
 # - line and paragraph separators, which break a line where no line feed shows;
 # - lone surrogates, which are not text at all and cannot be written out.
 _EMOJI = "\u00a9\u00ae\u203c\u2049\u2122-\u2b55\u3030\u303d\u3297\u3299\ufe0f\U0001f000-\U0001faff"
-CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# The characters above U+00FF among them, which ``records`` also strips on request.
+UNICODE_CONTROL = (
+    "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
     "\u200b\u200c\u2060\ufeff"
     "\u2028\u2029"
     "\ud800-\udfff]"
     f"|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])"
 )
+CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f]|{UNICODE_CONTROL}")
 
 
 def visible(text: str) -> str:
