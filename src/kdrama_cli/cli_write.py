@@ -1,6 +1,8 @@
 """What the commands that change a catalog share: the catalog a change goes to, and
 option text checked as it will be stored. Used by ``cli_edit`` and ``cli_names``."""
 
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -10,17 +12,51 @@ import typer
 from .catalog import Catalog
 from .importfile import RecordError
 from .records import clean_text
-from .storage import locate_for_writing, removed_if_left_empty
+from .storage import locate_for_writing, removed_if_left_empty, signals_held
 
 
 @contextmanager
 def writable(db: Path | None, *, create: bool = False) -> Iterator[Catalog]:
     """The catalog a change goes to (never the bundled one), ready for writing. One
-    that ``create`` makes is removed again if the command fails before writing to it."""
+    that ``create`` makes is removed again if the command fails before writing to it.
+
+    Ctrl-C or SIGTERM before the change commits stops it, and nothing is written
+    (SIGTERM is taken as Ctrl-C). Once it commits they wait until the block is done:
+    a command says what it changed inside the block, then that it was interrupted too
+    late to stop the change, and ends with 0, since the change is saved."""
     location = locate_for_writing(db)
     cleanup = removed_if_left_empty(location.path) if create else nullcontext()
-    with cleanup, Catalog.open(location, write=True, create=create) as catalog:
+    with (
+        _terminate_as_interrupt(),
+        signals_held() as held,
+        cleanup,
+        Catalog.open(location, write=True, create=create) as catalog,
+    ):
+        # The user catalog may have taken in bundled scenes as it opened: not this
+        # command's change, so an interruption held since then takes effect now.
+        held.release()
         yield catalog
+    if held.signals:
+        typer.echo("Interrupted too late to stop the change: it was saved whole.", err=True)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt, as Ctrl-C does, so that a change it stops is
+    rolled back and a catalog made for it removed, rather than the process ending
+    wherever it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def stored(value: str, option: str, *, required: bool = False) -> str:

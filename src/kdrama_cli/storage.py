@@ -10,12 +10,14 @@ happens, upgraded by migrations when it is older, and refused when it is newer.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import search
 from .errors import CatalogError
@@ -257,6 +259,8 @@ def transaction(
     ``rollback`` rolls everything back at the end: a dry run, which writes nothing."""
     from .counts import refresh_counts
 
+    if _session is not None:  # what came after an earlier commit takes effect now
+        _session.release()
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
@@ -280,7 +284,74 @@ def transaction(
         raise
     if step is not None:
         step("Saving")
-    conn.execute("COMMIT")
+    _commit(conn)
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, with Ctrl-C and SIGTERM held until it is done: once SQLite commits, an
+    interruption must not be told as one that wrote nothing. Under ``signals_held``
+    they stay held until its end, for the command to say what it saved; otherwise they
+    take effect once the commit is done."""
+    hold = _session or HeldSignals()
+    hold.start()
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        hold.stop()  # nothing was saved: an interruption is an interruption
+        raise
+    if hold is not _session:
+        hold.release()
+
+
+class HeldSignals:
+    """SIGINT and SIGTERM noted instead of acted on (in the main thread, the only one
+    Python delivers signals to), then the handlers put back as they were."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def start(self) -> None:
+        if self.previous or threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self.previous[signum] = signal.signal(signum, self._note)
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.signals.append(signum)
+
+    def stop(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        self.previous.clear()
+
+    def release(self) -> None:
+        """Stop holding, and let what was held take effect (Ctrl-C raises
+        KeyboardInterrupt)."""
+        self.stop()
+        held, self.signals[:] = list(self.signals), []
+        for signum in held:
+            signal.raise_signal(signum)
+
+
+_session: HeldSignals | None = None
+
+
+@contextmanager
+def signals_held() -> Iterator[HeldSignals]:
+    """For a command that changes a catalog: once a change commits, SIGINT and SIGTERM
+    are held until the body ends (the command has said what it saved) and noted in
+    ``signals`` of what is yielded, so that an interruption that came too late to stop
+    the change is never reported as one that stopped it. Before the commit they act
+    as usual; what was held is let go (``release``) before a further change begins."""
+    global _session
+    outer, _session = _session, HeldSignals()
+    hold = _session
+    try:
+        yield hold
+    finally:
+        hold.stop()
+        _session = outer
 
 
 class _DryRun(Exception):
