@@ -416,3 +416,100 @@ def open_files(pid: int) -> set[str]:
         return {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
     except OSError:  # gone, or a descriptor closed as it was read
         return set()
+
+
+# --- First changes: a catalog appears only when the change is saved ---------------------
+
+
+def user_catalog(home: Path) -> Path:
+    return home / ".local" / "share" / "kdrama" / "scenes.db"
+
+
+def test_a_killed_first_import_into_a_new_catalog_leaves_none_and_a_rerun_imports_all(
+    tmp_path: Path,
+) -> None:
+    source = scenes_file(tmp_path, 3000)
+    db = tmp_path / "new.db"
+    proc = start("import", str(source), "--db", str(db))
+    wait_until_writing_a_catalog(proc, tmp_path)
+    proc.kill()
+    finish(proc)
+    assert not db.exists()
+    run = run_process("import", str(source), "--db", str(db))
+    assert (run.exit_code, run.stderr) == (0, "Imported 3,000 scene(s): 3,000 added, 0 updated.\n")
+    assert scene_count(db) == 3000
+    assert run_process("db", "check", "--db", str(db)).exit_code == 0
+
+
+def wait_until_writing_a_catalog(proc: subprocess.Popen[str], folder: Path) -> None:
+    """Wait until ``proc`` has a catalog file under ``folder`` open."""
+    deadline = time.monotonic() + 60
+    while not any(
+        name.startswith(str(folder)) and name.endswith(".db") for name in open_files(proc.pid)
+    ):
+        assert proc.poll() is None and time.monotonic() < deadline, "kdrama never opened one"
+        time.sleep(0.005)
+
+
+def test_a_real_ctrl_c_in_a_first_import_in_a_fresh_home_leaves_no_user_catalog(
+    tmp_path: Path, isolated_user_world: Path
+) -> None:
+    proc = start("import", str(scenes_file(tmp_path, 3000)), "--new-drama")
+    wait_until_writing_a_catalog(proc, isolated_user_world)
+    proc.send_signal(signal.SIGINT)
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert list((isolated_user_world / ".local" / "share").iterdir()) == []
+
+
+def test_ctrl_c_in_a_first_import_in_a_fresh_home_leaves_no_user_catalog(
+    kdrama: Invoke, tmp_path: Path, isolated_user_world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(editing, "_apply", interrupt_after(10))
+    run = kdrama("import", str(scenes_file(tmp_path, 20)), "--new-drama")
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert not user_catalog(isolated_user_world).parent.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["edit", "99999", "--title", "New"], ["fav", "99999"], ["rm", "99999", "--yes"]],
+    ids=" ".join,
+)
+def test_a_refused_first_change_in_a_fresh_home_leaves_no_user_catalog(
+    kdrama: Invoke, isolated_user_world: Path, args: list[str]
+) -> None:
+    run = kdrama(*args)
+    assert (run.exit_code, run.stderr) == (1, "Error: no scene with id 99999\n")
+    assert not user_catalog(isolated_user_world).parent.exists()
+
+
+def test_a_first_change_in_a_fresh_home_makes_the_user_catalog(
+    kdrama: Invoke, isolated_user_world: Path
+) -> None:
+    assert kdrama("fav", "1").exit_code == 0
+    assert [p.name for p in user_catalog(isolated_user_world).parent.iterdir()] == ["scenes.db"]
+    assert kdrama("show", "1", "--format", "json").json()["favorite"] is True
+
+
+def test_a_first_import_that_finds_a_catalog_made_meanwhile_says_it_wrote_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "new.db"
+    mine = scenes_file(tmp_path, 3000)
+    theirs = tmp_path / "theirs.jsonl"
+    theirs.write_text(json.dumps({"title": "T", "drama": "D", "year": 2020}) + "\n", "utf-8")
+    proc = start("import", str(mine), "--db", str(db))
+    wait_until_writing_a_catalog(proc, tmp_path)
+    (aside,) = (Path(n) for n in open_files(proc.pid) if n.endswith("new.db"))
+    with read_lock(aside):  # its commit waits for this reader
+        assert run_process("import", str(theirs), "--db", str(db)).exit_code == 0
+        wait_until_blocked_on_lock(proc, aside)
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (
+        ExitCode.RUNTIME_ERROR,
+        f"Error: another kdrama made a catalog at {db} meanwhile; this change was not written"
+        " to it: run the command again\n",
+    )
+    assert scene_count(db) == 1
+    assert sorted(tmp_path.iterdir()) == sorted([db, mine, theirs])

@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -296,6 +296,8 @@ def _commit(conn: sqlite3.Connection) -> None:
     hold.start()
     try:
         conn.execute("COMMIT")
+        if _on_commit and (put_in_place := _on_commit.pop(_main_file(conn), None)):
+            put_in_place()
     except BaseException:
         hold.stop()  # nothing was saved: an interruption is an interruption
         raise
@@ -359,28 +361,66 @@ class _DryRun(Exception):
 
 
 @contextmanager
-def removed_if_left_empty(path: Path) -> Iterator[None]:
-    """For a command that may create the catalog at ``path``: when it fails, a catalog
-    it created that holds no scene is removed again, so a refused or interrupted first
-    import leaves no file behind. A catalog that holds a scene is always kept."""
-    existed = _exists(path)
+def made_on_commit(location: Location) -> Iterator[Location]:
+    """For a command that may create the catalog at ``location``: where there is none,
+    the location of a new one, made in a private folder beside it, which is put in
+    place when the command's change commits. Until then nothing is at ``location``: a
+    command refused, interrupted or killed before leaves no catalog there (a killed
+    one may leave the hidden folder). Where there is a catalog, ``location`` itself.
+
+    If another process puts a catalog at ``location`` meanwhile, theirs is kept and
+    the commit ends in a CatalogError saying that this change was not written."""
+    path = location.path
+    if _exists(path):
+        yield location
+        return
+    import shutil
+    import tempfile
+
+    made_folder = not _exists(path.parent)
     try:
-        yield
-    except BaseException:
-        if not existed and _holds_no_scene(path):
-            path.unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}-new-"))
+    except OSError as error:
+        raise CatalogError(f"cannot create a catalog at {path}: {_reason(error)}") from None
+    new = folder / path.name
+    _on_commit[str(new.resolve())] = lambda: _put_in_place(new, path)
+    try:
+        yield Location(new, location.origin)
+    finally:
+        _on_commit.pop(str(new.resolve()), None)
+        shutil.rmtree(folder, ignore_errors=True)
+        if made_folder and not _exists(path):
+            with suppress(OSError):
+                path.parent.rmdir()  # only if empty
 
 
-def _holds_no_scene(path: Path) -> bool:
+# What to do when a change to a catalog (by its file's resolved path) commits.
+_on_commit: dict[str, Callable[[], None]] = {}
+
+
+def _put_in_place(new: Path, path: Path) -> None:
+    """Give the new catalog ``new`` the name ``path`` too, unless that name was taken
+    meanwhile. It keeps its name in its folder until that folder is removed."""
     try:
-        conn = _connect(path, "ro")
-        try:
-            return not conn.execute("SELECT EXISTS (SELECT 1 FROM scenes)").fetchone()[0]
-        finally:
-            conn.close()
-    except (CatalogError, sqlite3.Error):
-        return False  # not what this command created: keep it
+        os.link(new, path)
+    except FileExistsError:
+        raise CatalogError(
+            f"another kdrama made a catalog at {path} meanwhile; this change was not"
+            " written to it: run the command again"
+        ) from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise
+        new.replace(path)
+
+
+def _main_file(conn: sqlite3.Connection) -> str:
+    """The resolved path of a connection's main database file ("" in memory)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(Path(file).resolve()) if file else ""
+    return ""
 
 
 def _create_empty_catalog(path: Path) -> None:
