@@ -19,7 +19,14 @@ import pytest
 from kdrama_cli import migrations
 from kdrama_cli.errors import CatalogError
 from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION
-from kdrama_cli.storage import sqlite_failure, write_new_catalog
+from kdrama_cli.storage import (
+    Location,
+    Origin,
+    open_catalog,
+    sqlite_failure,
+    transaction,
+    write_new_catalog,
+)
 
 from .conftest import BUNDLED, KDRAMA_BIN, Invoke, run_process
 from .test_db_check import point_index_at_another
@@ -375,6 +382,16 @@ def test_a_full_disk_is_named_and_said_to_have_changed_nothing(tmp_path: Path) -
     failure = sqlite_failure(full.value, db, doing="write")
     assert isinstance(failure, CatalogError)
     assert str(failure) == f"no space left on the disk of {tmp_path}; nothing was changed"
+    assert db.read_bytes() == BUNDLED.read_bytes()
+
+
+def test_a_write_that_fills_the_disk_is_one_line_and_leaves_the_catalog(tmp_path: Path) -> None:
+    db = copy_of_bundled(tmp_path)
+    conn = open_catalog(Location(db, Origin.OPTION), write=True)
+    with closing(conn), pytest.raises(CatalogError) as refused, transaction(conn):
+        conn.execute("UPDATE scenes SET title = 'changed' WHERE id = 1")
+        fill_the_disk(conn)
+    assert str(refused.value) == f"no space left on the disk of {tmp_path}; nothing was changed"
     assert db.read_bytes() == BUNDLED.read_bytes()
 
 

@@ -9,10 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
 import tempfile
+import threading
+import time
 import unicodedata
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +26,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from kdrama_cli.errors import ExitCode
 from kdrama_cli.models import CSV_COLUMNS
 
-from .conftest import BUNDLED, Invoke, Run
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, Run
 
 # What must never reach a terminal raw: C0 but tab and newline, DEL, and C1.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -485,3 +492,188 @@ def test_fuzzed_file_names_end_cleanly(
         assert_well_behaved(run)
         if run.exit_code == 0:
             assert_sound(kdrama, Path(path), scenes=1)
+
+
+# --- Concurrent writers, and signals at random moments ----------------------------------
+
+SHARED = (1, 2)  # bundled scenes both writers change
+OWN_DRAMA = ["-d", "Fuzz Drama", "-y", "2020", "-a", "Fuzz Actor"]
+
+
+@st.composite
+def writer_ops(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """One writer's changes, in order: adds, then edits, ratings, favourites and
+    removals of its own scenes or of scenes both writers share; now and then with
+    SIGINT or SIGTERM sent at a drawn moment after the catalog is open."""
+    ops = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["add", "add", "edit", "rate", "fav", "rm"]))
+        op: dict[str, Any] = {
+            "kind": kind,
+            "target": draw(st.sampled_from(["own", "own", *SHARED])),
+            "title": draw(CLEAN | KNOWN),
+            "stars": draw(st.integers(1, 5)),
+            "signal": None,
+        }
+        if one_in(draw, 3):
+            op["signal"] = (
+                draw(st.sampled_from([signal.SIGINT, signal.SIGTERM])),
+                draw(st.floats(0, 0.4)),
+            )
+        ops.append(op)
+    return ops
+
+
+class Writer:
+    """Runs one writer's changes one after another with the installed kdrama, keeping
+    the exact state of the scenes it added (no one else touches them) and what it did
+    to the shared ones."""
+
+    def __init__(self, db: Path, name: str) -> None:
+        self.db = db
+        self.name = name
+        self.own: dict[int, dict[str, Any] | None] = {}  # None: removed
+        self.shared: list[tuple[int, str, Any]] = []  # changes applied to shared scenes
+        self.error: BaseException | None = None
+        self.outcomes: list[str] = []
+
+    def run(self, ops: list[dict[str, Any]]) -> None:
+        try:
+            for n, op in enumerate(ops):
+                self.apply(n, op)
+        except BaseException as error:  # re-raised in the test's thread
+            self.error = error
+
+    def args(self, n: int, op: dict[str, Any]) -> tuple[list[str], int | None, str]:
+        live = [i for i, state in self.own.items() if state is not None]
+        target = (live[n % len(live)] if live else None) if op["target"] == "own" else op["target"]
+        kind = op["kind"] if target is not None else "add"
+        title = f"{self.name} {n} {op['title']}"
+        if kind == "add":
+            return ["add", "-t", title, *OWN_DRAMA], None, title
+        if kind == "edit":
+            return ["edit", str(target), "-t", title], target, title
+        if kind == "rate":
+            return ["rate", str(target), str(op["stars"])], target, ""
+        if kind == "fav":
+            return ["fav", str(target)], target, ""
+        return ["rm", str(target), "--yes"], target, ""
+
+    def apply(self, n: int, op: dict[str, Any]) -> None:
+        args, target, title = self.args(n, op)
+        run = run_signalled([*args, "--db", str(self.db)], op["signal"])
+        if op["signal"] is None or run.exit_code in (0, 1, 2):
+            assert_well_behaved(run, notes=True)
+        reported = _reports_change(args[0], run)
+        self.outcomes.append(f"{'signalled, ' if op['signal'] else ''}exit {run.exit_code}")
+        if run.exit_code == 0:
+            assert reported, (args, run)
+        elif run.exit_code in (ExitCode.INTERRUPTED, -signal.SIGINT, -signal.SIGTERM):
+            assert op["signal"] is not None, (args, run)
+            # Stopped before the change (nothing written, checked below), saying only
+            # that, or the error that was ending it anyway: a SIGTERM that comes once
+            # the change was refused ends the process the default way.
+            said = run.stderr.splitlines()
+            assert reported or all(
+                line == "Interrupted." or line.startswith("Error: ") for line in said
+            ), (args, run)
+        else:
+            assert run.exit_code in (1, 2), (args, run)
+        if not reported:
+            return
+        value = {"edit": stored(title), "rate": op["stars"], "fav": True, "rm": None}
+        if args[0] == "add":
+            self.own[int(run.stdout)] = {"title": stored(title), "rating": None, "favorite": False}
+        elif target in self.own:
+            state = self.own[target]
+            assert state is not None
+            if args[0] == "rm":
+                self.own[target] = None
+            else:
+                state[{"edit": "title", "rate": "rating", "fav": "favorite"}[args[0]]] = value[
+                    args[0]
+                ]
+        else:
+            assert target is not None
+            self.shared.append((target, args[0], value[args[0]]))
+
+
+def _reports_change(command: str, run: Run) -> bool:
+    """Whether the run said it made its change (whatever came after)."""
+    if command == "add":
+        return run.stdout.strip().isdigit()
+    report = {"edit": "Updated scene", "rate": "Rated scene", "fav": "Marked", "rm": "Removed"}
+    return run.stderr.startswith(report[command])
+
+
+def run_signalled(args: list[str], sending: tuple[int, float] | None) -> Run:
+    """Run the installed kdrama; with ``sending``, send that signal the given seconds
+    after it has the catalog open (if it is still running)."""
+    proc = subprocess.Popen(
+        [KDRAMA_BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    if sending is not None:
+        signum, delay = sending
+        db = str(Path(args[-1]).resolve())
+        while proc.poll() is None and db not in _open_files(proc.pid):
+            time.sleep(0.002)
+        time.sleep(delay)
+        with suppress(ProcessLookupError):
+            proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=120)
+    return Run(proc.returncode, stdout, stderr, None)
+
+
+def _open_files(pid: int) -> set[str]:
+    try:
+        return {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return set()
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(writer_ops(), writer_ops())
+def test_concurrent_writers_and_signals_keep_every_acknowledged_write(
+    kdrama: Invoke, tmp_path: Path, first: list[dict[str, Any]], second: list[dict[str, Any]]
+) -> None:
+    """Two writers change one catalog at once, each from its own processes, with
+    SIGINT and SIGTERM at random moments: every change a run reported (exit 0, or a
+    report before the signal ended it) is in the catalog, no change a run said was
+    interrupted is, and the catalog passes `db check`."""
+    db = new_folder(tmp_path) / "scenes.db"
+    shutil.copyfile(BUNDLED, db)
+    original = {i: kdrama("show", str(i), "-f", "json", "--db", str(db)).json() for i in SHARED}
+    writers = [Writer(db, "first"), Writer(db, "second")]
+    threads = [
+        threading.Thread(target=w.run, args=(ops,))
+        for w, ops in zip(writers, (first, second), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for writer in writers:
+        if writer.error is not None:
+            raise writer.error
+        for outcome in writer.outcomes:
+            event(outcome)
+    scenes = {scene["id"]: scene for scene in assert_sound(kdrama, db)}
+    for writer in writers:
+        for scene_id, state in writer.own.items():
+            if state is None:  # gone, or the id taken again by the other writer
+                others = [w.own.get(scene_id) for w in writers if w is not writer]
+                assert scene_id not in scenes or any(others), (scene_id, scenes[scene_id])
+            else:
+                assert {k: scenes[scene_id][k] for k in state} == state
+    for scene_id in SHARED:
+        changes = [c for w in writers for c in w.shared if c[0] == scene_id]
+        if any(kind == "rm" for _, kind, _ in changes):
+            continue  # removed by one writer, perhaps after the other's changes
+        scene = scenes[scene_id]
+        for field, kind in (("title", "edit"), ("rating", "rate"), ("favorite", "fav")):
+            made = {value for _, k, value in changes if k == kind}
+            assert scene[field] in {original[scene_id][field], *made}
+            if made and original[scene_id][field] not in made:
+                assert scene[field] in made, (field, changes)

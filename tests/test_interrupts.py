@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from kdrama_cli.catalog import Catalog
 from kdrama_cli.errors import ExitCode
 
 from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene, run_process
+from .test_concurrency import finish, start, wait_until_blocked_on_lock
 
 READS = [
     ["list"],
@@ -292,3 +295,221 @@ def test_ctrl_c_during_a_first_import_into_a_new_catalog_leaves_no_file(
     run = kdrama("import", str(source), "--db", str(tmp_path / "new.db"))
     assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
     assert list(tmp_path.iterdir()) == [source]
+
+
+# --- Ctrl-C and SIGTERM as an import commits -----------------------------------------
+
+
+def bundled_copy(folder: Path) -> Path:
+    db = folder / "scenes.db"
+    shutil.copy(BUNDLED, db)
+    db.chmod(0o600)
+    return db
+
+
+def scene_count(db: Path) -> int:
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT count(*) FROM scenes").fetchone()[0])
+
+
+@contextmanager
+def read_lock(db: Path) -> Iterator[None]:
+    """A reader in the middle of a read: a writer may write, but its COMMIT waits."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM scenes").fetchone()
+        yield
+        conn.execute("COMMIT")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_commit_of_an_import_waits_for_it_and_says_it_was_saved(
+    tmp_path: Path, signum: int
+) -> None:
+    db = bundled_copy(tmp_path)
+    before = scene_count(db)
+    with read_lock(db):
+        proc = start("import", str(scenes_file(tmp_path, 200)), "--new-drama", "--db", str(db))
+        wait_until_blocked_on_lock(proc, db)  # its COMMIT waits for the reader
+        proc.send_signal(signum)
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (
+        ExitCode.OK,
+        "Imported 200 scene(s): 200 added, 0 updated.\n"
+        "Interrupted too late to stop the change: it was saved whole.\n",
+    )
+    assert scene_count(db) == before + 200
+    assert run_process("db", "check", "--db", str(db)).exit_code == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_before_an_import_writes_stops_it_and_writes_nothing(
+    tmp_path: Path, signum: int
+) -> None:
+    db = bundled_copy(tmp_path)
+    before = dump(db)
+    with sqlite3.connect(db, isolation_level=None) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        proc = start("import", str(scenes_file(tmp_path, 200)), "--new-drama", "--db", str(db))
+        wait_until_blocked_on_lock(proc, db)  # it waits to begin its transaction
+        proc.send_signal(signum)
+        writer.execute("ROLLBACK")
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert dump(db) == before
+
+
+def test_signals_at_many_moments_of_an_import_leave_all_of_it_or_none_and_say_which(
+    tmp_path: Path,
+) -> None:
+    """SIGINT and SIGTERM in turn, at moments spread over a whole import (reading,
+    writing, building indexes, the search index, counting, the commit): each run ends
+    with every scene of the file imported and says so (exit 0), or with none and
+    "Interrupted." (130). The moments are fractions of the time an uninterrupted run
+    takes, counted from when kdrama has the catalog open; no outcome is timed."""
+    source = scenes_file(tmp_path, 3000)
+    (tmp_path / "timed").mkdir()
+    timed = bundled_copy(tmp_path / "timed")
+    proc = start("import", str(source), "--new-drama", "--db", str(timed))
+    wait_until_open(proc, timed)
+    opened = time.monotonic()
+    assert finish(proc).exit_code == 0
+    duration = time.monotonic() - opened
+    before = scene_count(timed) - 3000
+    outcomes = []
+    for n, fraction in enumerate([0.0, 0.15, 0.3, 0.45, 0.6, 0.7, 0.8, 0.88, 0.94, 1.0]):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        db = bundled_copy(folder)
+        proc = start("import", str(source), "--new-drama", "--db", str(db))
+        wait_until_open(proc, db)
+        time.sleep(fraction * duration)
+        signum = signal.SIGINT if n % 2 else signal.SIGTERM
+        with suppress(ProcessLookupError):
+            proc.send_signal(signum)
+        run = finish(proc)
+        if scene_count(db) == before + 3000:
+            # Held from the commit until the report is written, then let go: one
+            # that comes later still ends the run (130, or -signum as Python shuts
+            # down), after the report said what was saved.
+            assert run.exit_code in (ExitCode.OK, ExitCode.INTERRUPTED, -signum)
+            assert run.stderr.startswith("Imported 3,000 scene(s): 3,000 added, 0 updated.\n")
+        else:
+            assert scene_count(db) == before
+            assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+        assert run_process("db", "check", "--db", str(db)).exit_code == 0
+        outcomes.append(run.exit_code)
+    assert ExitCode.INTERRUPTED in outcomes  # the early moments, at least, stop it
+
+
+def wait_until_open(proc: subprocess.Popen[str], db: Path) -> None:
+    """Wait until ``proc`` has the catalog open."""
+    deadline = time.monotonic() + 60
+    target = str(db.resolve())
+    while target not in open_files(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, "kdrama never opened it"
+        time.sleep(0.005)
+
+
+def open_files(pid: int) -> set[str]:
+    try:
+        return {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:  # gone, or a descriptor closed as it was read
+        return set()
+
+
+# --- First changes: a catalog appears only when the change is saved ---------------------
+
+
+def user_catalog(home: Path) -> Path:
+    return home / ".local" / "share" / "kdrama" / "scenes.db"
+
+
+def test_a_killed_first_import_into_a_new_catalog_leaves_none_and_a_rerun_imports_all(
+    tmp_path: Path,
+) -> None:
+    source = scenes_file(tmp_path, 3000)
+    db = tmp_path / "new.db"
+    proc = start("import", str(source), "--db", str(db))
+    wait_until_writing_a_catalog(proc, tmp_path)
+    proc.kill()
+    finish(proc)
+    assert not db.exists()
+    run = run_process("import", str(source), "--db", str(db))
+    assert (run.exit_code, run.stderr) == (0, "Imported 3,000 scene(s): 3,000 added, 0 updated.\n")
+    assert scene_count(db) == 3000
+    assert run_process("db", "check", "--db", str(db)).exit_code == 0
+
+
+def wait_until_writing_a_catalog(proc: subprocess.Popen[str], folder: Path) -> None:
+    """Wait until ``proc`` has a catalog file under ``folder`` open."""
+    deadline = time.monotonic() + 60
+    while not any(
+        name.startswith(str(folder)) and name.endswith(".db") for name in open_files(proc.pid)
+    ):
+        assert proc.poll() is None and time.monotonic() < deadline, "kdrama never opened one"
+        time.sleep(0.005)
+
+
+def test_a_real_ctrl_c_in_a_first_import_in_a_fresh_home_leaves_no_user_catalog(
+    tmp_path: Path, isolated_user_world: Path
+) -> None:
+    proc = start("import", str(scenes_file(tmp_path, 3000)), "--new-drama")
+    wait_until_writing_a_catalog(proc, isolated_user_world)
+    proc.send_signal(signal.SIGINT)
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert list((isolated_user_world / ".local" / "share").iterdir()) == []
+
+
+def test_ctrl_c_in_a_first_import_in_a_fresh_home_leaves_no_user_catalog(
+    kdrama: Invoke, tmp_path: Path, isolated_user_world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(editing, "_apply", interrupt_after(10))
+    run = kdrama("import", str(scenes_file(tmp_path, 20)), "--new-drama")
+    assert (run.exit_code, run.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
+    assert not user_catalog(isolated_user_world).parent.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["edit", "99999", "--title", "New"], ["fav", "99999"], ["rm", "99999", "--yes"]],
+    ids=" ".join,
+)
+def test_a_refused_first_change_in_a_fresh_home_leaves_no_user_catalog(
+    kdrama: Invoke, isolated_user_world: Path, args: list[str]
+) -> None:
+    run = kdrama(*args)
+    assert (run.exit_code, run.stderr) == (1, "Error: no scene with id 99999\n")
+    assert not user_catalog(isolated_user_world).parent.exists()
+
+
+def test_a_first_change_in_a_fresh_home_makes_the_user_catalog(
+    kdrama: Invoke, isolated_user_world: Path
+) -> None:
+    assert kdrama("fav", "1").exit_code == 0
+    assert [p.name for p in user_catalog(isolated_user_world).parent.iterdir()] == ["scenes.db"]
+    assert kdrama("show", "1", "--format", "json").json()["favorite"] is True
+
+
+def test_a_first_import_that_finds_a_catalog_made_meanwhile_says_it_wrote_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "new.db"
+    mine = scenes_file(tmp_path, 3000)
+    theirs = tmp_path / "theirs.jsonl"
+    theirs.write_text(json.dumps({"title": "T", "drama": "D", "year": 2020}) + "\n", "utf-8")
+    proc = start("import", str(mine), "--db", str(db))
+    wait_until_writing_a_catalog(proc, tmp_path)
+    (aside,) = (Path(n) for n in open_files(proc.pid) if n.endswith("new.db"))
+    with read_lock(aside):  # its commit waits for this reader
+        assert run_process("import", str(theirs), "--db", str(db)).exit_code == 0
+        wait_until_blocked_on_lock(proc, aside)
+    run = finish(proc)
+    assert (run.exit_code, run.stderr) == (
+        ExitCode.RUNTIME_ERROR,
+        f"Error: another kdrama made a catalog at {db} meanwhile; this change was not written"
+        " to it: run the command again\n",
+    )
+    assert scene_count(db) == 1
+    assert sorted(tmp_path.iterdir()) == sorted([db, mine, theirs])

@@ -196,7 +196,7 @@ def add(
         scene_id = _asking_about_dramas(
             record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
         )
-    typer.echo(scene_id)
+        typer.echo(scene_id)
 
 
 @commands.command()
@@ -240,7 +240,7 @@ def edit(
             new_drama,
             lambda meant, new: editing.edit_scene(catalog, scene_id, meant, new_drama=new),
         )
-    note(f"Updated scene {scene_id}.")
+        note(f"Updated scene {scene_id}.")
 
 
 _T = TypeVar("_T")
@@ -289,7 +289,7 @@ def rm(
                 note("Nothing removed.")
                 raise typer.Exit(ExitCode.RUNTIME_ERROR)
         removed = editing.remove_scenes(catalog, scene_ids)
-    note(f"Removed {removed} scene(s).")
+        note(f"Removed {removed} scene(s).")
 
 
 @commands.command("import")
@@ -371,8 +371,16 @@ def import_(
                         dry_run=dry_run,
                     ),
                 )
+                # Said while the catalog is held: an interruption that came too late
+                # to stop the import waits until it is said (see cli_write.writable).
+                _report_import(summary, strip, dry_run=dry_run)
         except ControlCharacterError as error:
             raise RecordError("", f"{error}; --strip-controls removes them") from None
+
+
+def _report_import(
+    summary: editing.ImportSummary, strip: ControlStripper | None, *, dry_run: bool
+) -> None:
     if strip is not None and strip.removed:
         note(f"Removed {strip.removed} control character(s) or escape sequence(s).")
     if dry_run:
@@ -499,7 +507,7 @@ def fav(scene_ids: SceneIds, db: options.Db = None) -> None:
     """
     with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, True)
-    note(f"Marked {count} scene(s) as favourite.")
+        note(f"Marked {count} scene(s) as favourite.")
 
 
 @commands.command()
@@ -512,7 +520,7 @@ def unfav(scene_ids: SceneIds, db: options.Db = None) -> None:
     """
     with writable(db) as catalog:
         count = editing.set_favorite(catalog, scene_ids, False)
-    note(f"Unmarked {count} scene(s).")
+        note(f"Unmarked {count} scene(s).")
 
 
 @commands.command()
@@ -530,7 +538,7 @@ def rate(
     """
     with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, stars)
-    note(f"Rated scene {scene_id}: {stars}/5.")
+        note(f"Rated scene {scene_id}: {stars}/5.")
 
 
 @commands.command()
@@ -543,4 +551,4 @@ def unrate(scene_id: SceneId, db: options.Db = None) -> None:
     """
     with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, None)
-    note(f"Cleared the rating of scene {scene_id}.")
+        note(f"Cleared the rating of scene {scene_id}.")

@@ -1,10 +1,13 @@
 """Changing a catalog: adding, editing, removing and importing scenes, favourites and
 ratings.
 
-Every change is one transaction: a bad id or a bad row changes nothing, and an
-interrupted import (Ctrl-C, a killed process) leaves the catalog as it was. An import
-reads, checks and writes its records as they come, so its memory does not grow with
-its file; the first bad record rolls the whole import back.
+Every change is one transaction, which takes the write lock before it reads anything
+the change depends on (the scenes it names, the ids in use), so changes made at the
+same time compose, and a scene removed meanwhile is SceneNotFound, never a half-made
+change. A bad id or a bad row changes nothing, and an interrupted import (Ctrl-C, a
+killed process) leaves the catalog as it was. An import reads, checks and writes its
+records as they come, so its memory does not grow with its file; the first bad record
+rolls the whole import back.
 
 A scene in the file whose id the catalog already uses for another scene is never
 settled silently: the import stops, naming those ids, unless the caller says what to do
@@ -102,16 +105,15 @@ def edit_scene(
     catalog: Catalog, scene_id: int, record: SceneRecord, *, new_drama: bool = False
 ) -> None:
     """Change the fields ``record`` gives of an existing scene."""
-    existing_ids(catalog, [scene_id])
     edit = replace(record, id=scene_id, given=record.given | {"id"})
-    _write(catalog, [edit], existing=Existing.UPDATE, new_dramas=new_drama)
+    _write(catalog, [edit], existing=Existing.UPDATE, new_dramas=new_drama, must_exist=[scene_id])
 
 
 def remove_scenes(catalog: Catalog, scene_ids: Sequence[int]) -> int:
     """Remove scenes; an unknown id removes nothing. Return how many were removed."""
     ids = list(dict.fromkeys(scene_ids))
-    existing_ids(catalog, ids)
     with transaction(catalog.conn):
+        existing_ids(catalog, ids)
         Writer(catalog.conn).delete_scenes(ids)
     return len(ids)
 
@@ -119,8 +121,8 @@ def remove_scenes(catalog: Catalog, scene_ids: Sequence[int]) -> int:
 def set_favorite(catalog: Catalog, scene_ids: Sequence[int], favorite: bool) -> int:
     """Mark or unmark scenes as favourites; an unknown id changes nothing."""
     ids = list(dict.fromkeys(scene_ids))
-    existing_ids(catalog, ids)
     with transaction(catalog.conn):
+        existing_ids(catalog, ids)
         catalog.conn.executemany(
             "UPDATE scenes SET favorite = ? WHERE id = ?", [(int(favorite), i) for i in ids]
         )
@@ -131,8 +133,8 @@ def set_rating(catalog: Catalog, scene_id: int, rating: int | None) -> None:
     """Rate a scene from 1 to 5, or clear its rating with None."""
     if rating is not None and not 1 <= rating <= 5:
         raise ValueError("a rating is a whole number from 1 to 5")
-    existing_ids(catalog, [scene_id])
     with transaction(catalog.conn):
+        existing_ids(catalog, [scene_id])
         catalog.conn.execute("UPDATE scenes SET rating = ? WHERE id = ?", (rating, scene_id))
 
 
@@ -194,10 +196,14 @@ def _write(
     dry_run: bool = False,
     progress: Progress | None = None,
     step: Step | None = None,
+    must_exist: Sequence[int] = (),
 ) -> tuple[ImportSummary, list[int]]:
-    """Check and write records, batch by batch, in one transaction."""
+    """Check and write records, batch by batch, in one transaction. Everything they
+    depend on is read inside it, under the write lock: the scenes ``must_exist`` names
+    (SceneNotFound if one does not), the ids in use, the scenes they change."""
     conn = catalog.conn
     with transaction(conn, step=step, rollback=dry_run):
+        existing_ids(catalog, must_exist)
         importer = _Importer(catalog, Writer(conn, new_dramas=new_dramas), existing)
         for batch in _batches(records):
             importer.write(batch)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import search
 from .errors import CatalogError
@@ -428,6 +430,8 @@ def transaction(
     ``rollback`` rolls everything back at the end: a dry run, which writes nothing."""
     from .counts import refresh_counts
 
+    if _session is not None:  # what came after an earlier commit takes effect now
+        _session.release()
     _begin_write(conn)
     try:
         yield
@@ -443,18 +447,118 @@ def transaction(
     except _DryRun:
         conn.execute("ROLLBACK")
         return
+    except sqlite3.Error as error:
+        _roll_back(conn)
+        if _caused_by_the_machine(error):
+            raise sqlite_failure(error, _path_of(conn), doing="write") from None
+        raise
     except BaseException:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
     if step is not None:
         step("Saving")
-    conn.execute("COMMIT")
+    _commit(conn)
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Roll back what is left of a transaction: SQLite itself rolls back one a full
+    disk or an I/O error ended, and a second ROLLBACK would fail over the first error."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _caused_by_the_machine(error: sqlite3.Error) -> bool:
+    """Whether a write failed for the disk, the file or another process, not for
+    kdrama's own SQL (which stays a bug, with its traceback under --debug)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(
+        ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CORRUPT")
+    )
+
+
+def _path_of(conn: sqlite3.Connection) -> Path | None:
+    return conn.path if isinstance(conn, CatalogConnection) else None
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, with Ctrl-C and SIGTERM held until it is done: once SQLite commits, an
+    interruption must not be told as one that wrote nothing. Under ``signals_held``
+    they stay held until its end, for the command to say what it saved; otherwise they
+    take effect once the commit is done."""
+    hold = _session or HeldSignals()
+    hold.start()
+    try:
+        conn.execute("COMMIT")
+        if _on_commit and (put_in_place := _on_commit.pop(_main_file(conn), None)):
+            put_in_place()
+    except sqlite3.Error as error:
+        hold.stop()
+        _roll_back(conn)
+        if _caused_by_the_machine(error):
+            raise sqlite_failure(error, _path_of(conn), doing="write") from None
+        raise
+    except BaseException:
+        hold.stop()  # nothing was saved: an interruption is an interruption
+        raise
+    if hold is not _session:
+        hold.release()
+
+
+class HeldSignals:
+    """SIGINT and SIGTERM noted instead of acted on (in the main thread, the only one
+    Python delivers signals to), then the handlers put back as they were."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def start(self) -> None:
+        if self.previous or threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self.previous[signum] = signal.signal(signum, self._note)
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.signals.append(signum)
+
+    def stop(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        self.previous.clear()
+
+    def release(self) -> None:
+        """Stop holding, and let what was held take effect (Ctrl-C raises
+        KeyboardInterrupt)."""
+        self.stop()
+        held, self.signals[:] = list(self.signals), []
+        for signum in held:
+            signal.raise_signal(signum)
+
+
+_session: HeldSignals | None = None
+
+
+@contextmanager
+def signals_held() -> Iterator[HeldSignals]:
+    """For a command that changes a catalog: once a change commits, SIGINT and SIGTERM
+    are held until the body ends (the command has said what it saved) and noted in
+    ``signals`` of what is yielded, so that an interruption that came too late to stop
+    the change is never reported as one that stopped it. Before the commit they act
+    as usual; what was held is let go (``release``) before a further change begins."""
+    global _session
+    outer, _session = _session, HeldSignals()
+    hold = _session
+    try:
+        yield hold
+    finally:
+        hold.stop()
+        _session = outer
 
 
 def _begin_write(conn: sqlite3.Connection) -> None:
     """Take the write lock; before a catalog connection's first write, check under it
     that the file is sound enough to be written, and refuse it unchanged if not."""
-    path = conn.path if isinstance(conn, CatalogConnection) else None
+    path = _path_of(conn)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as error:
@@ -497,28 +601,66 @@ class _DryRun(Exception):
 
 
 @contextmanager
-def removed_if_left_empty(path: Path) -> Iterator[None]:
-    """For a command that may create the catalog at ``path``: when it fails, a catalog
-    it created that holds no scene is removed again, so a refused or interrupted first
-    import leaves no file behind. A catalog that holds a scene is always kept."""
-    existed = _exists(path)
+def made_on_commit(location: Location) -> Iterator[Location]:
+    """For a command that may create the catalog at ``location``: where there is none,
+    the location of a new one, made in a private folder beside it, which is put in
+    place when the command's change commits. Until then nothing is at ``location``: a
+    command refused, interrupted or killed before leaves no catalog there (a killed
+    one may leave the hidden folder). Where there is a catalog, ``location`` itself.
+
+    If another process puts a catalog at ``location`` meanwhile, theirs is kept and
+    the commit ends in a CatalogError saying that this change was not written."""
+    path = location.path
+    if _exists(path):
+        yield location
+        return
+    import shutil
+    import tempfile
+
+    made_folder = not _exists(path.parent)
     try:
-        yield
-    except BaseException:
-        if not existed and _holds_no_scene(path):
-            path.unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}-new-"))
+    except OSError as error:
+        raise CatalogError(f"cannot create a catalog at {path}: {_reason(error)}") from None
+    new = folder / path.name
+    _on_commit[str(new.resolve())] = lambda: _put_in_place(new, path)
+    try:
+        yield Location(new, location.origin)
+    finally:
+        _on_commit.pop(str(new.resolve()), None)
+        shutil.rmtree(folder, ignore_errors=True)
+        if made_folder and not _exists(path):
+            with suppress(OSError):
+                path.parent.rmdir()  # only if empty
 
 
-def _holds_no_scene(path: Path) -> bool:
+# What to do when a change to a catalog (by its file's resolved path) commits.
+_on_commit: dict[str, Callable[[], None]] = {}
+
+
+def _put_in_place(new: Path, path: Path) -> None:
+    """Give the new catalog ``new`` the name ``path`` too, unless that name was taken
+    meanwhile. It keeps its name in its folder until that folder is removed."""
     try:
-        conn = _connect(path, "ro")
-        try:
-            return not conn.execute("SELECT EXISTS (SELECT 1 FROM scenes)").fetchone()[0]
-        finally:
-            conn.close()
-    except (CatalogError, sqlite3.Error):
-        return False  # not what this command created: keep it
+        os.link(new, path)
+    except FileExistsError:
+        raise CatalogError(
+            f"another kdrama made a catalog at {path} meanwhile; this change was not"
+            " written to it: run the command again"
+        ) from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise
+        new.replace(path)
+
+
+def _main_file(conn: sqlite3.Connection) -> str:
+    """The resolved path of a connection's main database file ("" in memory)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(Path(file).resolve()) if file else ""
+    return ""
 
 
 def _create_empty_catalog(path: Path) -> None:
