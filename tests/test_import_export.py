@@ -22,6 +22,7 @@ from kdrama_cli import editing, records, storage
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.importfile import ImportFormat, RecordError
 from kdrama_cli.records import read_records
+from kdrama_cli.text import CONTROL
 
 from .conftest import KDRAMA_BIN, Invoke, run_process, snapshot
 
@@ -394,13 +395,14 @@ NAME = (
         max_size=12,
     )
     .map(str.strip)
-    .filter(bool)
+    .filter(lambda name: bool(name) and not CONTROL.search(name))
 )
-# Import refuses control characters but tab and line feed (and reads "\r" as one).
+# Import refuses control characters but tab and line feed (and reads "\r" as one), and
+# bidi controls, zero-width characters and separators.
 TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
     max_size=40,
-)
+).filter(lambda text: not CONTROL.search(text))
 
 
 @st.composite

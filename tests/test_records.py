@@ -18,6 +18,7 @@ from kdrama_cli.importfile import ImportFormat, RecordError, guess_format
 from kdrama_cli.models import OutputFormat, Role, Scene, SceneRecord, latest_year
 from kdrama_cli.records import read_records
 from kdrama_cli.render import render_scenes
+from kdrama_cli.text import CONTROL
 
 from .conftest import Invoke
 
@@ -472,15 +473,20 @@ def is_clean(text: str) -> bool:
 NAME_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"))
 # Characters that test quoting, line handling and the separators of CSV lists (which a
 # backslash escapes in names). Other control characters (and "\r", read as a line
-# break) are refused on import, so only text without them can come back unchanged.
-SPECIAL = st.sampled_from([",", '"', "'", "\n", "\t", "한", "국", "🎬", "\u2028", ";", "=", "|"])
+# break), bidi controls, zero-width characters and separators are refused on import,
+# so only text without them can come back unchanged.
+SPECIAL = st.sampled_from([",", '"', "'", "\n", "\t", "한", "국", "🎬", ";", "=", "|"])
 SPECIAL |= st.just("\\")
-texts = st.text(NAME_CHARACTERS | SPECIAL, max_size=30).map(clean).filter(is_clean)
+texts = (
+    st.text(NAME_CHARACTERS | SPECIAL, max_size=30)
+    .map(clean)
+    .filter(lambda text: is_clean(text) and not CONTROL.search(text))
+)
 optional_texts = st.none() | texts.filter(bool)
 names = (
     st.text(NAME_CHARACTERS | SPECIAL, min_size=1, max_size=12)
     .map(clean)
-    .filter(lambda name: bool(name) and is_clean(name))
+    .filter(lambda name: bool(name) and is_clean(name) and not CONTROL.search(name))
 )
 aliases = st.lists(names, max_size=2, unique=True).map(lambda found: tuple(sorted(found)))
 

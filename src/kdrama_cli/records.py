@@ -176,17 +176,17 @@ def _clean(text: str, limit: int = MAX_TEXT) -> str:
         raise _Problem(f"is {len(text):,} characters long; the most is {limit:,}")
     if "\r" in text:
         text = _CARRIAGE_RETURN.sub("\n", text)
-    control = CONTROL.search(text)  # what text.visible writes out for people
-    if control is not None:
-        raise _ControlProblem(
-            f"has a control character ({ascii(control.group())[1:-1]}) "
-            f"at character {control.start() + 1}"
-        )
     surrogate = _SURROGATE.search(text)
     if surrogate is not None:
         raise _Problem(
             f"has a lone surrogate ({ascii(surrogate.group())[1:-1]}) at character "
             f"{surrogate.start() + 1}, which is not a character"
+        )
+    control = CONTROL.search(text)  # what text.visible writes out for people
+    if control is not None:
+        raise _ControlProblem(
+            f"has a control character ({ascii(control.group())[1:-1]}) "
+            f"at character {control.start() + 1}"
         )
     return text
 
