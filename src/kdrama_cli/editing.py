@@ -20,7 +20,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from itertools import islice
 from typing import Any, NamedTuple
 
 from . import counts, search
@@ -33,6 +32,7 @@ from .writer import Links, Writer, exact_key
 
 _REQUIRED_FOR_NEW = ("title", "drama", "year")
 _BATCH = 500
+_BATCH_CAST = 20_000  # actors and characters in one batch
 _BULK = 1_000
 _MANY = 1000
 _DRAMA_FIELDS = {"drama", "year", "drama_korean", "network", "drama_aliases"}
@@ -214,8 +214,18 @@ def _write(
 
 
 def _batches(records: Iterable[SceneRecord]) -> Iterator[list[SceneRecord]]:
-    iterator = iter(records)
-    while batch := list(islice(iterator, _BATCH)):
+    """Records in batches of ``_BATCH``, or fewer when their casts are large: a batch
+    is held whole, and 500 scenes of 500 actors each would be a quarter of a million
+    names."""
+    batch: list[SceneRecord] = []
+    cast = 0
+    for record in records:
+        batch.append(record)
+        cast += len(record.actors) + len(record.characters)
+        if len(batch) >= _BATCH or cast >= _BATCH_CAST:
+            yield batch
+            batch, cast = [], 0
+    if batch:
         yield batch
 
 

@@ -32,8 +32,13 @@ _INSERT_SCENE = (
 # How many new keys wait to be written: little enough to keep an import of a million
 # scenes within a hundred or so megabytes.
 _PENDING_KEYS = 50_000
-# How many new scenes wait to be written, with their casts.
+# How many new scenes wait to be written, and how many rows of their casts: a file
+# of scenes with hundreds of actors each fills the second long before the first.
 _QUEUED = 5_000
+_QUEUED_CAST_ROWS = 50_000
+# The cache of casts holds 100,000 casts of two actors and two characters, or fewer
+# larger ones (see _weigh_cast): about 40 MB either way.
+_CAST_CACHE_UNITS = 100_000
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -65,18 +70,35 @@ def exact_key(parts: Sequence[str | None]) -> str:
 _UNIT, _NONE = "\x1f", "\x1e"
 
 
+def _weigh_cast(key: str, ids: tuple[list[int], list[int]]) -> int:
+    """A cached cast's size in units of a cast of two actors and two characters (a key
+    of about 100 characters and four ids)."""
+    return max(1, (len(key) + 25 * (len(ids[0]) + len(ids[1]))) // 200)
+
+
 class _Bounded(dict[_K, _V]):
     """A cache that empties itself when it is full: cheaper than least-recently-used
-    bookkeeping on every hit, and an import meets the same names in runs."""
+    bookkeeping on every hit, and an import meets the same names in runs.
 
-    def __init__(self, size: int) -> None:
+    Full is ``size`` entries, or ``size`` units of ``weigh`` for entries that differ
+    in size (casts of two actors or of five hundred)."""
+
+    def __init__(self, size: int, weigh: Callable[[_K, _V], int] | None = None) -> None:
         super().__init__()
         self.size = size
+        self.weigh = weigh
+        self.weight = 0
 
     def __setitem__(self, key: _K, value: _V) -> None:
-        if len(self) >= self.size:
+        weight = 1 if self.weigh is None else self.weigh(key, value)
+        if self.weight + weight > self.size:
             self.clear()
+        self.weight += weight
         super().__setitem__(key, value)
+
+    def clear(self) -> None:
+        self.weight = 0
+        super().clear()
 
 
 @dataclass(frozen=True)
@@ -164,7 +186,9 @@ class Writer:
             for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
         }
         self._done["source"] = _Bounded(10_000)
-        self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(100_000)
+        self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(
+            _CAST_CACHE_UNITS, _weigh_cast
+        )
         self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(10_000)
         self._networks: _Bounded[int, str | None] = _Bounded(10_000)
         # Dramas from this id on were made by this writer.
@@ -481,7 +505,8 @@ class Writer:
         if new:
             self._queued_people += people
             self._queued_characters += characters
-            if len(self._queued_scenes) >= _QUEUED:
+            queued_rows = len(self._queued_people) + len(self._queued_characters)
+            if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
                 self.flush()
             return
         self.flush()
