@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -216,3 +217,23 @@ def test_of_two_imports_at_once_with_other_scenes_on_the_same_new_ids_one_is_ref
     ]
     assert count(db) == before + 3
     check(db)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_change_waiting_for_the_write_lock_stops_when_interrupted(db: Path, signum: int) -> None:
+    """Ctrl-C acts while kdrama waits for another writer, however long the wait may be
+    (SQLite's own wait runs in C, where Python cannot act on it)."""
+    before = db.read_bytes()
+    with write_lock(db):
+        proc = subprocess.Popen(
+            [KDRAMA_BIN, "fav", "1", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "KDRAMA_BUSY_TIMEOUT": "3600"},
+        )
+        wait_until_blocked_on_lock(proc, db)
+        proc.send_signal(signum)
+        stdout, stderr = proc.communicate(timeout=30)  # an hour, were it not stopped
+    assert (proc.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, "", "Interrupted.\n")
+    assert db.read_bytes() == before

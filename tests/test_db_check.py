@@ -101,8 +101,8 @@ def test_reading_corrupt_pages_is_one_line_and_exit_1(kdrama: Invoke, tmp_path: 
         run = kdrama(*args, "--db", str(db))
         assert (run.exit_code, run.stdout) == (1, "")
         assert run.stderr == (
-            "Error: cannot read the catalog: database disk image is malformed"
-            " (kdrama db check tells more)\n"
+            "Error: the catalog is a damaged SQLite database (database disk image is"
+            " malformed); take your last export and `kdrama import` it into a new catalog\n"
         )
     assert db.read_bytes() == before
     assert kdrama("db", "check", "--db", str(db)).exit_code == 1

@@ -285,11 +285,7 @@ class KdramaGroup(HelpGroup):
         except sqlite3.DatabaseError as error:
             if _debugging(ctx):
                 raise
-            note(
-                f"Error: cannot read the catalog: {_one_line(str(error))} "
-                "(kdrama db check tells more)",
-                style="red",
-            )
+            note(f"Error: {_one_line(_database_error(error))}", style="red")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
         except Exception as error:
             if _debugging(ctx):
@@ -297,6 +293,16 @@ class KdramaGroup(HelpGroup):
             note(f"Error: unexpected {type(error).__name__}: {_one_line(str(error))}", "red")
             note("That is a bug in kdrama; run again with --debug to see where it happened.")
             raise typer.Exit(ExitCode.RUNTIME_ERROR) from None
+
+
+def _database_error(error: sqlite3.DatabaseError) -> str:
+    """What SQLite's error means for the catalog: a writer holding it for longer than
+    the wait, a full disk or a damaged page is said as storage says it on opening."""
+    from .storage import caused_by_the_machine, sqlite_failure  # only on this path
+
+    if caused_by_the_machine(error):
+        return str(sqlite_failure(error, None))
+    return f"cannot read the catalog: {error} (kdrama db check tells more)"
 
 
 def _output_failed(error: OutputError) -> NoReturn:

@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from enum import Enum
@@ -449,7 +450,7 @@ def transaction(
         return
     except sqlite3.Error as error:
         _roll_back(conn)
-        if _caused_by_the_machine(error):
+        if caused_by_the_machine(error):
             raise sqlite_failure(error, _path_of(conn), doing="write") from None
         raise
     except BaseException:
@@ -467,7 +468,7 @@ def _roll_back(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def _caused_by_the_machine(error: sqlite3.Error) -> bool:
+def caused_by_the_machine(error: sqlite3.Error) -> bool:
     """Whether a write failed for the disk, the file or another process, not for
     kdrama's own SQL (which stays a bug, with its traceback under --debug)."""
     name = getattr(error, "sqlite_errorname", "") or ""
@@ -494,7 +495,7 @@ def _commit(conn: sqlite3.Connection) -> None:
     except sqlite3.Error as error:
         hold.stop()
         _roll_back(conn)
-        if _caused_by_the_machine(error):
+        if caused_by_the_machine(error):
             raise sqlite_failure(error, _path_of(conn), doing="write") from None
         raise
     except BaseException:
@@ -560,7 +561,7 @@ def _begin_write(conn: sqlite3.Connection) -> None:
     that the file is sound enough to be written, and refuse it unchanged if not."""
     path = _path_of(conn)
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        _take_write_lock(conn)
     except sqlite3.Error as error:
         raise sqlite_failure(error, path, doing="write") from None
     if not isinstance(conn, CatalogConnection) or conn.checked_for_writing:
@@ -570,6 +571,29 @@ def _begin_write(conn: sqlite3.Connection) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _take_write_lock(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer in steps of a fifth of a second:
+    SQLite waits in C, where Python cannot act on Ctrl-C, and a wait for a long import
+    to end must still stop when asked."""
+    waited_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + waited_ms / 1000
+    conn.execute(f"PRAGMA busy_timeout = {min(waited_ms, _LOCK_STEP_MS)}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = (getattr(error, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {waited_ms}")
+
+
+_LOCK_STEP_MS = 200
 
 
 def _check_sound(conn: CatalogConnection) -> None:
