@@ -1,7 +1,8 @@
 """`kdrama drama edit`, `person edit`, `character edit`: the names things are found by.
 
 Each writes to the catalog ``cli_write.writable`` picks (never the bundled one); the
-finding, checking and writing is ``naming``'s.
+finding, checking and writing is ``naming``'s. Each says what it changed inside the
+``writable`` block, so that Ctrl-C during the commit cannot hide a saved change.
 """
 
 from collections.abc import Iterator
@@ -81,7 +82,7 @@ def edit_drama(
     change = _change(alias, remove_alias, "--korean", korean, network=network)
     with _narrowed_by("add --year, or give more of the title"), writable(db) as catalog:
         edited = naming.edit_drama(catalog, title, change, year=year)
-    _report(edited)
+        _report(edited)
 
 
 @person_app.command("edit")
@@ -111,7 +112,7 @@ def edit_person(
     change = _change(alias, remove_alias, "--hangul", hangul)
     with _narrowed_by("give the Hangul name to say which"), writable(db) as catalog:
         edited = naming.edit_person(catalog, name, change)
-    _report(edited)
+        _report(edited)
 
 
 @character_app.command("edit")
@@ -151,7 +152,7 @@ def edit_character(
     change = _change(alias, remove_alias, "--hangul", hangul)
     with _narrowed_by("add --drama, or give the full name"), writable(db) as catalog:
         edited = naming.edit_character(catalog, name, change, drama=drama)
-    _report(edited)
+        _report(edited)
 
 
 def _change(
