@@ -5,7 +5,9 @@ in one line, and a refused file keeps its bytes. Real processes, real locks."""
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -393,6 +395,34 @@ def test_a_write_that_fills_the_disk_is_one_line_and_leaves_the_catalog(tmp_path
         fill_the_disk(conn)
     assert str(refused.value) == f"no space left on the disk of {tmp_path}; nothing was changed"
     assert db.read_bytes() == BUNDLED.read_bytes()
+
+
+def test_an_import_the_file_system_stops_half_way_leaves_the_catalog_whole(
+    tmp_path: Path,
+) -> None:
+    """The catalog may not grow past a limit (`ulimit -f`, as a full disk would stop
+    it): the import fails in one line, and the command itself puts back every byte,
+    leaving no journal for the next one to roll back."""
+    db = copy_of_bundled(tmp_path)
+    before = db.read_bytes()
+    source = tmp_path / "scenes.jsonl"
+    scene = {"drama": "Filler", "year": 2020, "description": "x" * 500, "actors": ["A"]}
+    source.write_text("".join(json.dumps({**scene, "title": f"T{n}"}) + "\n" for n in range(3000)))
+    limit = len(before) + 100_000
+
+    def grow_no_further() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [KDRAMA_BIN, "import", str(source), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        preexec_fn=grow_no_further,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"Error: cannot write {db}: disk I/O error; nothing was changed\n"
+    assert files_beside(db) == {db.name: before}
 
 
 def fill_the_disk(conn: sqlite3.Connection) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from . import search
 from .errors import CatalogError
@@ -449,16 +449,26 @@ def transaction(
         conn.execute("ROLLBACK")
         return
     except sqlite3.Error as error:
-        _roll_back(conn)
-        if caused_by_the_machine(error):
-            raise sqlite_failure(error, _path_of(conn), doing="write") from None
-        raise
+        _write_failed(conn, error)
     except BaseException:
         _roll_back(conn)
         raise
     if step is not None:
         step("Saving")
     _commit(conn)
+
+
+def _write_failed(conn: sqlite3.Connection, error: sqlite3.Error) -> NoReturn:
+    """Leave the catalog as it was after a write failed, and say why. SQLite rolls back
+    itself after a full disk or an I/O error, or leaves the journal for the next reader
+    to roll back when the rollback failed as well: one read here does that at once, so
+    that the file is whole again before the command ends."""
+    _roll_back(conn)
+    if not caused_by_the_machine(error):
+        raise error
+    with suppress(sqlite3.Error):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    raise sqlite_failure(error, _path_of(conn), doing="write") from None
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:
@@ -494,10 +504,7 @@ def _commit(conn: sqlite3.Connection) -> None:
             put_in_place()
     except sqlite3.Error as error:
         hold.stop()
-        _roll_back(conn)
-        if caused_by_the_machine(error):
-            raise sqlite_failure(error, _path_of(conn), doing="write") from None
-        raise
+        _write_failed(conn, error)
     except BaseException:
         hold.stop()  # nothing was saved: an interruption is an interruption
         raise
