@@ -152,3 +152,29 @@ def test_a_catalog_cut_short_is_named_damaged_in_one_line_and_left_as_it_was(
     )
     assert db.read_bytes() == whole[:keep]
     assert list(tmp_path.iterdir()) == [db]
+
+
+def test_values_of_types_kdrama_never_stores_are_named_and_counted_around(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    """Another program may store text where kdrama keeps numbers (SQLite lets it):
+    `db check` names each such column, and `stats` counts what it can."""
+    db = tmp_path / "scenes.db"
+    db.write_bytes((ROOT / "data" / "scenes.db").read_bytes())
+    with sqlite3.connect(db, isolation_level=None) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE dramas SET year = 'abc' WHERE id = 1")
+        conn.execute("UPDATE scenes SET rating = 'lots' WHERE id = 2")
+        conn.execute("UPDATE scenes SET rating = 4 WHERE id = 3")
+    conn.close()
+    check = kdrama("db", "check", "--db", str(db))
+    assert check.exit_code == 1
+    assert "scenes.rating holds 1 value(s) that are not integer or null, the first in row 2\n" in (
+        check.stderr
+    )
+    assert "dramas.year holds 1 value(s) that are not integer, the first in row 1\n" in (
+        check.stderr
+    )
+    stats = kdrama("stats", "--json", "--db", str(db))
+    assert stats.exit_code == 0, stats.stderr
+    assert (stats.json()["rated"], stats.json()["average_rating"]) == (1, 4)

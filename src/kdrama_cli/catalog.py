@@ -98,6 +98,39 @@ _NAME_TABLES = {
 _SUGGESTION_CUTOFF = 75
 _COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
 
+_TEXT, _TEXT_OR_NULL, _INTEGER, _INTEGER_OR_NULL = (
+    ("text",),
+    ("text", "null"),
+    ("integer",),
+    (
+        "integer",
+        "null",
+    ),
+)
+# The types kdrama stores in each column that holds what a fan typed or chose; another
+# program may have stored others (SQLite lets it), which ``db check`` names.
+_COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "scenes": {
+        "title": _TEXT,
+        "description": _TEXT,
+        "rank": _INTEGER_OR_NULL,
+        "favorite": _INTEGER,
+        "rating": _INTEGER_OR_NULL,
+    },
+    "dramas": {
+        "title": _TEXT,
+        "title_korean": _TEXT_OR_NULL,
+        "year": _INTEGER,
+        "network": _TEXT_OR_NULL,
+    },
+    "people": {"name": _TEXT, "name_korean": _TEXT_OR_NULL},
+    "characters": {"name": _TEXT, "name_korean": _TEXT_OR_NULL},
+    "sources": {"name": _TEXT, "title": _TEXT_OR_NULL, "credit": _TEXT_OR_NULL},
+    "drama_aliases": {"alias": _TEXT},
+    "person_aliases": {"alias": _TEXT},
+    "character_aliases": {"alias": _TEXT},
+}
+
 
 class Query:
     """A scene query under construction: SQL fragments and their bound parameters."""
@@ -438,7 +471,7 @@ class Catalog:
             ]
 
         found: list[str] = []
-        for check in (integrity, lambda: schema_differences(self.conn), links):
+        for check in (integrity, lambda: schema_differences(self.conn), links, self._wrong_types):
             try:
                 found += check()
             except sqlite3.DatabaseError as error:
@@ -446,6 +479,27 @@ class Catalog:
                     raise sqlite_failure(error, self.path) from None
                 if str(error) not in found:  # damage that stops this check itself
                     found.append(str(error))
+        return found
+
+    def _wrong_types(self) -> list[str]:
+        """A line for each column holding values of a type kdrama never stores there
+        (text in a year, binary data in a title), with the first such row."""
+        found = []
+        for table, columns in _COLUMN_TYPES.items():
+            present = {row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')}
+            for column, types in columns.items():
+                if column not in present:
+                    continue  # the schema check names it
+                allowed = ", ".join(f"'{name}'" for name in types)
+                count, rowid = self.conn.execute(
+                    f'SELECT count(*), min(rowid) FROM "{table}"'
+                    f' WHERE typeof("{column}") NOT IN ({allowed})'
+                ).fetchone()
+                if count:
+                    found.append(
+                        f"{table}.{column} holds {count:,} value(s) that are not"
+                        f" {' or '.join(types)}, the first in row {rowid}"
+                    )
         return found
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:

@@ -262,7 +262,8 @@ def _favorites_and_ratings(conn: sqlite3.Connection, query: Query) -> tuple[int,
         rows = conn.execute(
             "SELECT rating, count(*), 0 FROM scenes WHERE rating IS NOT NULL GROUP BY rating"
         ).fetchall()
-    return favorites, {rating: count for rating, count, _ in rows if rating is not None}
+    # A rating another program stored as text or out of range is not counted.
+    return favorites, {rating: count for rating, count, _ in rows if rating in RATINGS}
 
 
 def catalog_stats(catalog: Catalog, filters: SceneFilter | None = None, top: int = 5) -> Stats:
