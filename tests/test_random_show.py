@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from pathlib import Path
 
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import SceneFilter
+from kdrama_cli.storage import Location, Origin
 
-from .conftest import Invoke
+from .conftest import BUNDLED, Invoke
 
 
 def test_random_picks_one_scene_by_default(kdrama: Invoke) -> None:
@@ -106,3 +109,21 @@ def test_show_bad_id_is_a_usage_error(kdrama: Invoke) -> None:
     run = kdrama("show", "six")
     assert run.exit_code == 2
     assert "'six' is not a whole number" in run.stderr
+
+
+def test_random_picks_uniformly_among_ids_left_far_apart(tmp_path: Path) -> None:
+    """Removed scenes leave gaps in the ids; what remains is still drawn evenly, and
+    a seed still draws the same scenes."""
+    db = tmp_path / "scenes.db"
+    shutil.copyfile(BUNDLED, db)
+    with Catalog.open(Location(db, Origin.OPTION), write=True) as catalog:
+        catalog.conn.execute("PRAGMA foreign_keys = OFF")
+        catalog.conn.execute("UPDATE scenes SET id = 1000 WHERE id = 6")
+        catalog.conn.execute("DELETE FROM scenes WHERE id IN (2, 3)")
+        counts = Counter(
+            catalog.random_scenes(SceneFilter(), 1, seed)[0].id for seed in range(4000)
+        )
+        pairs = [tuple(s.id for s in catalog.random_scenes(SceneFilter(), 2, 7)) for _ in "ab"]
+    assert set(counts) == {1, 4, 5, 1000}
+    assert all(850 < n < 1150 for n in counts.values()), counts
+    assert pairs[0] == pairs[1] and len(set(pairs[0])) == 2

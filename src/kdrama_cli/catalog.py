@@ -76,6 +76,7 @@ _SCENE_JSON = """json_object(
             AS aliases
         FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))))"""
 _FEW_PICKS = 16
+_TRIES_PER_PICK = 32
 
 
 class _NameTable(NamedTuple):
@@ -403,10 +404,15 @@ class Catalog:
         NothingToPick is raised when no scene matches.
         """
         query = filter_query(filters or SceneFilter())
+        draw = random.Random(seed)
+        if not query.where and count <= _FEW_PICKS:
+            drawn = self._draw_ids(draw, count)
+            if drawn is not None:
+                return self.get_scenes(drawn)
         total = self.count_scenes(filters)
         if not total:
             raise NothingToPick("no scene matches, so there is nothing to pick from")
-        positions = random.Random(seed).sample(range(total), min(count, total))
+        positions = draw.sample(range(total), min(count, total))
         ordered = query.sql() + " ORDER BY s.id"
         if len(positions) <= _FEW_PICKS:
             # A few picks: fetch each by its position, not every matching id.
@@ -419,6 +425,27 @@ class Catalog:
             ids = [row[0] for row in self.conn.execute(ordered, query.params)]
             picked = [ids[p] for p in positions]
         return self.get_scenes(picked)
+
+    def _draw_ids(self, draw: random.Random, count: int) -> list[int] | None:
+        """``count`` different scene ids drawn uniformly from the whole catalog by
+        trying ids between the lowest and the highest, each found through the primary
+        key: counting a million scenes and stepping to a position take longer than the
+        rest of ``random``. None when too few tries find a scene (ids far apart, or
+        fewer scenes than ``count``), for the caller to count and step instead."""
+        low, high = self.conn.execute(  # each alone, so each reads one end of the key
+            "SELECT (SELECT min(id) FROM scenes), (SELECT max(id) FROM scenes)"
+        ).fetchone()
+        if low is None:
+            return None
+        drawn: list[int] = []
+        for _ in range(_TRIES_PER_PICK * count):
+            candidate = draw.randint(low, high)
+            exists = "SELECT 1 FROM scenes WHERE id = ?"
+            if candidate not in drawn and self.conn.execute(exists, (candidate,)).fetchone():
+                drawn.append(candidate)
+                if len(drawn) == count:
+                    return drawn
+        return None
 
     def get_scene(self, scene_id: int) -> Scene:
         """The scene with this id; SceneNotFound if there is none."""
