@@ -57,7 +57,8 @@ def render_scene_detail(scene: Scene, fmt: DetailFormat, out: TextIO) -> None:
         return
     from .render_rich import console, scene_panel
 
-    console(out).print(scene_panel(scene))
+    screen = console(out)
+    screen.print(scene_panel(scene, screen.encoding))
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:

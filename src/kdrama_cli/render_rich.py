@@ -58,6 +58,7 @@ def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
 def write_table(
     scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
 ) -> int:
+    screen = console(out)
     table = Table(show_lines=True)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Drama", overflow="fold", min_width=10, ratio=2)
@@ -68,15 +69,51 @@ def write_table(
     for scene in scenes:
         count += 1
         table.add_row(
-            Text(str(scene.id)),
+            _id_cell(scene, screen.encoding),
             _marked(scene.drama, highlight),
             Text(str(scene.year)),
             _scene_cell(scene, highlight),
             _marked("\n".join(_cast_lines(scene)), highlight),
         )
     if count:
-        console(out).print(table)
+        screen.print(table)
     return count
+
+
+# Your marks: favourite and rating, for people only (machine formats carry them as
+# ``favorite`` and ``rating``). They go under the scene's id rather than in a column of
+# their own, so a catalog without marks draws the table it always did, a page of rows
+# never needs to know whether a later row is marked, and no width is spent on a heading.
+_HEART = "♥"
+_STAR, _NO_STAR = "★", "☆"
+_MAXIMUM_RATING = 5
+
+
+def _marks(scene: Scene, encoding: str) -> Text:
+    """A scene's marks: "♥ ★★★★☆", or "fav 4/5" where ``encoding`` cannot encode the
+    glyphs (PYTHONIOENCODING=ascii); empty for a scene with neither mark."""
+    glyphs = _can_encode(_HEART + _STAR + _NO_STAR, encoding)
+    text = Text()
+    if scene.favorite:
+        text.append(_HEART if glyphs else "fav", style="red")
+    if scene.rating is not None:
+        text.append(" " if text else "")
+        if glyphs:
+            stars = _STAR * scene.rating + _NO_STAR * (_MAXIMUM_RATING - scene.rating)
+        else:
+            stars = f"{scene.rating}/{_MAXIMUM_RATING}"
+        text.append(stars, style="yellow")
+    return text
+
+
+def _id_cell(scene: Scene, encoding: str) -> Text:
+    """The id, with the scene's marks on the line below it if it has any."""
+    cell = Text(str(scene.id))
+    scene_marks = _marks(scene, encoding)
+    if scene_marks:
+        cell.append("\n")
+        cell.append_text(scene_marks)
+    return cell
 
 
 def _scene_cell(scene: Scene, highlight: re.Pattern[str] | None) -> Text:
@@ -99,7 +136,8 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
     return marked
 
 
-def scene_panel(scene: Scene) -> Panel:
+def scene_panel(scene: Scene, encoding: str = "utf-8") -> Panel:
+    """One scene in full; its marks (see ``_marks``) drawn for ``encoding``."""
     from rich.panel import Panel
 
     drama = " · ".join(
@@ -111,7 +149,11 @@ def scene_panel(scene: Scene) -> Panel:
         )
         if part
     )
-    body: list[Text] = [Text(visible(drama), style="bold"), Text("")]
+    body: list[Text] = [Text(visible(drama), style="bold")]
+    scene_marks = _marks(scene, encoding)
+    if scene_marks:
+        body.append(scene_marks)
+    body.append(Text(""))
     body += [Text(visible(line)) for line in _cast_lines(scene, korean=True)]
     if scene.description:
         body += [Text(""), Text(visible(scene.description))]
