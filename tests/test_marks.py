@@ -56,10 +56,20 @@ def test_tables_show_marks_under_the_id_and_nothing_for_unmarked_scenes(
     run = kdrama(*args, "--db", str(marked))
     assert run.exit_code == 0, run.stderr
     cells = id_cells(run.stdout)
-    assert cells[2] == ["♥ ★★★★☆"]
+    assert cells[2] == ["♥", "★★★★☆"]
     assert cells[3] == ["★☆☆☆☆"]
     assert cells[5] == ["♥"]
     assert cells[1] == [] and cells[6] == []
+
+
+def test_marks_stack_under_the_id_and_the_table_still_fits_80_columns(
+    kdrama: Invoke, marked: Path
+) -> None:
+    table = kdrama("list", "--db", str(marked), env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    for column in ("ID", "Drama", "Year", "Scene", "Cast"):
+        assert column in table.splitlines()[1]
+    assert "Hyun Bin as Ri" in table
 
 
 def test_a_catalog_without_marks_draws_the_table_it_always_did(
@@ -110,7 +120,7 @@ def test_an_ascii_output_writes_fav_and_n_of_5_instead_of_escapes(marked: Path) 
     table = run_process("list", "--db", str(marked), env={**ASCII, "COLUMNS": "80"})
     assert table.exit_code == 0, table.stderr
     cells = id_cells(table.stdout)
-    assert (cells[2], cells[3], cells[5], cells[1]) == (["fav 4/5"], ["1/5"], ["fav"], [])
+    assert (cells[2], cells[3], cells[5], cells[1]) == (["fav", "4/5"], ["1/5"], ["fav"], [])
     shown = run_process("show", "2", "--db", str(marked), env=ASCII)
     assert shown.stdout.splitlines()[2].strip("| ") == "fav 4/5"
     for output in (table.stdout, shown.stdout):
@@ -147,11 +157,11 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(
     ("encoding", "favourite_rated", "rated"),
-    [("utf-8", "♥ ★★★★☆", "★☆☆☆☆"), ("ascii", "fav 4/5", "1/5")],
+    [("utf-8", ["♥", "★★★★☆"], "★☆☆☆☆"), ("ascii", ["fav", "4/5"], "1/5")],
 )
 def test_a_terminal_shows_the_marks_its_encoding_can_show(
-    marked: Path, encoding: str, favourite_rated: str, rated: str
+    marked: Path, encoding: str, favourite_rated: list[str], rated: str
 ) -> None:
     table = on_a_terminal("list", "--db", str(marked), env={"PYTHONIOENCODING": encoding})
     cells = id_cells(table)
-    assert (cells[2], cells[3], cells[4]) == ([favourite_rated], [rated], [])
+    assert (cells[2], cells[3], cells[4]) == (favourite_rated, [rated], [])
