@@ -331,12 +331,29 @@ def make_clone(root: Path) -> Path:
     return root / "src" / "kdrama_cli"
 
 
-def test_a_uv_tool_install_is_told_to_reinstall_the_tool_with_the_extra(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("requirement", "command"),
+    [
+        ('{ name = "kdrama", directory = "/src/my kdrama" }', "'/src/my kdrama[web]'"),
+        ('{ name = "kdrama", editable = "/src/kdrama" }', "--editable '/src/kdrama[web]'"),
+        ('{ name = "kdrama", extras = ["zz"], directory = "/k" }', "'/k[web,zz]'"),
+        ('{ name = "kdrama", specifier = ">=0.1" }', "'kdrama[web]>=0.1'"),
+        ('{ name = "kdrama" }', "'kdrama[web]'"),
+    ],
+)
+def test_a_uv_tool_install_is_told_to_install_the_tool_again_from_its_source_with_the_extra(
+    tmp_path: Path, requirement: str, command: str
+) -> None:
     install = make_install(tmp_path / "uv" / "tools" / "kdrama", base=tmp_path / "python")
-    (install.prefix / "uv-receipt.toml").write_text(
-        '[tool]\nrequirements = [{ name = "kdrama" }]\n'
-    )
+    receipt = f"[tool]\nrequirements = [{requirement}]\n"
+    (install.prefix / "uv-receipt.toml").write_text(receipt)
     assert install.kind is Kind.UV_TOOL
+    assert install_command(install, "web", WEB) == f"uv tool install --force {command}"
+
+
+def test_a_uv_tool_receipt_that_cannot_be_read_still_gets_a_command(tmp_path: Path) -> None:
+    install = make_install(tmp_path / "tools" / "kdrama", base=tmp_path / "python")
+    (install.prefix / "uv-receipt.toml").write_text("[tool\n")
     assert install_command(install, "web", WEB) == "uv tool install --force 'kdrama[web]'"
 
 
@@ -364,7 +381,7 @@ def test_a_clone_installed_into_another_venv_is_told_to_use_that_venvs_pip(
     install = make_install(tmp_path / "other env", base=tmp_path / "python", package_dir=package)
     assert install.kind is Kind.VENV
     assert install_command(install, "web", WEB) == (
-        f"'{tmp_path}/other env/bin/python' -m pip install 'kdrama[web]'"
+        f"'{tmp_path}/other env/bin/python' -m pip install 'datasette<1,>=0.65'"
     )
 
 
@@ -372,14 +389,16 @@ def test_pip_in_a_venv_is_told_to_use_the_venvs_own_python(tmp_path: Path) -> No
     install = make_install(tmp_path / "venv", base=tmp_path / "python")
     assert install.kind is Kind.VENV
     assert install_command(install, "web", WEB) == (
-        f"{tmp_path}/venv/bin/python -m pip install 'kdrama[web]'"
+        f"{tmp_path}/venv/bin/python -m pip install 'datasette<1,>=0.65'"
     )
 
 
-def test_pip_outside_a_venv_is_told_pip_install(tmp_path: Path) -> None:
+def test_pip_outside_a_venv_is_told_to_pip_install_the_extras_requirements(
+    tmp_path: Path,
+) -> None:
     install = make_install(tmp_path / "python", base=tmp_path / "python")
     assert install.kind is Kind.PIP
-    assert install_command(install, "web", WEB) == "pip install 'kdrama[web]'"
+    assert install_command(install, "web", WEB) == "pip install 'datasette<1,>=0.65'"
 
 
 def test_the_extra_and_its_requirements_are_read_from_kdramas_metadata() -> None:

@@ -3,7 +3,8 @@
 ``install_command`` is pure: it looks only at the paths it is given (the running
 Python's ``sys.prefix``, ``sys.base_prefix`` and ``sys.executable``, and the folder the
 ``kdrama_cli`` package was imported from), so every way of installing can be tried with
-made-up folders. ``Install.current()`` gives the real ones; ``extra_requiring`` reads
+made-up folders (and the uv tool receipt, when there is one, for the source kdrama was
+installed from). ``Install.current()`` gives the real ones; ``extra_requiring`` reads
 the extra's name and its requirements from kdrama's installed metadata.
 
 The ways told apart, first match wins:
@@ -24,6 +25,12 @@ from dataclasses import dataclass
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 DISTRIBUTION = "kdrama"
 """kdrama's name as a package (its distribution name): the one place it is spelled."""
@@ -86,21 +93,56 @@ def _resolved(path: Path) -> Path:
 
 def install_command(install: Install, extra: str, requirements: list[str]) -> str:
     """The shell command that adds ``extra`` (which brings ``requirements``) to kdrama
-    as it was installed."""
-    spec = shlex.quote(f"{DISTRIBUTION}[{extra}]")
+    as it was installed, from the source it was installed from.
+
+    kdrama is installed from a clone (``pipx install .``, ``uv tool install .``,
+    ``pip install .``), so a command naming ``kdrama[web]`` alone would look for it on
+    a package index. pip and pipx install the extra's requirements beside kdrama
+    (pip keeps no record of extras, so that is all ``kdrama[web]`` would do); uv
+    keeps a record of the tool's requirements, so the tool is installed again with the
+    extra, from the source its receipt names."""
+    wanted = " ".join(shlex.quote(r) for r in requirements)
     kind = install.kind
     if kind is Kind.UV_TOOL:
-        return f"uv tool install --force {spec}"
+        return _uv_tool_command(install.prefix / "uv-receipt.toml", extra)
     if kind is Kind.PIPX:
-        # inject keeps the install as it is (its source, its suffix): the venv's name is
-        # the one pipx knows it by.
-        wanted = " ".join(shlex.quote(r) for r in requirements)
+        # The venv's name is the one pipx knows the install by (suffix included).
         return f"pipx inject {shlex.quote(install.prefix.name)} {wanted}"
     if kind is Kind.CLONE:
         return f"uv sync --extra {shlex.quote(extra)}"
     if kind is Kind.VENV:
-        return f"{shlex.quote(str(install.executable))} -m pip install {spec}"
-    return f"pip install {spec}"
+        return f"{shlex.quote(str(install.executable))} -m pip install {wanted}"
+    return f"pip install {wanted}"
+
+
+def _uv_tool_command(receipt: Path, extra: str) -> str:
+    """``uv tool install --force`` of kdrama with ``extra`` added to the extras its
+    receipt records, from the folder it records (``uv tool install [--editable] DIR``),
+    else by name and version specifier."""
+    requirement = _receipt_requirement(receipt)
+    recorded = requirement.get("extras")
+    kept = [e for e in recorded if isinstance(e, str)] if isinstance(recorded, list) else []
+    extras = ",".join(sorted({*kept, extra}))
+    for key, flag in [("editable", " --editable"), ("directory", "")]:
+        folder = requirement.get(key)
+        if isinstance(folder, str):
+            return f"uv tool install --force{flag} {shlex.quote(f'{folder}[{extras}]')}"
+    specifier = requirement.get("specifier", "")
+    spec = f"{DISTRIBUTION}[{extras}]{specifier if isinstance(specifier, str) else ''}"
+    return f"uv tool install --force {shlex.quote(spec)}"
+
+
+def _receipt_requirement(receipt: Path) -> dict[str, Any]:
+    """kdrama's entry in a uv tool receipt's requirements, or {} if it cannot be read."""
+    try:
+        with receipt.open("rb") as file:
+            requirements = tomllib.load(file).get("tool", {}).get("requirements", [])
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return {}
+    for requirement in requirements if isinstance(requirements, list) else []:
+        if isinstance(requirement, dict) and requirement.get("name") == DISTRIBUTION:
+            return requirement
+    return {}
 
 
 def extra_requiring(name: str) -> tuple[str, list[str]]:
