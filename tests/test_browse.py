@@ -14,11 +14,18 @@ from typing import Any
 
 import httpx
 import pytest
+from packaging.requirements import Requirement
 
 from kdrama_cli import cli_browse, web
 from kdrama_cli.errors import CatalogError, MissingExtra
+from kdrama_cli.install import DISTRIBUTION, Install, Kind, extra_requiring, install_command
 
-from .conftest import BUNDLED, Invoke, one_scene
+from .conftest import BUNDLED, ROOT, Invoke, one_scene, run_process
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 INTERNAL = {
     "bundled_scenes",
@@ -200,7 +207,7 @@ def test_without_datasette_make_datasette_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hide_datasette(monkeypatch)
-    with pytest.raises(MissingExtra, match=r"^kdrama browse needs the web extra: pip install"):
+    with pytest.raises(MissingExtra, match=r"^kdrama browse needs the web extra: uv sync"):
         web.make_datasette(BUNDLED, immutable=True)
 
 
@@ -301,5 +308,118 @@ def test_browse_without_datasette_says_how_to_install_it(
     hide_datasette(monkeypatch)
     run = kdrama("browse")
     assert (run.exit_code, run.stdout) == (1, "")
-    assert run.stderr == "Error: kdrama browse needs the web extra: pip install 'kdrama[web]'\n"
+    # The tests run from a clone with `uv run`, so the hint is the clone's.
+    assert run.stderr == "Error: kdrama browse needs the web extra: uv sync --extra web\n"
     assert served == []
+
+
+# The hint fits the install: each way of installing kdrama, made up in tmp_path.
+
+WEB = ["datasette<1,>=0.65"]
+
+
+def make_install(prefix: Path, *, base: Path, package_dir: Path | None = None) -> Install:
+    prefix.mkdir(parents=True, exist_ok=True)
+    site = prefix / "lib" / "python3.11" / "site-packages" / "kdrama_cli"
+    return Install(prefix, base, prefix / "bin" / "python", package_dir or site)
+
+
+def make_clone(root: Path) -> Path:
+    """A kdrama source tree at ``root``; returns its package folder."""
+    (root / "src" / "kdrama_cli").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "kdrama"\n')
+    return root / "src" / "kdrama_cli"
+
+
+@pytest.mark.parametrize(
+    ("requirement", "command"),
+    [
+        ('{ name = "kdrama", directory = "/src/my kdrama" }', "'/src/my kdrama[web]'"),
+        ('{ name = "kdrama", editable = "/src/kdrama" }', "--editable '/src/kdrama[web]'"),
+        ('{ name = "kdrama", extras = ["zz"], directory = "/k" }', "'/k[web,zz]'"),
+        ('{ name = "kdrama", specifier = ">=0.1" }', "'kdrama[web]>=0.1'"),
+        ('{ name = "kdrama" }', "'kdrama[web]'"),
+    ],
+)
+def test_a_uv_tool_install_is_told_to_install_the_tool_again_from_its_source_with_the_extra(
+    tmp_path: Path, requirement: str, command: str
+) -> None:
+    install = make_install(tmp_path / "uv" / "tools" / "kdrama", base=tmp_path / "python")
+    receipt = f"[tool]\nrequirements = [{requirement}]\n"
+    (install.prefix / "uv-receipt.toml").write_text(receipt)
+    assert install.kind is Kind.UV_TOOL
+    assert install_command(install, "web", WEB) == f"uv tool install --force {command}"
+
+
+def test_a_uv_tool_receipt_that_cannot_be_read_still_gets_a_command(tmp_path: Path) -> None:
+    install = make_install(tmp_path / "tools" / "kdrama", base=tmp_path / "python")
+    (install.prefix / "uv-receipt.toml").write_text("[tool\n")
+    assert install_command(install, "web", WEB) == "uv tool install --force 'kdrama[web]'"
+
+
+@pytest.mark.parametrize("venv", ["kdrama", "kdrama@2"])
+def test_a_pipx_install_is_told_to_inject_the_extra_into_its_own_venv(
+    tmp_path: Path, venv: str
+) -> None:
+    install = make_install(tmp_path / "pipx" / "venvs" / venv, base=tmp_path / "python")
+    (install.prefix / "pipx_metadata.json").write_text('{"pipx_metadata_version": "0.5"}')
+    assert install.kind is Kind.PIPX
+    assert install_command(install, "web", WEB) == f"pipx inject {venv} 'datasette<1,>=0.65'"
+
+
+def test_a_clone_run_with_uv_run_is_told_to_sync_the_extra(tmp_path: Path) -> None:
+    root = tmp_path / "my clone"
+    install = make_install(root / ".venv", base=tmp_path / "python", package_dir=make_clone(root))
+    assert (install.kind, install.project) == (Kind.CLONE, root)
+    assert install_command(install, "web", WEB) == "uv sync --extra web"
+
+
+def test_a_clone_installed_into_another_venv_is_told_to_use_that_venvs_pip(
+    tmp_path: Path,
+) -> None:
+    package = make_clone(tmp_path / "clone")
+    install = make_install(tmp_path / "other env", base=tmp_path / "python", package_dir=package)
+    assert install.kind is Kind.VENV
+    assert install_command(install, "web", WEB) == (
+        f"'{tmp_path}/other env/bin/python' -m pip install 'datasette<1,>=0.65'"
+    )
+
+
+def test_pip_in_a_venv_is_told_to_use_the_venvs_own_python(tmp_path: Path) -> None:
+    install = make_install(tmp_path / "venv", base=tmp_path / "python")
+    assert install.kind is Kind.VENV
+    assert install_command(install, "web", WEB) == (
+        f"{tmp_path}/venv/bin/python -m pip install 'datasette<1,>=0.65'"
+    )
+
+
+def test_pip_outside_a_venv_is_told_to_pip_install_the_extras_requirements(
+    tmp_path: Path,
+) -> None:
+    install = make_install(tmp_path / "python", base=tmp_path / "python")
+    assert install.kind is Kind.PIP
+    assert install_command(install, "web", WEB) == "pip install 'datasette<1,>=0.65'"
+
+
+def test_the_extra_and_its_requirements_are_read_from_kdramas_metadata() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    name = pyproject["project"]["name"]
+    [(extra, wanted)] = pyproject["project"]["optional-dependencies"].items()
+    extra_found, requirements = extra_requiring("datasette")
+    assert (DISTRIBUTION, extra_found) == (name, extra)
+    assert [Requirement(r) for r in requirements] == [Requirement(w) for w in wanted]
+
+
+def test_the_real_kdrama_browse_without_datasette_hints_the_clone_command(
+    tmp_path: Path,
+) -> None:
+    """The installed entry point, in a new process where Datasette cannot be imported:
+    a stand-in package earlier on the path refuses to load."""
+    hidden = tmp_path / "hide"
+    (hidden / "datasette").mkdir(parents=True)
+    (hidden / "datasette" / "__init__.py").write_text(
+        'raise ImportError("datasette is hidden by this test")\n'
+    )
+    run = run_process("browse", "--no-open", env={"PYTHONPATH": str(hidden)})
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == "Error: kdrama browse needs the web extra: uv sync --extra web\n"

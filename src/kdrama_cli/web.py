@@ -1,9 +1,10 @@
 """The catalog in Datasette, read-only: what ``kdrama browse`` serves.
 
-Datasette is an optional extra (``pip install 'kdrama[web]'``) and is imported only
-when a Datasette is made. The metadata gives the site its title and descriptions,
-hides the catalog's internal tables, and sets up the ``scenes_with_cast`` view (one row
-per scene, its actors as a JSON array) with facets by actor, drama and year.
+Datasette is an optional extra (``kdrama[web]``: ``install_hint`` says how to add it to
+kdrama as it was installed) and is imported only when a Datasette is made. The metadata
+gives the site its title and descriptions, hides the catalog's internal tables, and sets
+up the ``scenes_with_cast`` view (one row per scene, its actors as a JSON array) with
+facets by actor, drama and year.
 
 Nothing served can change the file: every connection Datasette opens to it is
 read-only (``immutable=1`` for the bundled catalog, ``mode=ro`` for the others, even
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, MissingExtra
+from .install import Install, extra_requiring, install_command
 from .migrations import SCHEMA_VERSION
 from .storage import check_is_catalog
 
@@ -28,7 +30,6 @@ DATABASE = "scenes"
 """The database's name in Datasette, and so in its URLs, whatever the file is called."""
 
 VIEW = "scenes_with_cast"
-INSTALL_HINT = "kdrama browse needs the web extra: pip install 'kdrama[web]'"
 
 # The full-text index and its shadow tables, the scenes waiting to be re-indexed, the
 # name keys, the record of bundled scenes taken in and the kept scene counts (with
@@ -118,6 +119,16 @@ def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
     return site
 
 
+def install_hint(install: Install) -> str:
+    """One line saying how to add Datasette to kdrama as ``install`` has it."""
+    try:
+        extra, requirements = extra_requiring("datasette")
+    except LookupError:  # kdrama runs without its metadata (not installed)
+        return "kdrama browse needs Datasette, which is not installed"
+    command = install_command(install, extra, requirements)
+    return f"kdrama browse needs the {extra} extra: {command}"
+
+
 def make_datasette(path: Path, *, immutable: bool) -> Datasette:
     """A Datasette that serves the catalog at ``path`` read-only, named ``scenes``.
 
@@ -131,7 +142,7 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
         from datasette.app import Datasette
         from datasette.database import Database
     except ImportError:
-        raise MissingExtra(INSTALL_HINT) from None
+        raise MissingExtra(install_hint(Install.current())) from None
     _plain_error_pages()
 
     tables, sources = _read_catalog(path)
