@@ -84,7 +84,9 @@ def test_add_on_a_terminal_asks_for_what_is_missing(
     monkeypatch.setattr(cli_edit, "_interactive", lambda: True)
     run = on(db, kdrama)("add", "--drama", "Goblin", input="Asked title\n2017\nGong Yoo\n")
     assert run.exit_code == 0, run.stderr
-    added = scene(db, kdrama, int(run.stdout.strip().splitlines()[-1]))
+    # Off a terminal the answers are not echoed: the prompts and the id share a line.
+    assert run.stdout.split(":")[:3] == ["Scene title", " Year", " Actor"]
+    added = scene(db, kdrama, int(run.stdout.split()[-1]))
     assert (added["title"], added["year"], added["actors"]) == ("Asked title", 2017, ["Gong Yoo"])
 
 

@@ -139,19 +139,41 @@ def _record(
     )
 
 
-def _year(text: str) -> int:
-    try:
-        return options.year(text)
-    except typer.BadParameter as error:
-        raise typer.BadParameter(str(error.message), param_hint="'--year'") from None
+_T = TypeVar("_T")
 
 
-def _missing(option: str, prompt: str) -> str:
-    """Ask for a missing required option on a terminal; elsewhere, fail naming it."""
+def _missing(option: str, prompt: str, check: Callable[[str], _T]) -> _T:
+    """Ask for a missing required option on a terminal until the answer passes the
+    option's own ``check``, saying after a bad answer why, in the check's words, so
+    the answers already given are kept; elsewhere, fail naming the option."""
     if not _interactive():
         usage_error(f"missing option {option} (not on a terminal, so it cannot be asked for)")
-    answer: str = typer.prompt(prompt)
-    return answer
+    while True:
+        try:
+            return check(_ask(prompt))
+        except typer.BadParameter as error:
+            note(f"Error: {error.message}", style="red")
+
+
+def _ask(prompt: str) -> str:
+    """One answer typed at the terminal. Ctrl-C ends the command as everywhere (exit
+    130); the end of input (Ctrl-D) aborts it (exit 1). Neither has written anything.
+    Unlike ``typer.prompt``, which makes both an abort, and asks again silently after
+    an empty answer instead of saying why it is refused."""
+    typer.echo(f"{prompt}:", nl=False)
+    try:
+        return input(" ")  # the space is the prompt's: line editing never erases it
+    except EOFError:
+        typer.echo()
+        raise typer.Abort() from None
+    except KeyboardInterrupt:
+        typer.echo()
+        raise
+
+
+def _text(option: str) -> Callable[[str], str]:
+    """The check of a text option, for an answer typed for it."""
+    return lambda answer: _stored(answer, option)
 
 
 @commands.command()
@@ -178,11 +200,21 @@ def add(
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
     """
     roles = _roles(character)
-    title = title or _missing("--title", "Scene title")
-    drama = drama or _missing("--drama", "Drama")
-    year = year or _year(_missing("--year", "Year"))
+    # The options given are checked before anything is asked: a bad one would
+    # otherwise be refused only after the questions had been answered.
+    _record(
+        title=title or None,
+        drama=drama or None,
+        actors=actor,
+        roles=roles,
+        description=description,
+        source=source,
+    )
+    title = title or _missing("--title", "Scene title", _text("--title"))
+    drama = drama or _missing("--drama", "Drama", _text("--drama"))
+    year = year or _missing("--year", "Year", options.year)
     if not (actor or roles):
-        actor = [_missing("--actor", "Actor")]
+        actor = [_missing("--actor", "Actor", _text("--actor"))]
     record = _record(
         title=title,
         drama=drama,
@@ -241,9 +273,6 @@ def edit(
             lambda meant, new: editing.edit_scene(catalog, scene_id, meant, new_drama=new),
         )
         note(f"Updated scene {scene_id}.")
-
-
-_T = TypeVar("_T")
 
 
 def _asking_about_dramas(
