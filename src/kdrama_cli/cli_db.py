@@ -1,6 +1,5 @@
 """`kdrama db`: which catalog is in use, and what it holds."""
 
-import json
 import os
 import sys
 from typing import Annotated
@@ -52,8 +51,10 @@ def info(
     with Catalog.open(locate(db)) as catalog:
         facts = catalog.info()
     if json_:
+        from .render import write_json
+
         utf8_stdout()
-        sys.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")
+        write_json(facts, sys.stdout)
         return
     from rich.table import Table
     from rich.text import Text

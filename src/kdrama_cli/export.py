@@ -12,7 +12,7 @@ from typing import TextIO
 from .catalog import Catalog
 from .errors import KdramaError
 from .models import OutputFormat, SceneFilter, Sort
-from .render import render_scenes, write_json_lines
+from .render import json_is_pretty, render_scenes, write_json_array, write_json_lines
 
 
 class OutputExists(KdramaError):
@@ -34,7 +34,7 @@ def export_scenes(
     Only a regular file is written: see ``_check_output``.
     """
     if output is None:
-        return write_scenes(catalog, filters, fmt, sys.stdout)
+        return write_scenes(catalog, filters, fmt, sys.stdout, pretty=True)
     _check_output(output, force=force)
     import tempfile
 
@@ -45,7 +45,7 @@ def export_scenes(
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            count = write_scenes(catalog, filters, fmt, file)
+            count = write_scenes(catalog, filters, fmt, file, pretty=True)
         temp.chmod(0o644)
         temp.replace(output)
     except OSError as error:  # a full disk, or a directory put there meanwhile
@@ -133,11 +133,14 @@ def write_scenes(
     limit: int | None = None,
     *,
     descending: bool = False,
+    pretty: bool | None = None,
 ) -> int:
     """Write the scenes ``list`` selects to ``out`` in ``fmt``; return how many.
-    JSON Lines come encoded by SQLite, the bulk format at bulk speed."""
-    if fmt is OutputFormat.jsonl:
+    JSON Lines, and compact JSON (see ``render.json_is_pretty``; ``export`` keeps its
+    files pretty), come encoded by SQLite: the bulk formats at bulk speed."""
+    compact_json = fmt is OutputFormat.json and not json_is_pretty(out, pretty)
+    if fmt is OutputFormat.jsonl or compact_json:
         lines = catalog.list_scenes_json(filters, sort, limit, descending=descending)
-        return write_json_lines(lines, out)
+        return write_json_array(lines, out) if compact_json else write_json_lines(lines, out)
     scenes = catalog.list_scenes(filters, sort, limit, descending=descending)
-    return render_scenes(scenes, fmt, out)
+    return render_scenes(scenes, fmt, out, pretty=pretty)

@@ -24,7 +24,7 @@ from .models import (
     OutputFormat,
     Scene,
 )
-from .text import Column, Row
+from .text import CONTROL, Column, Row
 
 if TYPE_CHECKING:
     import csv
@@ -38,22 +38,25 @@ def render_scenes(
     out: TextIO,
     *,
     highlight: re.Pattern[str] | None = None,
+    pretty: bool | None = None,
 ) -> int:
     """Write scenes to ``out`` in ``fmt``; return how many were written. In a table,
-    the text that ``highlight`` matches is highlighted (search results)."""
+    the text that ``highlight`` matches is highlighted (search results). JSON is
+    pretty or compact as ``pretty`` says, by default as ``json_is_pretty`` decides."""
     if fmt is OutputFormat.table:
         from .render_rich import write_table
 
         return write_table(scenes, out, highlight)
     if fmt in (OutputFormat.csv, OutputFormat.tsv):
         return _write_objects((_flat(scene) for scene in scenes), CSV_COLUMNS, fmt, out)
-    return _write_objects((scene.to_dict() for scene in scenes), CSV_COLUMNS, fmt, out)
+    objects = (scene.to_dict() for scene in scenes)
+    return _write_objects(objects, CSV_COLUMNS, fmt, out, pretty=pretty)
 
 
 def render_scene_detail(scene: Scene, fmt: DetailFormat, out: TextIO) -> None:
     """Write one scene in full: a Rich panel for people, or one JSON object."""
     if fmt is DetailFormat.json:
-        out.write(_dumps(scene.to_dict(), indent=2) + "\n")
+        write_json(scene.to_dict(), out)
         return
     from .render_rich import console, scene_panel
 
@@ -66,6 +69,53 @@ def _dumps(value: Any, indent: int | None = None) -> str:
     if indent is None:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+# JSON as gh writes it: pretty on a terminal, for people; compact, one line, anywhere
+# else, for programs, and at the speed SQLite builds it (see ``write_json_array``).
+
+
+def is_terminal(out: TextIO) -> bool:
+    """Whether ``out`` is a terminal (a closed or odd stream is not)."""
+    try:
+        return out.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def json_is_pretty(out: TextIO, pretty: bool | None = None) -> bool:
+    """Whether JSON written to ``out`` is indented: as ``pretty`` says, else only on a
+    terminal."""
+    return is_terminal(out) if pretty is None else pretty
+
+
+def write_json(value: Any, out: TextIO, *, pretty: bool | None = None) -> None:
+    """Write one JSON value (a scene, the statistics, the catalog's facts) and a line
+    feed: indented on a terminal, one compact line elsewhere (see ``json_is_pretty``)."""
+    text = _dumps(value, 2 if json_is_pretty(out, pretty) else None)
+    out.write(_for_terminal(text) if is_terminal(out) else text)
+    out.write("\n")
+
+
+def _for_terminal(text: str) -> str:
+    """JSON text that is safe on a terminal and still parses to the same value: what
+    JSON leaves raw among ``text.CONTROL`` (DEL, C1 such as 0x9b, bidirectional and
+    zero-width marks, line separators, lone surrogates) is written as a \\u escape.
+    JSON itself escapes the C0 controls, and outside strings holds only ASCII."""
+    return CONTROL.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def write_json_array(objects: Iterable[str], out: TextIO) -> int:
+    """One compact JSON array, on one line, from objects already encoded as compact
+    JSON (by SQLite, see ``Catalog.list_scenes_json``); return how many were written."""
+    count = 0
+    for text in objects:
+        # "[" waits for the first object: a catalog that fails to read writes nothing.
+        out.write("," if count else "[")
+        out.write(text)
+        count += 1
+    out.write("]\n" if count else "[]\n")
+    return count
 
 
 def write_json_lines(lines: Iterable[str], out: TextIO) -> int:
@@ -136,6 +186,7 @@ def render_rows(
     out: TextIO,
     *,
     table: Sequence[Column],
+    pretty: bool | None = None,
 ) -> int:
     """Write rows to ``out`` in ``fmt``; return how many were written.
 
@@ -148,7 +199,7 @@ def render_rows(
         from .render_rich import write_rows_table
 
         return write_rows_table(rows, table, out)
-    return _write_objects((row.to_dict() for row in rows), fields, fmt, out)
+    return _write_objects((row.to_dict() for row in rows), fields, fmt, out, pretty=pretty)
 
 
 def _text_only(rows: Iterable[Row]) -> Iterator[Row]:
@@ -183,10 +234,17 @@ def _refuse_binary(value: object, key: str = "value") -> None:
 
 
 def _write_objects(
-    objects: Iterable[dict[str, Any]], fields: Sequence[str], fmt: OutputFormat, out: TextIO
+    objects: Iterable[dict[str, Any]],
+    fields: Sequence[str],
+    fmt: OutputFormat,
+    out: TextIO,
+    *,
+    pretty: bool | None = None,
 ) -> int:
     """The machine formats, for any rows: JSON objects, or ``fields`` as CSV/TSV."""
     if fmt is OutputFormat.json:
+        if not json_is_pretty(out, pretty):
+            return write_json_array((_dumps(value) for value in objects), out)
         return _write_json_objects(objects, out)
     if fmt is OutputFormat.jsonl:
         return _write_jsonl_objects(objects, out)
@@ -197,12 +255,15 @@ def _write_objects(
 
 
 def _write_json_objects(objects: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A pretty JSON array, one indented object after another."""
+    terminal = is_terminal(out)
     count = 0
     for count, value in enumerate(objects, start=1):
         # "[" waits for the first object: a catalog that fails to read writes nothing.
         out.write(",\n" if count > 1 else "[\n")
         # split("\n"), not splitlines(): JSON strings may hold U+2028 and kin.
-        out.write("\n".join("  " + line for line in _dumps(value, 2).split("\n")))
+        text = "\n".join("  " + line for line in _dumps(value, 2).split("\n"))
+        out.write(_for_terminal(text) if terminal else text)
     out.write("\n]\n" if count else "[]\n")
     return count
 
@@ -242,7 +303,7 @@ def render_stats(stats: Stats, out: TextIO, *, as_json: bool = False) -> None:
     """Write ``stats`` as one JSON object, or draw it for people (see render_rich)."""
     _refuse_binary(stats)
     if as_json:
-        out.write(_dumps(stats.to_dict(), indent=2) + "\n")
+        write_json(stats.to_dict(), out)
         return
     from .render_rich import write_stats
 
