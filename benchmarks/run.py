@@ -1,7 +1,7 @@
 """Every kdrama benchmark in one run, side by side, written as Markdown tables (issue 6).
 
     uv run python benchmarks/run.py [--sizes 10000,100000,1000000] [--runs 7]
-        [--long-runs 3] [--only startup,lookup,export,import,search]
+        [--long-runs 3] [--only startup,lookup,export,import,search,json]
         [--import-sizes 100000,1000000] [--timer auto|hyperfine|harness]
         [--write BENCHMARKS.md]
 
@@ -20,7 +20,9 @@ is compared with a reference measured in the same run, and the ratio with its ta
   ``sqlite-utils insert --nl`` of the same JSON Lines into a flat table, within 2x and
   at most 150 MB of peak memory at every size (an import streams); sqlite-utils' peak
   memory is shown beside it;
-- search: selective words on the synthetic catalogs against the bundled one, within 2x.
+- search: selective words on the synthetic catalogs against the bundled one, within 2x;
+- json: ``kdrama list --json`` piped (compact, one line, issue 15) against the
+  ``sqlite3`` shell building the same JSON objects with the same SQL, within 2x.
 
 With hyperfine on the PATH each command is timed by hyperfine (``--export-json``); else
 (or with ``--timer harness``) by a small harness that runs the commands of a comparison
@@ -58,10 +60,11 @@ from pathlib import Path
 
 from synthetic import NETWORKS, _Names, _sentence, _title, cached_catalog
 
+from kdrama_cli.catalog import _SCENE_JSON
 from kdrama_cli.names import name_key, sound_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("startup", "lookup", "export", "import", "search")
+SECTIONS = ("startup", "lookup", "export", "import", "search", "json")
 MB = 1_000_000
 STARTUP_TARGET = 1.3
 LOOKUP_TARGET = 1.3
@@ -77,6 +80,10 @@ IMPORT_MEMORY_LIMIT = 150 * MB  # an import streams: the same limit at every siz
 # in that time and the file was just written, so it is in the page cache already.
 IMPORT_COLD_FROM = 1_000_000
 SEARCH_TARGET = 2.0
+JSON_TARGET = 2.0  # at EXPORT_TARGET_SCENES; below, start-up weighs in
+# The sqlite3 shell building each scene's JSON object exactly as kdrama asks SQLite to
+# (``Catalog.list_scenes_json``), one object a line: the floor for piped ``list --json``.
+JSON_SQL = f"SELECT {_SCENE_JSON} FROM scenes s JOIN dramas d ON d.id = s.drama_id ORDER BY s.id"
 COMPLETION_ENV = {
     "_KDRAMA_COMPLETE": "complete_bash",
     "COMP_WORDS": "kdrama list --actor So",
@@ -501,6 +508,35 @@ def export(r: Runner, size: int, db: Path) -> list[Row]:
     return rows
 
 
+def json_list(r: Runner, size: int, db: Path) -> list[Row]:
+    """Piped ``list --json`` against the sqlite3 shell building the same objects."""
+    sqlite = shutil.which("sqlite3")
+    if sqlite is None:
+        raise BenchmarkError("the sqlite3 command is needed for the json section")
+    reference = Command("sqlite3 (the same JSON objects)", (sqlite, str(db), JSON_SQL))
+    ours = r.output(r.kd("list", "--limit", "3", "--json", env=catalog_env(db)))
+    theirs = r.output(Command("", (sqlite, str(db), JSON_SQL + " LIMIT 3"))).splitlines()
+    if ours != "[" + ",".join(theirs) + "]\n":
+        raise BenchmarkError(f"piped list --json is not sqlite3's objects:\n{ours}\n{theirs}")
+    command = r.kd("list", "--json", env=catalog_env(db), label="kdrama list --json (piped)")
+    timing, reference_timing = r.measure([command, reference], long=True)
+    r.peak_memory(command, timing)
+    target = JSON_TARGET if size >= EXPORT_TARGET_SCENES else None
+    row = Row(
+        "json",
+        command,
+        f"{size:,} scenes",
+        timing,
+        reference,
+        reference.label,
+        reference_timing,
+        target,
+        EXPORT_MEMORY_LIMIT,
+        size,
+    )
+    return [row]
+
+
 def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
     """The reference query selects what kdrama writes: compare the first scenes."""
     ours = [
@@ -821,6 +857,13 @@ SECTION_TEXT = {
         f"{SEARCH_TARGET}x for selective words (the bundled scenes' words, found nowhere "
         "else in the synthetic catalogs); a common word is shown for information.",
     ),
+    "json": (
+        "Piped JSON",
+        "`kdrama list --json` into a pipe (compact, one line) against the `sqlite3` shell "
+        "building the same JSON objects with the SQL kdrama uses. Target: "
+        f"{JSON_TARGET}x at {EXPORT_TARGET_SCENES:,} scenes (smaller catalogs are for "
+        f"information), and a peak RSS under {EXPORT_MEMORY_LIMIT // MB} MB.",
+    ),
 }
 
 
@@ -845,7 +888,9 @@ def run_sections(
         elif name == "import":
             found = [row for size in import_sizes for row in import_(r, size)]
         else:
-            measure = {"lookup": lookup, "export": export, "search": search}[name]
+            measure = {"lookup": lookup, "export": export, "search": search, "json": json_list}[
+                name
+            ]
             found = [row for size in sizes for row in measure(r, size, catalog(size))]
         minutes = (time.perf_counter() - started) / 60
         print(f"{name}: done in {minutes:.1f} min", file=sys.stderr)
