@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -33,11 +34,14 @@ def compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def on_a_terminal(*args: str) -> str:
+def on_a_terminal(*args: str, colour: bool = False) -> str:
     """What ``kdrama ARGS`` writes to stdout when stdout is a pseudo-terminal, read until
-    the process closes it; stderr is piped apart so that notes do not mix in."""
+    the process closes it (without colour unless ``colour``); stderr is piped apart so
+    that notes do not mix in."""
     leader, follower = os.openpty()
     env = {**os.environ, "COLUMNS": "80", "LINES": "50", "TERM": "xterm", "NO_COLOR": "1"}
+    if colour:
+        del env["NO_COLOR"]
     with subprocess.Popen(
         [KDRAMA_BIN, *args],
         stdin=subprocess.DEVNULL,
@@ -81,6 +85,16 @@ def test_piped_json_is_one_compact_line_of_what_a_terminal_shows_indented(
     assert piped.stdout == compact(value)  # one line, no spaces after separators
     shown = on_a_terminal(*args, "--db", str(bundled_copy))
     assert shown == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("args", [["list", "--json"], ["stats", "--json"]], ids=lambda a: a[0])
+def test_json_on_a_colour_terminal_is_coloured_and_otherwise_the_same_text(
+    bundled_copy: Path, args: list[str]
+) -> None:
+    coloured = on_a_terminal(*args, "--db", str(bundled_copy), colour=True)
+    plain = on_a_terminal(*args, "--db", str(bundled_copy))
+    assert "\x1b[" in coloured and "\x1b[" not in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
 
 
 def test_piped_list_json_is_the_objects_of_json_lines_in_one_array(kdrama: Invoke) -> None:
@@ -137,3 +151,5 @@ def test_json_on_a_terminal_escapes_what_json_leaves_raw_and_still_parses_the_sa
     assert "\x1b" not in shown
     assert "\\u009b" in shown or "\\u202e" in shown
     assert json.loads(shown) == json.loads(piped)
+    coloured = on_a_terminal(*args, "--db", str(hostile_db), colour=True)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == shown

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import CatalogError
@@ -93,8 +93,12 @@ def write_json(value: Any, out: TextIO, *, pretty: bool | None = None) -> None:
     """Write one JSON value (a scene, the statistics, the catalog's facts) and a line
     feed: indented on a terminal, one compact line elsewhere (see ``json_is_pretty``)."""
     text = _dumps(value, 2 if json_is_pretty(out, pretty) else None)
-    out.write(_for_terminal(text) if is_terminal(out) else text)
-    out.write("\n")
+    if is_terminal(out):
+        from .render_rich import json_writer
+
+        json_writer(out)(_for_terminal(text) + "\n")
+        return
+    out.write(text + "\n")
 
 
 def _for_terminal(text: str) -> str:
@@ -257,14 +261,19 @@ def _write_objects(
 def _write_json_objects(objects: Iterable[dict[str, Any]], out: TextIO) -> int:
     """A pretty JSON array, one indented object after another."""
     terminal = is_terminal(out)
+    write: Callable[[str], object] = out.write
+    if terminal:
+        from .render_rich import json_writer
+
+        write = json_writer(out)
     count = 0
     for count, value in enumerate(objects, start=1):
         # "[" waits for the first object: a catalog that fails to read writes nothing.
-        out.write(",\n" if count > 1 else "[\n")
         # split("\n"), not splitlines(): JSON strings may hold U+2028 and kin.
         text = "\n".join("  " + line for line in _dumps(value, 2).split("\n"))
-        out.write(_for_terminal(text) if terminal else text)
-    out.write("\n]\n" if count else "[]\n")
+        text = (",\n" if count > 1 else "[\n") + text
+        write(_for_terminal(text) if terminal else text)
+    write("\n]\n" if count else "[]\n")
     return count
 
 

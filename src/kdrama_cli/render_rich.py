@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, Group
@@ -39,6 +39,24 @@ def console(out: TextIO | None = None) -> Console:
     """The console everything for people on stdout (or ``out``) is drawn with."""
     # highlight=False: numbers and quotes in catalog text are not to be recoloured.
     return _Console(file=out, highlight=False, emoji=False)
+
+
+def json_writer(out: TextIO) -> Callable[[str], object]:
+    """What writes pretty JSON text, already made safe (see ``render._for_terminal``),
+    to ``out``: coloured by Rich's JSON highlighter where Rich colours (a terminal,
+    without NO_COLOR or TERM=dumb), else as it is. Only colour codes are added: the text
+    is not read as markup, wrapped or changed."""
+    screen = console(out)
+    if screen.color_system is None or screen.no_color or not screen.is_terminal:
+        return out.write
+    from rich.highlighter import JSONHighlighter
+
+    highlight = JSONHighlighter()
+
+    def write(text: str) -> None:
+        screen.print(highlight(Text(text)), soft_wrap=True, end="")
+
+    return write
 
 
 def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
