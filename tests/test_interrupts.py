@@ -108,9 +108,10 @@ def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_reader_that_stops_half_way_ends_the_command_quietly(
     big_catalog: Path, args: list[str], unbuffered: str
 ) -> None:
-    """As in `kdrama ... | head -1`, with more output than a pipe holds; under
-    PYTHONUNBUFFERED too (set on some machines), whose unbuffered stdout would drop the
-    rest of a write the pipe cut short without a word."""
+    """As in `kdrama ... | head -c 1`, with more output than a pipe holds (piped JSON is
+    one line, so the reader stops after a byte, not a line); under PYTHONUNBUFFERED too
+    (set on some machines), whose unbuffered stdout would drop the rest of a write the
+    pipe cut short without a word."""
     env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
     with subprocess.Popen(
         [KDRAMA_BIN, *args, "--db", str(big_catalog)],
@@ -119,7 +120,7 @@ def test_a_reader_that_stops_half_way_ends_the_command_quietly(
         env=env,
     ) as proc:
         assert proc.stdout is not None and proc.stderr is not None
-        assert proc.stdout.readline()
+        assert proc.stdout.read(1)
         proc.stdout.close()
         stderr = proc.stderr.read()
         proc.wait(timeout=60)
