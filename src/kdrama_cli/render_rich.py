@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -20,8 +20,6 @@ from .models import Scene
 from .text import visible
 
 if TYPE_CHECKING:
-    from rich.panel import Panel
-
     from .facets import Stats
     from .text import Column, Row
 
@@ -59,6 +57,8 @@ def write_table(
     scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
 ) -> int:
     screen = console(out)
+    if screen.width < CARDS_BELOW:
+        return _write_cards(scenes, screen, highlight)
     table = Table(show_lines=True)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Drama", overflow="fold", min_width=10, ratio=2)
@@ -77,6 +77,44 @@ def write_table(
         )
     if count:
         screen.print(table)
+    return count
+
+
+# Below this width the five columns no longer fit without breaking words inside a
+# word (or Rich dropping the Cast column), so each scene is drawn as a card instead.
+CARDS_BELOW = 80
+_CARD_INDENT = 2
+
+
+def _write_cards(
+    scenes: Iterable[Scene], screen: Console, highlight: re.Pattern[str] | None
+) -> int:
+    """One small block a scene, for narrow terminals: the id and marks, the drama and
+    its year, the scene (and description, for search results), then the cast indented.
+    Every line wraps between words, so nothing is cut or dropped."""
+    from rich.padding import Padding
+
+    count = 0
+    for scene in scenes:
+        if count:
+            screen.print()
+        count += 1
+        heading = Text(f"#{scene.id}", style="bold")
+        scene_marks = _marks(scene, screen.encoding)
+        if scene_marks:
+            heading.append(" ")
+            heading.append_text(scene_marks)
+        drama = _marked(scene.drama, highlight, style="bold")
+        drama.append(f" ({scene.year})")
+        cast = _marked("\n".join(_cast_lines(scene)), highlight)
+        screen.print(
+            Group(
+                heading,
+                drama,
+                _scene_cell(scene, highlight),
+                Padding(cast, (0, 0, 0, _CARD_INDENT), expand=False),
+            )
+        )
     return count
 
 
@@ -139,10 +177,8 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
     return marked
 
 
-def scene_panel(scene: Scene, encoding: str = "utf-8") -> Panel:
+def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
     """One scene in full; its marks (see ``_marks``) drawn for ``encoding``."""
-    from rich.panel import Panel
-
     drama = " · ".join(
         part
         for part in (
@@ -163,11 +199,30 @@ def scene_panel(scene: Scene, encoding: str = "utf-8") -> Panel:
     source = _source_line(scene)
     if source:
         body += [Text(""), Text(visible(source), style="dim")]
-    return Panel(
-        Group(*body),
-        title=Text(visible(f"#{scene.id} {scene.title}"), style="bold"),
-        title_align="left",
-    )
+    return _ScenePanel(scene, body)
+
+
+class _ScenePanel:
+    """The scene panel, its title in the top border where the whole of it fits there;
+    on a narrower terminal the border holds the id and the title wraps as the first
+    line inside, rather than being cut."""
+
+    # The border around a panel's title: "╭─ " before it and " ─╮" after.
+    _BORDER = 6
+
+    def __init__(self, scene: Scene, body: list[Text]) -> None:
+        self.scene = scene
+        self.body = body
+
+    def __rich_console__(self, screen: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.panel import Panel
+
+        title = Text(visible(f"#{self.scene.id} {self.scene.title}"), style="bold")
+        body = self.body
+        if title.cell_len + self._BORDER > options.max_width:
+            title = Text(f"#{self.scene.id}", style="bold")
+            body = [Text(visible(self.scene.title), style="bold"), *body]
+        yield Panel(Group(*body), title=title, title_align="left")
 
 
 def _source_line(scene: Scene) -> str:
