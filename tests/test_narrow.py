@@ -146,3 +146,13 @@ def test_help_shows_whole_option_names_at_narrow_widths(
     assert fits(run.stdout, width), run.stdout
     names = option_names(*path)
     assert names and set(names) <= tokens(run.stdout)
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 80])
+@pytest.mark.parametrize("facet", ["actors", "dramas", "years"])
+def test_facet_tables_break_no_word_at_any_width(kdrama: Invoke, facet: str, width: int) -> None:
+    rows = kdrama(facet, "--format", "tsv").stdout.splitlines()[1:]
+    run = kdrama(facet, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    assert fits(run.stdout, width), run.stdout
+    assert_whole([field for row in rows for field in row.split("\t")], run.stdout)

@@ -239,17 +239,73 @@ def _source_line(scene: Scene) -> str:
 
 
 def write_rows_table(rows: Iterable[Row], columns: Sequence[Column], out: TextIO) -> int:
+    cells = [
+        [Text("" if value is None else visible(str(value))) for value in values]
+        for values in ([getattr(row, column.attribute) for column in columns] for row in rows)
+    ]
+    if not cells:
+        return 0
+    screen = console(out)
+    headings = [Text(column.heading) for column in columns]
+    widths = _word_widths([headings, *cells], screen.width)
+    if widths is None:
+        screen.print(_row_cards(headings, cells))
+        return len(cells)
     table = Table()
-    for column in columns:
-        table.add_column(column.heading, justify=column.justify, overflow="fold")
-    count = 0
-    for row in rows:
-        count += 1
-        values = (getattr(row, column.attribute) for column in columns)
-        table.add_row(*(Text("" if value is None else visible(str(value))) for value in values))
-    if count:
-        console(out).print(table)
-    return count
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(column.heading, justify=column.justify, overflow="fold", width=width)
+    for row_cells in cells:
+        table.add_row(*row_cells)
+    screen.print(table)
+    return len(cells)
+
+
+# A table's borders take a column before each column and one after the last; each
+# cell is padded by a space on either side.
+_CELL_EDGES = 3
+
+
+def _word_widths(rows: list[list[Text]], width: int) -> list[int | None] | None:
+    """Widths for the columns of ``rows`` within ``width`` that break no word: None for
+    each column (Rich's own layout) where every line fits whole; else at least each
+    column's longest word, the room left going to the columns that wrap most. None
+    when even the longest words do not fit side by side."""
+    lines = [
+        max((len(row[i].plain) and row[i].cell_len) for row in rows) for i in range(len(rows[0]))
+    ]
+    longest = [
+        max((Text(word).cell_len for row in rows for word in row[i].plain.split()), default=1)
+        for i in range(len(rows[0]))
+    ]
+    room = width - 1 - _CELL_EDGES * len(lines)
+    if sum(lines) <= room:
+        return [None] * len(lines)
+    if sum(longest) > room:
+        return None
+    widths = list(longest)
+    for _ in range(room - sum(widths)):
+        wanting = max(range(len(widths)), key=lambda i: lines[i] - widths[i])
+        if lines[wanting] <= widths[wanting]:
+            break
+        widths[wanting] += 1
+    return list(widths)
+
+
+def _row_cards(headings: list[Text], cells: list[list[Text]]) -> Group:
+    """Rows too wide for a table side by side: a block a row, its first cell in bold,
+    then each other cell after its heading, indented."""
+    from rich.padding import Padding
+
+    blocks: list[RenderableType] = []
+    for row in cells:
+        if blocks:
+            blocks.append(Text())
+        blocks.append(Text(row[0].plain, style="bold"))
+        for heading, cell in zip(headings[1:], row[1:], strict=True):
+            line = Text(f"{heading.plain}: ", style="dim")
+            line.append_text(cell)
+            blocks.append(Padding(line, (0, 0, 0, _CARD_INDENT), expand=False))
+    return Group(*blocks)
 
 
 # `kdrama stats`: totals and bar charts.
