@@ -32,12 +32,13 @@ def print_help(command: Any, ctx: Any, commands: list[tuple[str, str]] | None = 
         parts.append(Padding(Text.from_markup(command.help.strip()), (1, 1, 1, 1)))
     else:
         parts.append(Text())
+    screen = console()
     for title, rows in _parameter_panels(command, ctx).items():
-        parts.append(_panel(title, rows))
+        parts.append(_panel(title, rows, screen.width))
     if commands:
         rows = [[Text(name, style="bold cyan"), _summary(help)] for name, help in commands]
-        parts.append(_panel("Commands", rows))
-    console().print(Group(*parts))
+        parts.append(_panel("Commands", rows, screen.width))
+    screen.print(Group(*parts))
 
 
 def _parameter_panels(command: Any, ctx: Any) -> dict[str, list[list[Text]]]:
@@ -90,11 +91,39 @@ def _summary(help: str) -> Text:
     return Text.from_markup(help.strip().split("\n\n")[0])
 
 
-def _panel(title: str, rows: list[list[Text]]) -> Panel:
-    table = Table.grid(padding=(0, 2))
+# A panel's border and padding take 4 columns; its columns are 2 apart. Where the
+# names (option, short option, metavar) leave the help fewer than _HELP_MINIMUM
+# columns, each row is drawn as two: the names, then the help indented below them,
+# so that no name is cut short ("--so…") and no word of help is broken.
+_PANEL_EDGES = 4
+_GAP = 2
+_HELP_MINIMUM = 20
+_HELP_INDENT = 4
+
+
+def _panel(title: str, rows: list[list[Text]], width: int) -> Panel:
+    names = [max(row[i].cell_len for row in rows) for i in range(len(rows[0]) - 1)]
+    used = _PANEL_EDGES + sum(names) + _GAP * len(names)
+    body = _rows(rows) if used + _HELP_MINIMUM <= width else _stacked(rows)
+    return Panel(body, title=title, title_align="left", border_style="dim", box=box.ROUNDED)
+
+
+def _rows(rows: list[list[Text]]) -> Table:
+    """Names in columns side by side, the help in the last one."""
+    table = Table.grid(padding=(0, _GAP))
     for _ in rows[0][:-1]:
         table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     for row in rows:
         table.add_row(*row)
-    return Panel(table, title=title, title_align="left", border_style="dim", box=box.ROUNDED)
+    return table
+
+
+def _stacked(rows: list[list[Text]]) -> Group:
+    """For a narrow terminal: each row's names on one line, its help indented below."""
+    lines: list[RenderableType] = []
+    for *names, help in rows:
+        lines.append(Text(" ").join(name for name in names if name))
+        if help:
+            lines.append(Padding(help, (0, 0, 0, _HELP_INDENT)))
+    return Group(*lines)

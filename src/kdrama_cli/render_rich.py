@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -20,8 +20,6 @@ from .models import Scene
 from .text import visible
 
 if TYPE_CHECKING:
-    from rich.panel import Panel
-
     from .facets import Stats
     from .text import Column, Row
 
@@ -77,6 +75,8 @@ def write_table(
     scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
 ) -> int:
     screen = console(out)
+    if screen.width < CARDS_BELOW:
+        return _write_cards(scenes, screen, highlight)
     table = Table(show_lines=True)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Drama", overflow="fold", min_width=10, ratio=2)
@@ -95,6 +95,44 @@ def write_table(
         )
     if count:
         screen.print(table)
+    return count
+
+
+# Below this width the five columns no longer fit without breaking words inside a
+# word (or Rich dropping the Cast column), so each scene is drawn as a card instead.
+CARDS_BELOW = 80
+_CARD_INDENT = 2
+
+
+def _write_cards(
+    scenes: Iterable[Scene], screen: Console, highlight: re.Pattern[str] | None
+) -> int:
+    """One small block a scene, for narrow terminals: the id and marks, the drama and
+    its year, the scene (and description, for search results), then the cast indented.
+    Every line wraps between words, so nothing is cut or dropped."""
+    from rich.padding import Padding
+
+    count = 0
+    for scene in scenes:
+        if count:
+            screen.print()
+        count += 1
+        heading = Text(f"#{scene.id}", style="bold")
+        scene_marks = _marks(scene, screen.encoding)
+        if scene_marks:
+            heading.append(" ")
+            heading.append_text(scene_marks)
+        drama = _marked(scene.drama, highlight, style="bold")
+        drama.append(f" ({scene.year})")
+        cast = _marked("\n".join(_cast_lines(scene)), highlight)
+        screen.print(
+            Group(
+                heading,
+                drama,
+                _scene_cell(scene, highlight),
+                Padding(cast, (0, 0, 0, _CARD_INDENT), expand=False),
+            )
+        )
     return count
 
 
@@ -157,10 +195,8 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
     return marked
 
 
-def scene_panel(scene: Scene, encoding: str = "utf-8") -> Panel:
+def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
     """One scene in full; its marks (see ``_marks``) drawn for ``encoding``."""
-    from rich.panel import Panel
-
     drama = " · ".join(
         part
         for part in (
@@ -181,11 +217,30 @@ def scene_panel(scene: Scene, encoding: str = "utf-8") -> Panel:
     source = _source_line(scene)
     if source:
         body += [Text(""), Text(visible(source), style="dim")]
-    return Panel(
-        Group(*body),
-        title=Text(visible(f"#{scene.id} {scene.title}"), style="bold"),
-        title_align="left",
-    )
+    return _ScenePanel(scene, body)
+
+
+class _ScenePanel:
+    """The scene panel, its title in the top border where the whole of it fits there;
+    on a narrower terminal the border holds the id and the title wraps as the first
+    line inside, rather than being cut."""
+
+    # The border around a panel's title: "╭─ " before it and " ─╮" after.
+    _BORDER = 6
+
+    def __init__(self, scene: Scene, body: list[Text]) -> None:
+        self.scene = scene
+        self.body = body
+
+    def __rich_console__(self, screen: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.panel import Panel
+
+        title = Text(visible(f"#{self.scene.id} {self.scene.title}"), style="bold")
+        body = self.body
+        if title.cell_len + self._BORDER > options.max_width:
+            title = Text(f"#{self.scene.id}", style="bold")
+            body = [Text(visible(self.scene.title), style="bold"), *body]
+        yield Panel(Group(*body), title=title, title_align="left")
 
 
 def _source_line(scene: Scene) -> str:
@@ -202,17 +257,73 @@ def _source_line(scene: Scene) -> str:
 
 
 def write_rows_table(rows: Iterable[Row], columns: Sequence[Column], out: TextIO) -> int:
+    cells = [
+        [Text("" if value is None else visible(str(value))) for value in values]
+        for values in ([getattr(row, column.attribute) for column in columns] for row in rows)
+    ]
+    if not cells:
+        return 0
+    screen = console(out)
+    headings = [Text(column.heading) for column in columns]
+    widths = _word_widths([headings, *cells], screen.width)
+    if widths is None:
+        screen.print(_row_cards(headings, cells))
+        return len(cells)
     table = Table()
-    for column in columns:
-        table.add_column(column.heading, justify=column.justify, overflow="fold")
-    count = 0
-    for row in rows:
-        count += 1
-        values = (getattr(row, column.attribute) for column in columns)
-        table.add_row(*(Text("" if value is None else visible(str(value))) for value in values))
-    if count:
-        console(out).print(table)
-    return count
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(column.heading, justify=column.justify, overflow="fold", width=width)
+    for row_cells in cells:
+        table.add_row(*row_cells)
+    screen.print(table)
+    return len(cells)
+
+
+# A table's borders take a column before each column and one after the last; each
+# cell is padded by a space on either side.
+_CELL_EDGES = 3
+
+
+def _word_widths(rows: list[list[Text]], width: int) -> list[int | None] | None:
+    """Widths for the columns of ``rows`` within ``width`` that break no word: None for
+    each column (Rich's own layout) where every line fits whole; else at least each
+    column's longest word, the room left going to the columns that wrap most. None
+    when even the longest words do not fit side by side."""
+    lines = [
+        max((len(row[i].plain) and row[i].cell_len) for row in rows) for i in range(len(rows[0]))
+    ]
+    longest = [
+        max((Text(word).cell_len for row in rows for word in row[i].plain.split()), default=1)
+        for i in range(len(rows[0]))
+    ]
+    room = width - 1 - _CELL_EDGES * len(lines)
+    if sum(lines) <= room:
+        return [None] * len(lines)
+    if sum(longest) > room:
+        return None
+    widths = list(longest)
+    for _ in range(room - sum(widths)):
+        wanting = max(range(len(widths)), key=lambda i: lines[i] - widths[i])
+        if lines[wanting] <= widths[wanting]:
+            break
+        widths[wanting] += 1
+    return list(widths)
+
+
+def _row_cards(headings: list[Text], cells: list[list[Text]]) -> Group:
+    """Rows too wide for a table side by side: a block a row, its first cell in bold,
+    then each other cell after its heading, indented."""
+    from rich.padding import Padding
+
+    blocks: list[RenderableType] = []
+    for row in cells:
+        if blocks:
+            blocks.append(Text())
+        blocks.append(Text(row[0].plain, style="bold"))
+        for heading, cell in zip(headings[1:], row[1:], strict=True):
+            line = Text(f"{heading.plain}: ", style="dim")
+            line.append_text(cell)
+            blocks.append(Padding(line, (0, 0, 0, _CARD_INDENT), expand=False))
+    return Group(*blocks)
 
 
 # `kdrama stats`: totals and bar charts.
