@@ -11,7 +11,7 @@ kdrama, and every TAB of shell completion, pays for what it uses and no more.
 
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -118,10 +118,12 @@ def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Out
     return fmt
 
 
-def _show_scenes(scenes: Iterable["Scene"], fmt: OutputFormat) -> int:
+def _show_scenes(
+    scenes: Iterable["Scene"], fmt: OutputFormat, fields: Sequence[str] | None = None
+) -> int:
     from .render import render_scenes
 
-    return render_scenes(scenes, fmt, sys.stdout)
+    return render_scenes(scenes, fmt, sys.stdout, fields=fields)
 
 
 def suggest_names(unmatched: list[Unmatched]) -> None:
@@ -157,6 +159,7 @@ def list_(
     limit: options.Limit = None,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
+    fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """List scenes, filtered and sorted.
@@ -173,7 +176,10 @@ def list_(
     from .export import write_scenes
 
     with Catalog.open(locate(db)) as catalog:
-        if not write_scenes(catalog, filters, fmt, sys.stdout, sort, limit, descending=desc):
+        keys = fields.keys if fields else None
+        if not write_scenes(
+            catalog, filters, fmt, sys.stdout, sort, limit, descending=desc, fields=keys
+        ):
             explain_empty(catalog, filters, fmt)
 
 
@@ -204,6 +210,7 @@ def random(
     ] = None,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
+    fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Pick scenes at random (different ones) for tonight.
@@ -224,7 +231,7 @@ def random(
             raise
     if len(scenes) < count:
         note(f"Only {len(scenes)} scene(s) match; showing all of them.")
-    _show_scenes(scenes, fmt)
+    _show_scenes(scenes, fmt, fields.keys if fields else None)
 
 
 @app.command()
@@ -236,6 +243,7 @@ def show(
         DetailFormat,
         typer.Option("--format", "-f", case_sensitive=False, help="table or json."),
     ] = DetailFormat.table,
+    fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Show one scene in full: drama, network, year, cast, description and source.
@@ -251,7 +259,7 @@ def show(
         scene = catalog.get_scene(scene_id)
     if fmt is DetailFormat.json:
         utf8_stdout()
-    render_scene_detail(scene, fmt, sys.stdout)
+    render_scene_detail(scene, fmt, sys.stdout, fields.keys if fields else None)
 
 
 @app.command()
@@ -276,6 +284,7 @@ def export(
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Export scenes, all or filtered, in a format `kdrama import` reads back.
@@ -292,7 +301,14 @@ def export(
     utf8_stdout()
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
     with Catalog.open(locate(db)) as catalog:
-        count = export_scenes(catalog, filters, OutputFormat(fmt.value), output, force=force)
+        count = export_scenes(
+            catalog,
+            filters,
+            OutputFormat(fmt.value),
+            output,
+            force=force,
+            fields=fields.keys if fields else None,
+        )
     if output is not None:
         note(f"Exported {count} scene(s) to {output}.")
 

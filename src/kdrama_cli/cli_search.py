@@ -46,6 +46,7 @@ def search_(
     limit: options.Limit = None,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
+    fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Search scenes, dramas and names for words, best matches first.
@@ -81,6 +82,7 @@ def search_(
             fmt,
             sys.stdout,
             highlight=search.highlight_pattern(search.parse_query(text)),
+            fields=fields.keys if fields else None,
         )
         if not found:
             _explain_no_match(catalog, text, filters, fmt)

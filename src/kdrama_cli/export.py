@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -26,6 +27,7 @@ def export_scenes(
     output: Path | None,
     *,
     force: bool = False,
+    fields: Sequence[str] | None = None,
 ) -> int:
     """Write the matching scenes in ``fmt`` to ``output`` (stdout when None); return how
     many. Scenes are streamed in batches, so memory stays flat for any catalog size.
@@ -34,7 +36,7 @@ def export_scenes(
     Only a regular file is written: see ``_check_output``.
     """
     if output is None:
-        return write_scenes(catalog, filters, fmt, sys.stdout, pretty=True)
+        return write_scenes(catalog, filters, fmt, sys.stdout, pretty=True, fields=fields)
     _check_output(output, force=force)
     import tempfile
 
@@ -45,7 +47,7 @@ def export_scenes(
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            count = write_scenes(catalog, filters, fmt, file, pretty=True)
+            count = write_scenes(catalog, filters, fmt, file, pretty=True, fields=fields)
         temp.chmod(0o644)
         temp.replace(output)
     except OSError as error:  # a full disk, or a directory put there meanwhile
@@ -134,13 +136,16 @@ def write_scenes(
     *,
     descending: bool = False,
     pretty: bool | None = None,
+    fields: Sequence[str] | None = None,
 ) -> int:
     """Write the scenes ``list`` selects to ``out`` in ``fmt``; return how many.
     JSON Lines, and compact JSON (see ``render.json_is_pretty``; ``export`` keeps its
-    files pretty), come encoded by SQLite: the bulk formats at bulk speed."""
+    files pretty), come encoded by SQLite: the bulk formats at bulk speed. Only
+    ``fields`` (see ``render.render_scenes``) when given: then every format is written
+    by Python, the objects SQLite builds having every key."""
     compact_json = fmt is OutputFormat.json and not json_is_pretty(out, pretty)
-    if fmt is OutputFormat.jsonl or compact_json:
+    if fields is None and (fmt is OutputFormat.jsonl or compact_json):
         lines = catalog.list_scenes_json(filters, sort, limit, descending=descending)
         return write_json_array(lines, out) if compact_json else write_json_lines(lines, out)
     scenes = catalog.list_scenes(filters, sort, limit, descending=descending)
-    return render_scenes(scenes, fmt, out, pretty=pretty)
+    return render_scenes(scenes, fmt, out, pretty=pretty, fields=fields)

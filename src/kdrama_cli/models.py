@@ -94,6 +94,55 @@ def _by_actor(values: tuple[_T, ...], actors: int, unknown: _T) -> list[_T]:
     return list(values) if len(values) == actors else [unknown] * actors
 
 
+# The keys of a scene's JSON object (``Scene.to_dict``), in its order: what
+# ``--fields`` may choose, for every format.
+SCENE_FIELDS = (
+    "id",
+    "title",
+    "drama",
+    "drama_korean",
+    "year",
+    "network",
+    "actors",
+    "characters",
+    "description",
+    "rank",
+    "source",
+    "source_title",
+    "source_credit",
+    "favorite",
+    "rating",
+    "drama_aliases",
+    "actors_korean",
+    "actor_aliases",
+)
+
+
+class SceneFields(NamedTuple):
+    """The scene fields ``--fields`` chose, in the order given (each once)."""
+
+    keys: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> SceneFields:
+        """Read "id,drama,year"; raise ValueError naming an unknown field and the
+        valid ones, or saying that none was given."""
+        keys: list[str] = []
+        for part in text.split(","):
+            key = part.strip().lower()
+            if not key:
+                continue
+            if key not in SCENE_FIELDS:
+                raise ValueError(
+                    f"{part.strip()!r} is not a field; choose from: {', '.join(SCENE_FIELDS)}"
+                )
+            if key not in keys:
+                keys.append(key)
+        if not keys:
+            raise ValueError(f"no field given; choose from: {', '.join(SCENE_FIELDS)}")
+        return cls(tuple(keys))
+
+
 # Lists in CSV and TSV cells are joined with this; characters are written "Name=Actor",
 # and one person's or character's aliases are joined with ALIAS_SEPARATOR.
 LIST_SEPARATOR = "; "

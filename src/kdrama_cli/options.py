@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from . import names
-from .models import EARLIEST_YEAR, OutputFormat, Sort, YearRange, latest_year
+from .models import EARLIEST_YEAR, OutputFormat, SceneFields, Sort, YearRange, latest_year
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -61,6 +61,13 @@ def whole_number(value: str) -> int:
 def _year_range(value: str) -> YearRange:
     try:
         return YearRange.parse(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _fields(value: str) -> SceneFields:
+    try:
+        return SceneFields.parse(value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -154,5 +161,16 @@ MinRating = Annotated[
         parser=rating,
         help="Only scenes rated N (1-5) or more.",
         rich_help_panel=FILTERS,
+    ),
+]
+Fields = Annotated[
+    SceneFields | None,
+    typer.Option(
+        "--fields",
+        metavar="LIST",
+        parser=_fields,
+        help="Only these scene fields, comma-separated, in this order (id,drama,year): the"
+        " table's columns, the JSON keys, the CSV/TSV columns.",
+        rich_help_panel=OUTPUT,
     ),
 ]

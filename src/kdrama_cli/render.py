@@ -39,24 +39,41 @@ def render_scenes(
     *,
     highlight: re.Pattern[str] | None = None,
     pretty: bool | None = None,
+    fields: Sequence[str] | None = None,
 ) -> int:
     """Write scenes to ``out`` in ``fmt``; return how many were written. In a table,
     the text that ``highlight`` matches is highlighted (search results). JSON is
-    pretty or compact as ``pretty`` says, by default as ``json_is_pretty`` decides."""
+    pretty or compact as ``pretty`` says, by default as ``json_is_pretty`` decides.
+    ``fields`` (keys of ``models.SCENE_FIELDS``) chooses the table's columns, the
+    objects' keys and the CSV/TSV columns, in its order; None is every one."""
     if fmt is OutputFormat.table:
         from .render_rich import write_table
 
-        return write_table(scenes, out, highlight)
+        return write_table(scenes, out, highlight, fields)
     if fmt in (OutputFormat.csv, OutputFormat.tsv):
-        return _write_objects((_flat(scene) for scene in scenes), CSV_COLUMNS, fmt, out)
-    objects = (scene.to_dict() for scene in scenes)
+        columns = CSV_COLUMNS if fields is None else list(fields)
+        return _write_objects((_flat(scene) for scene in scenes), columns, fmt, out)
+    objects = (scene_object(scene, fields) for scene in scenes)
     return _write_objects(objects, CSV_COLUMNS, fmt, out, pretty=pretty)
 
 
-def render_scene_detail(scene: Scene, fmt: DetailFormat, out: TextIO) -> None:
-    """Write one scene in full: a Rich panel for people, or one JSON object."""
+def scene_object(scene: Scene, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    """A scene's JSON object: every key, or only ``fields``, in their order."""
+    whole = scene.to_dict()
+    return whole if fields is None else {key: whole[key] for key in fields}
+
+
+def render_scene_detail(
+    scene: Scene, fmt: DetailFormat, out: TextIO, fields: Sequence[str] | None = None
+) -> None:
+    """Write one scene in full: a Rich panel for people, or one JSON object. With
+    ``fields``, only those: the object's keys, or for people the table ``list`` draws,
+    with those columns, for this one scene."""
     if fmt is DetailFormat.json:
-        write_json(scene.to_dict(), out)
+        write_json(scene_object(scene, fields), out)
+        return
+    if fields is not None:
+        render_scenes([scene], OutputFormat.table, out, fields=fields)
         return
     from .render_rich import console, scene_panel
 

@@ -72,9 +72,14 @@ def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
 
 
 def write_table(
-    scenes: Iterable[Scene], out: TextIO, highlight: re.Pattern[str] | None = None
+    scenes: Iterable[Scene],
+    out: TextIO,
+    highlight: re.Pattern[str] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> int:
     screen = console(out)
+    if fields is not None:
+        return _write_chosen(scenes, screen, highlight, fields)
     if screen.width < CARDS_BELOW:
         return _write_cards(scenes, screen, highlight)
     table = Table(show_lines=True)
@@ -133,6 +138,77 @@ def _write_cards(
                 Padding(cast, (0, 0, 0, _CARD_INDENT), expand=False),
             )
         )
+    return count
+
+
+# A table of the fields --fields chose, in their order. A field with a column of the
+# usual table has its heading; ``actors`` lists the actors, ``characters`` each
+# character as "Actor as Character", ``favorite`` and ``rating`` are the marks (see
+# ``_marks``) in columns of their own; any other field is a column headed by its key,
+# a list one item a line. The id then stands alone, without the marks under it.
+# Below CARDS_BELOW columns each scene is a card of the chosen fields, one a line.
+_HEADINGS = {
+    "id": "ID",
+    "title": "Scene",
+    "drama": "Drama",
+    "year": "Year",
+    "actors": "Actors",
+    "characters": "Cast",
+    "description": "Description",
+    "favorite": "Fav",
+    "rating": "Rating",
+}
+_NARROW = {"id", "year", "favorite", "rating", "rank"}
+_SEARCHED = {"title", "drama", "drama_korean", "description", "actors", "characters"}
+
+
+def _field_cell(scene: Scene, key: str, encoding: str, highlight: re.Pattern[str] | None) -> Text:
+    """What a table shows of one field of a scene."""
+    if key == "favorite":
+        return _marks(scene._replace(rating=None), encoding)
+    if key == "rating":
+        return _marks(scene._replace(favorite=False), encoding)
+    if key == "characters":
+        lines = [f"{role.actor} as {role.name}" for role in scene.characters]
+        return _marked("\n".join(lines), highlight)
+    value = scene.to_dict()[key]
+    if isinstance(value, list):
+        items = [", ".join(v) if isinstance(v, list) else v for v in value]
+        text = "\n".join("" if item is None else str(item) for item in items)
+    else:
+        text = "" if value is None else str(value)
+    return _marked(text, highlight if key in _SEARCHED else None)
+
+
+def _write_chosen(
+    scenes: Iterable[Scene],
+    screen: Console,
+    highlight: re.Pattern[str] | None,
+    fields: Sequence[str],
+) -> int:
+    headings = [_HEADINGS.get(key, key) for key in fields]
+    cards = screen.width < CARDS_BELOW
+    table = Table(show_lines=True)
+    for key, heading in zip(fields, headings, strict=True):
+        if key in _NARROW:
+            right = key in ("id", "rank")
+            table.add_column(heading, justify="right" if right else "left", no_wrap=True)
+        else:
+            table.add_column(heading, overflow="fold", min_width=10, ratio=2)
+    count = 0
+    for scene in scenes:
+        cells = [_field_cell(scene, key, screen.encoding, highlight) for key in fields]
+        if cards:
+            if count:
+                screen.print()
+            # A card starts with the id, in bold, where it is the first field chosen.
+            first_alone = fields[0] == "id"
+            screen.print(_row_cards([Text(h) for h in headings], [cells], first_alone=first_alone))
+        else:
+            table.add_row(*cells)
+        count += 1
+    if count and not cards:
+        screen.print(table)
     return count
 
 
@@ -309,17 +385,20 @@ def _word_widths(rows: list[list[Text]], width: int) -> list[int | None] | None:
     return list(widths)
 
 
-def _row_cards(headings: list[Text], cells: list[list[Text]]) -> Group:
+def _row_cards(headings: list[Text], cells: list[list[Text]], *, first_alone: bool = True) -> Group:
     """Rows too wide for a table side by side: a block a row, its first cell in bold,
-    then each other cell after its heading, indented."""
+    then each other cell after its heading, indented; or, not ``first_alone``, every
+    cell after its heading."""
     from rich.padding import Padding
 
     blocks: list[RenderableType] = []
+    skip = 1 if first_alone else 0
     for row in cells:
         if blocks:
             blocks.append(Text())
-        blocks.append(Text(row[0].plain, style="bold"))
-        for heading, cell in zip(headings[1:], row[1:], strict=True):
+        if first_alone:
+            blocks.append(Text(row[0].plain, style="bold"))
+        for heading, cell in zip(headings[skip:], row[skip:], strict=True):
             line = Text(f"{heading.plain}: ", style="dim")
             line.append_text(cell)
             blocks.append(Padding(line, (0, 0, 0, _CARD_INDENT), expand=False))
