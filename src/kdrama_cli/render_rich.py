@@ -162,8 +162,14 @@ _NARROW = {"id", "year", "favorite", "rating", "rank"}
 _SEARCHED = {"title", "drama", "drama_korean", "description", "actors", "characters"}
 
 
-def _field_cell(scene: Scene, key: str, encoding: str, highlight: re.Pattern[str] | None) -> Text:
-    """What a table shows of one field of a scene."""
+def _field_cell(
+    scene: Scene,
+    whole: dict[str, object],
+    key: str,
+    encoding: str,
+    highlight: re.Pattern[str] | None,
+) -> Text:
+    """What a table shows of one field of a scene (``whole`` is its ``to_dict()``)."""
     if key == "favorite":
         return _marks(scene._replace(rating=None), encoding)
     if key == "rating":
@@ -171,7 +177,7 @@ def _field_cell(scene: Scene, key: str, encoding: str, highlight: re.Pattern[str
     if key == "characters":
         lines = [f"{role.actor} as {role.name}" for role in scene.characters]
         return _marked("\n".join(lines), highlight)
-    value = scene.to_dict()[key]
+    value = whole[key]
     if isinstance(value, list):
         items = [", ".join(v) if isinstance(v, list) else v for v in value]
         text = "\n".join("" if item is None else str(item) for item in items)
@@ -197,7 +203,8 @@ def _write_chosen(
             table.add_column(heading, overflow="fold", min_width=10, ratio=2)
     count = 0
     for scene in scenes:
-        cells = [_field_cell(scene, key, screen.encoding, highlight) for key in fields]
+        whole = scene.to_dict()
+        cells = [_field_cell(scene, whole, key, screen.encoding, highlight) for key in fields]
         if cards:
             if count:
                 screen.print()
