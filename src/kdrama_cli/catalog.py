@@ -194,6 +194,17 @@ def filter_query(filters: SceneFilter) -> Query:
     return query
 
 
+def _search_sql(text: str, filters: SceneFilter | None, columns: str) -> tuple[str, dict[str, Any]]:
+    """The SELECT of ``columns`` over the scenes that hold every word of ``text``
+    among those ``filters`` selects, unordered, and its parameters."""
+    query = filter_query(filters or SceneFilter())
+    query.where.insert(0, f"{search.TABLE} MATCH :match")
+    query.params["match"] = search.match_expression(search.parse_query(text))
+    matched = f"{search.TABLE} JOIN scenes s ON s.id = {search.TABLE}.rowid"
+    join = " JOIN dramas d ON d.id = s.drama_id" if query.needs_drama else ""
+    return f"SELECT {columns} FROM {matched}{join} WHERE {' AND '.join(query.where)}", query.params
+
+
 def _take_in_bundled_scenes(conn: sqlite3.Connection) -> None:
     """Copy into a user catalog the bundled scenes it lacks (``storage.open_catalog`` calls
     this). bundle is imported here, when a user catalog is opened, so that reading any
@@ -374,21 +385,19 @@ class Catalog:
         ...     [scene.drama for scene in catalog.search_scenes("the one with the wine")]
         ['Descendants of the Sun']
         """
-        query = filter_query(filters or SceneFilter())
-        query.where.insert(0, f"{search.TABLE} MATCH :match")
-        query.params["match"] = search.match_expression(search.parse_query(text))
-        matched = f"{search.TABLE} JOIN scenes s ON s.id = {search.TABLE}.rowid"
-        join = " JOIN dramas d ON d.id = s.drama_id" if query.needs_drama else ""
-        sql = (
-            f"SELECT s.id FROM {matched}{join} WHERE {' AND '.join(query.where)}"
-            f" ORDER BY {search.rank_sql()}, s.id"
-        )
+        sql, params = _search_sql(text, filters, "s.id")
+        sql += f" ORDER BY {search.rank_sql()}, s.id"
         if limit is not None:
             sql += " LIMIT :limit"
-            query.params["limit"] = limit
-        cursor = self.conn.execute(sql, query.params)
+            params["limit"] = limit
+        cursor = self.conn.execute(sql, params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
             yield from _load_scenes(self.conn, batch)
+
+    def count_search(self, text: str, filters: SceneFilter | None = None) -> int:
+        """How many scenes ``search_scenes(text, filters)`` gives without a limit."""
+        sql, params = _search_sql(text, filters, "count(*)")
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def count_scenes(self, filters: SceneFilter | None = None) -> int:
         """How many scenes match ``filters``."""

@@ -11,7 +11,7 @@ kdrama, and every TAB of shell completion, pays for what it uses and no more.
 
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -118,6 +118,28 @@ def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Out
     return fmt
 
 
+def screen_limit(limit: int | None, show_all: bool, fmt: OutputFormat) -> tuple[int | None, bool]:
+    """How many rows to fetch, and whether that is the default screenful: a table on a
+    terminal shows ``options.SCREENFUL`` rows unless --limit or --all says otherwise;
+    machine formats and piped output are cut only by --limit."""
+    from .render import is_terminal
+
+    if show_all and limit is not None:
+        raise typer.BadParameter(
+            "--all clashes with --limit; use one of them", param_hint="'--all'"
+        )
+    if limit is None and not show_all and fmt is OutputFormat.table and is_terminal(sys.stdout):
+        return options.SCREENFUL, True
+    return limit, False
+
+
+def note_more(shown: int, capped: bool, total: Callable[[], int], noun: str) -> None:
+    """Under a screenful that was cut, say how many there are and how to see them. The
+    total is counted only when the screen is full: a shorter one holds them all."""
+    if capped and shown >= options.SCREENFUL and (whole := total()) > shown:
+        note(f"Showing {shown} of {whole:,} {noun}. Use --limit N or --all.")
+
+
 def _show_scenes(
     scenes: Iterable["Scene"], fmt: OutputFormat, fields: Sequence[str] | None = None
 ) -> int:
@@ -157,6 +179,7 @@ def list_(
     sort: options.SortBy = Sort.ID,
     desc: options.Descending = False,
     limit: options.Limit = None,
+    show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
     fields: options.Fields = None,
@@ -173,14 +196,17 @@ def list_(
     """
     fmt = output_format(ctx, fmt, json_)
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    limit, capped = screen_limit(limit, show_all, fmt)
     from .export import write_scenes
 
     with Catalog.open(locate(db)) as catalog:
         keys = fields.keys if fields else None
-        if not write_scenes(
+        shown = write_scenes(
             catalog, filters, fmt, sys.stdout, sort, limit, descending=desc, fields=keys
-        ):
+        )
+        if not shown:
             explain_empty(catalog, filters, fmt)
+        note_more(shown, capped, lambda: catalog.count_scenes(filters), "scenes")
 
 
 @app.command()

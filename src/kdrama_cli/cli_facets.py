@@ -13,7 +13,14 @@ import typer
 
 from . import options
 from .catalog import Catalog
-from .cli import explain_empty, output_format, scene_filter, suggest_names
+from .cli import (
+    explain_empty,
+    note_more,
+    output_format,
+    scene_filter,
+    screen_limit,
+    suggest_names,
+)
 from .cli_core import command_set, utf8_stdout
 from .models import OutputFormat, SceneFilter
 from .storage import locate
@@ -24,6 +31,7 @@ if TYPE_CHECKING:
 commands = command_set()
 
 Counting = Callable[[Catalog, SceneFilter, int | None], Iterable["Row"]]
+Total = Callable[[Catalog, SceneFilter], int]
 # Table columns: (row attribute, heading, justification).
 ColumnSpec = tuple[str, str, Literal["left", "right"]]
 
@@ -46,19 +54,27 @@ def _show_counts(
     fields: Sequence[str],
     table: Sequence[ColumnSpec],
     *,
+    total: Total,
+    noun: str,
     filters: SceneFilter,
     limit: int | None,
+    show_all: bool,
     fmt: OutputFormat,
     db: Path | None,
 ) -> None:
-    """Count with ``count`` and render the rows; explain an empty result as list does."""
+    """Count with ``count`` and render the rows; explain an empty result as list does,
+    and a screenful that was cut as list does (``total`` counts the rows, ``noun``
+    names them)."""
     from .render import render_rows
     from .text import Column
 
+    limit, capped = screen_limit(limit, show_all, fmt)
     columns = [Column(attribute, heading, justify) for attribute, heading, justify in table]
     with Catalog.open(locate(db)) as catalog:
-        if not render_rows(count(catalog, filters, limit), fields, fmt, sys.stdout, table=columns):
+        shown = render_rows(count(catalog, filters, limit), fields, fmt, sys.stdout, table=columns)
+        if not shown:
             explain_empty(catalog, filters, fmt)
+        note_more(shown, capped, lambda: total(catalog, filters), noun)
 
 
 @commands.command()
@@ -71,6 +87,7 @@ def actors(
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
     limit: options.Limit = None,
+    show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
     db: options.Db = None,
@@ -89,8 +106,11 @@ def actors(
         facets.count_actors,
         facets.ACTOR_FIELDS,
         _ACTOR_TABLE,
+        total=facets.total_actors,
+        noun="actors",
         filters=scene_filter(actor, character, drama, year, favorites, min_rating),
         limit=limit,
+        show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
         db=db,
     )
@@ -106,6 +126,7 @@ def dramas(
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
     limit: options.Limit = None,
+    show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
     db: options.Db = None,
@@ -124,8 +145,11 @@ def dramas(
         facets.count_dramas,
         facets.DRAMA_FIELDS,
         _DRAMA_TABLE,
+        total=facets.total_dramas,
+        noun="dramas",
         filters=scene_filter(actor, character, drama, year, favorites, min_rating),
         limit=limit,
+        show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
         db=db,
     )
@@ -141,6 +165,7 @@ def years(
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
     limit: options.Limit = None,
+    show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
     db: options.Db = None,
@@ -159,8 +184,11 @@ def years(
         facets.count_years,
         facets.YEAR_FIELDS,
         _YEAR_TABLE,
+        total=facets.total_years,
+        noun="years",
         filters=scene_filter(actor, character, drama, year, favorites, min_rating),
         limit=limit,
+        show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
         db=db,
     )

@@ -1,14 +1,16 @@
 """The ``search`` command: full-text search over the catalog (see search.py)."""
 
+import functools
 import itertools
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import output_format, scene_filter, suggest_names
+from .cli import note_more, output_format, scene_filter, screen_limit, suggest_names
 from .cli_core import command_set, note
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
@@ -44,6 +46,7 @@ def search_(
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
     limit: options.Limit = None,
+    show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
     json_: options.Json = False,
     fields: options.Fields = None,
@@ -66,15 +69,18 @@ def search_(
     fmt = output_format(ctx, fmt, json_)
     text = " ".join(query)
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    limit, capped = screen_limit(limit, show_all, fmt)
     from .render import render_scenes
 
     with Catalog.open(locate(db)) as catalog:
         scenes = catalog.search_scenes(text, filters, limit)
         first = next(scenes, None)
+        total: Callable[[], int] = functools.partial(catalog.count_search, text, filters)
         if first is None and (named := _named_by(catalog, text, filters)):
             name_filters, name = named
             note(f"No scene has the words {text!r}; here are the scenes of the {name}.")
             scenes = catalog.list_scenes(name_filters, limit=limit)
+            total = functools.partial(catalog.count_scenes, name_filters)
         elif first is not None:
             scenes = itertools.chain([first], scenes)
         found = render_scenes(
@@ -86,6 +92,7 @@ def search_(
         )
         if not found:
             _explain_no_match(catalog, text, filters, fmt)
+        note_more(found, capped, total, "scenes")
 
 
 def _named_by(catalog: Catalog, text: str, filters: SceneFilter) -> tuple[SceneFilter, str] | None:

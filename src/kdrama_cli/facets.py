@@ -223,6 +223,36 @@ def count_years(
         yield YearCount(year, count)
 
 
+def total_actors(catalog: Catalog, filters: SceneFilter | None = None) -> int:
+    """How many rows ``count_actors`` gives without a limit."""
+    query = filter_query(filters or SceneFilter())
+    sql = (
+        f"SELECT count(*) FROM ({_person_counts(catalog.conn, query)}) c"
+        " CROSS JOIN people p ON p.id = c.person_id"
+    )
+    return int(catalog.conn.execute(sql, query.params).fetchone()[0])
+
+
+def total_dramas(catalog: Catalog, filters: SceneFilter | None = None) -> int:
+    """How many rows ``count_dramas`` gives without a limit."""
+    query = filter_query(filters or SceneFilter())
+    sql = (
+        f"SELECT count(*) FROM ({_drama_counts(catalog.conn, query)}) c"
+        " CROSS JOIN dramas d ON d.id = c.drama_id"
+    )
+    return int(catalog.conn.execute(sql, query.params).fetchone()[0])
+
+
+def total_years(catalog: Catalog, filters: SceneFilter | None = None) -> int:
+    """How many rows ``count_years`` gives without a limit."""
+    query = filter_query(filters or SceneFilter())
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM ({_drama_counts(catalog.conn, query)}) c"
+        " JOIN dramas d ON d.id = c.drama_id GROUP BY d.year)"
+    )
+    return int(catalog.conn.execute(sql, query.params).fetchone()[0])
+
+
 def _totals(conn: sqlite3.Connection, query: Query) -> tuple[int, int, int, int]:
     """How many scenes ``query`` selects, and how many dramas, actors and characters
     they have: without a filter, read from the kept counts when the catalog has them."""

@@ -139,6 +139,17 @@ Limit = Annotated[
     int | None,
     typer.Option("--limit", "-n", metavar="N", parser=positive_int, help="Show at most N results."),
 ]
+# A screenful, as gh shows: a fixed number rather than the terminal's height, so the
+# same command shows the same rows in any window (and tests can count them).
+SCREENFUL = 30
+All = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help=f"Show every result (a table on a terminal shows {SCREENFUL} unless asked).",
+        rich_help_panel=OUTPUT,
+    ),
+]
 Db = Annotated[
     Path | None,
     typer.Option(

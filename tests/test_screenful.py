@@ -1,0 +1,215 @@
+"""A screenful on a terminal, everything for programs: a table on a terminal shows at
+most 30 rows unless --limit or --all says otherwise, and says on stderr how many there
+are; machine formats and piped output are never cut unless --limit is given."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from .conftest import KDRAMA_BIN, Invoke, run_process
+
+SCENES = 100
+SCENE = re.compile(r"Rain \d{3}")
+ACTOR = re.compile(r"Actor [A-Z][a-z]+ [A-Z][a-z]+")
+DRAMA = re.compile(r"Drama [A-Z][a-z]+ [A-Z][a-z]+")
+# A hundred names, without digits: names that differ only in digits ("Actor 007",
+# "Actor 077") are taken for one person by import's name matching.
+FIRST = ["Amber", "Birch", "Cedar", "Delta", "Ember", "Flint", "Grove", "Haven", "Ivory", "Jasper"]
+SECOND = [
+    "Anchor",
+    "Beacon",
+    "Canyon",
+    "Dune",
+    "Echo",
+    "Fjord",
+    "Glacier",
+    "Harbor",
+    "Isle",
+    "Jetty",
+]
+NAMES = [f"{first} {second}" for first in FIRST for second in SECOND]
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
+
+# Each command that is cut to a screenful, the rows' pattern in its output, its noun.
+COMMANDS = [
+    (["list"], SCENE, "scenes"),
+    (["search", "rain"], SCENE, "scenes"),
+    (["actors"], ACTOR, "actors"),
+]
+IDS = ["list", "search", "actors"]
+
+
+class Terminal(NamedTuple):
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalog of 100 scenes, each with its own drama and actor, all found by "rain",
+    60 from 2019 and 40 from 2018, made as a user makes one: ``kdrama import`` of a
+    JSON Lines file."""
+    folder = tmp_path_factory.mktemp("screenful")
+    source = folder / "scenes.jsonl"
+    lines = (
+        json.dumps(
+            {
+                "title": f"Rain {n:03d}",
+                "drama": f"Drama {name}",
+                "year": 2019 if n <= 60 else 2018,
+                "actors": [f"Actor {name}"],
+            }
+        )
+        for n, name in enumerate(NAMES, start=1)
+    )
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = folder / "catalog.db"
+    run = run_process("import", str(source), "--db", str(db))
+    assert run.exit_code == 0, run.stderr
+    return db
+
+
+def on_terminal(*args: str) -> Terminal:
+    """Run ``kdrama ARGS`` with stdout and stderr on one pseudo-terminal each, read
+    both until the process closes them, as plain text (colour off, styles removed)."""
+    env = {**os.environ, "COLUMNS": "100", "LINES": "50", "TERM": "xterm", "NO_COLOR": "1"}
+    out_leader, out_follower = os.openpty()
+    err_leader, err_follower = os.openpty()
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=out_follower,
+        stderr=err_follower,
+        env=env,
+    ) as process:
+        os.close(out_follower)
+        os.close(err_follower)
+        # The output here is a few kilobytes, well under a pty's buffer: reading
+        # stdout to its end, then stderr, cannot leave the process blocked.
+        stdout, stderr = (_read_all(leader) for leader in (out_leader, err_leader))
+        code = process.wait()
+    return Terminal(code, stdout, stderr)
+
+
+def _read_all(leader: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process has closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    # The terminal's line discipline turns "\n" into "\r\n"; notes are dim (SGR 2),
+    # which NO_COLOR keeps.
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return STYLE.sub("", text)
+
+
+def rows(output: str, pattern: re.Pattern[str]) -> list[str]:
+    return pattern.findall(output)
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_a_table_on_a_terminal_shows_30_rows_and_says_how_many_there_are(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = on_terminal(*args, "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(rows(run.stdout, pattern)) == 30
+    assert run.stderr == f"Showing 30 of 100 {noun}. Use --limit N or --all.\n"
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_all_on_a_terminal_shows_every_row_and_no_note(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = on_terminal(*args, "--all", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(set(rows(run.stdout, pattern))) == SCENES
+    assert run.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_a_limit_the_user_chose_is_shown_without_a_note(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = on_terminal(*args, "--limit", "5", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(rows(run.stdout, pattern)) == 5
+    assert run.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_a_limit_above_the_screenful_shows_that_many_on_a_terminal(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = on_terminal(*args, "--limit", "45", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(set(rows(run.stdout, pattern))) == 45
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_json_on_a_terminal_is_never_cut(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = on_terminal(*args, "--json", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(json.loads(run.stdout)) == SCENES
+    assert run.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "tsv"])
+def test_machine_formats_on_a_terminal_are_never_cut(catalog: Path, fmt: str) -> None:
+    run = on_terminal("list", "--format", fmt, "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(set(rows(run.stdout, SCENE))) == SCENES
+    assert run.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "pattern", "noun"), COMMANDS, ids=IDS)
+def test_a_piped_table_is_never_cut(
+    catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
+) -> None:
+    run = run_process(*args, "--db", str(catalog))
+    assert run.exit_code == 0, run.stderr
+    assert len(set(rows(run.stdout, pattern))) == SCENES
+    assert run.stderr == ""
+
+
+def test_a_piped_table_is_cut_by_a_limit(kdrama: Invoke, catalog: Path) -> None:
+    run = kdrama("list", "--limit", "7", "--db", str(catalog))
+    assert run.exit_code == 0, run.stderr
+    assert len(rows(run.stdout, SCENE)) == 7
+
+
+def test_a_screenful_with_no_more_to_show_has_no_note(catalog: Path) -> None:
+    run = on_terminal("search", "rain", "--drama", "Drama Amber Dune", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert rows(run.stdout, SCENE) == ["Rain 004"]
+    assert run.stderr == ""
+
+
+def test_the_note_counts_only_what_the_filters_select(catalog: Path) -> None:
+    run = on_terminal("dramas", "--year", "2019", "--db", str(catalog))
+    assert run.code == 0, run.stderr
+    assert len(rows(run.stdout, DRAMA)) == 30
+    assert run.stderr == "Showing 30 of 60 dramas. Use --limit N or --all.\n"
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "rain"], ["actors"], ["years"]])
+def test_all_with_limit_is_a_usage_error(kdrama: Invoke, command: list[str]) -> None:
+    run = kdrama(*command, "--all", "--limit", "3")
+    assert run.exit_code == 2
+    assert "--all clashes with --limit; use one of them" in run.stderr
+    assert run.stdout == ""
