@@ -3,7 +3,9 @@ nothing, and the keys ignore case, spacing, hyphens and Unicode normal form."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -13,7 +15,7 @@ from kdrama_cli import names
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.models import NameKind, SceneFilter
 
-from .conftest import Invoke
+from .conftest import Invoke, run_process
 
 ACTORS = {
     "Son Ye Jin": [
@@ -243,3 +245,19 @@ def test_romanize_follows_revised_romanization() -> None:
 def test_list_by_hangul_actor_finds_both_dramas(kdrama: Invoke) -> None:
     run = kdrama("list", "--actor", "손예진", "--json")
     assert [s["drama"] for s in run.json()] == ["Something in the Rain", "Crash Landing on You"]
+
+
+def test_names_that_differ_only_in_repeated_digits_are_two_names(tmp_path: Path) -> None:
+    """Folding doubled letters must not fold digits: importing scenes of "Drama 007"
+    and "Drama 077", with "Actor 007" and "Actor 077", keeps two dramas and two people."""
+    source = tmp_path / "scenes.jsonl"
+    rows = [
+        {"title": "a", "drama": "Drama 007", "year": 2019, "actors": ["Actor 007"]},
+        {"title": "b", "drama": "Drama 077", "year": 2019, "actors": ["Actor 077"]},
+    ]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    db = tmp_path / "scenes.db"
+    assert run_process("import", str(source), "--db", str(db)).exit_code == 0
+    listed = run_process("list", "--format", "jsonl", "--db", str(db)).stdout.splitlines()
+    stored = [(scene["drama"], scene["actors"]) for scene in map(json.loads, listed)]
+    assert stored == [("Drama 007", ["Actor 007"]), ("Drama 077", ["Actor 077"])]

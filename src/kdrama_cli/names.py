@@ -19,7 +19,8 @@ Two kinds of key:
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and
     a few more (``SURNAMES``);
   - letters, anywhere: oo/u, eo/o, eu/u, ae/e, ee/i, ui/i, ou/o, wu/u, k/g, t/d, p/b,
-    ch/j, sh/s, l/r, an "h" closing a vowel (Ah/A), and doubled letters.
+    ch/j, sh/s, l/r, an "h" closing a vowel (Ah/A), and doubled letters (never
+    digits: numbers in a name stay as they are).
 
   The folds follow the romanizations fans meet: Revised Romanization ("Hyeon Bin"),
   McCune–Reischauer ("Hyŏn Pin", "Ch'oe") and popular spellings ("Hyun Bin").
@@ -102,7 +103,8 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
 # The letter each pattern's match holds: without it, there is nothing to replace.
 _NEEDS = {_CLOSING_H: "h", _UI: "i"}
 _CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
-_DOUBLED = re.compile(r"(.)\1+")
+# Letters only: "Drama 007" and "Drama 077" are two dramas, not one.
+_DOUBLED = re.compile(r"([a-z])\1+")
 
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3]+")
 _TWO_SYLLABLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
