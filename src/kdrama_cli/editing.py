@@ -30,7 +30,6 @@ from .models import Role, Scene, SceneRecord
 from .storage import transaction
 from .writer import Links, Writer, exact_key
 
-_REQUIRED_FOR_NEW = ("title", "drama", "year")
 _BATCH = 500
 _BATCH_CAST = 20_000  # actors and characters in one batch
 _BULK = 1_000
@@ -309,9 +308,8 @@ class _Importer:
 
     def add(self, record: SceneRecord, scene_id: int | None) -> int:
         """Write a record as a new scene, with ``scene_id`` or the next free id."""
-        for required in _REQUIRED_FOR_NEW:
-            if getattr(record, required) is None:
-                raise RecordError(record.where, f"field {required!r}: needed for a new scene")
+        if missing := record.missing_for_new():
+            raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
         if scene_id is None:
             scene_id = self.writer.new_id()
             self.take(scene_id, auto=True)

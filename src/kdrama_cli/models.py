@@ -148,24 +148,7 @@ class SceneFields(NamedTuple):
 LIST_SEPARATOR = "; "
 ALIAS_SEPARATOR = " | "
 CSV_COLUMNS = [
-    "id",
-    "title",
-    "drama",
-    "drama_korean",
-    "year",
-    "network",
-    "actors",
-    "characters",
-    "description",
-    "rank",
-    "source",
-    "source_title",
-    "source_credit",
-    "favorite",
-    "rating",
-    "drama_aliases",
-    "actors_korean",
-    "actor_aliases",
+    *SCENE_FIELDS,
     # A CSV row has no nested objects: these are the characters' own names and
     # aliases, in the order of the characters column.
     "characters_korean",
@@ -205,6 +188,13 @@ class SceneRecord:
     actors_korean: tuple[str | None, ...] = ()
     actor_aliases: tuple[tuple[str, ...], ...] = ()
 
+    def missing_for_new(self) -> str | None:
+        """The first field a new scene needs that this record lacks, if any."""
+        return next((name for name in _REQUIRED_FOR_NEW if getattr(self, name) is None), None)
+
+
+# What a record must give to be a new scene.
+_REQUIRED_FOR_NEW = ("title", "drama", "year")
 
 # The years a drama can have: television drama began after this, and a drama is
 # announced at most a few years ahead. Anything else is a typing mistake ("-y 1").

@@ -718,10 +718,6 @@ def _cast(
     )
 
 
-# What a record without an id must give: it can only be a new scene.
-_REQUIRED_FOR_NEW = ("title", "drama", "year")
-
-
 def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterator[SceneRecord]:
     """``records`` as an import takes them from ``source``.
 
@@ -738,8 +734,7 @@ def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterato
     """
     emptied_at = 0
     for record in records:
-        if record.id is None and None in (record.title, record.drama, record.year):
-            missing = next(name for name in _REQUIRED_FOR_NEW if getattr(record, name) is None)
+        if record.id is None and (missing := record.missing_for_new()):
             raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
         if source.bytes_read - emptied_at > _CACHE_WINDOW:
             for cache in (_checked_names, _checked_role, _cast):
