@@ -159,3 +159,19 @@ def snapshot(db: Path) -> tuple[bytes, str]:
     command changed nothing."""
     scenes = run_process("export", "--db", str(db), "--format", "jsonl").stdout
     return db.read_bytes(), scenes
+
+
+def read_pty(leader: int) -> bytes:
+    """Everything a process wrote to a pseudo-terminal, read until it closes its end
+    (Linux then says EIO); the leader is closed."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process has closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, one_scene, read_pty
 
 # Every command that prints data as JSON, and how it is asked for.
 JSON_COMMANDS = [
@@ -50,21 +50,12 @@ def on_a_terminal(*args: str, colour: bool = False) -> str:
         env=env,
     ) as process:
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the process has closed its end
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
+        output = read_pty(leader)
         assert process.stderr is not None
         error = process.stderr.read().decode()
         assert process.wait() == 0, error
     # The terminal's line discipline turns "\n" into "\r\n".
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return output.decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, KDRAMA_BIN, Invoke, run_process
+from .conftest import BUNDLED, KDRAMA_BIN, Invoke, read_pty, run_process
 
 ASCII = {"PYTHONIOENCODING": "ascii"}
 
@@ -140,18 +140,9 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
         env=full_env,
     ) as process:
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the process has closed its end
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
+        output = read_pty(leader)
         assert process.wait() == 0
-    text = b"".join(chunks).decode("utf-8", errors="replace")
+    text = output.decode("utf-8", errors="replace")
     return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r\n", "\n")
 
 

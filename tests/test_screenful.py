@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pytest
 
-from .conftest import KDRAMA_BIN, Invoke, run_process
+from .conftest import KDRAMA_BIN, Invoke, read_pty, run_process
 
 SCENES = 100
 SCENE = re.compile(r"Rain \d{3}")
@@ -100,19 +100,9 @@ def on_terminal(*args: str) -> Terminal:
 
 
 def _read_all(leader: int) -> str:
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the process has closed its end
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
     # The terminal's line discipline turns "\n" into "\r\n"; notes are dim (SGR 2),
     # which NO_COLOR keeps.
-    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    text = read_pty(leader).decode("utf-8").replace("\r\n", "\n")
     return STYLE.sub("", text)
 
 
