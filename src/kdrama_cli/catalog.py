@@ -99,15 +99,10 @@ _NAME_TABLES = {
 _SUGGESTION_CUTOFF = 75
 _COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
 
-_TEXT, _TEXT_OR_NULL, _INTEGER, _INTEGER_OR_NULL = (
-    ("text",),
-    ("text", "null"),
-    ("integer",),
-    (
-        "integer",
-        "null",
-    ),
-)
+_TEXT = ("text",)
+_TEXT_OR_NULL = ("text", "null")
+_INTEGER = ("integer",)
+_INTEGER_OR_NULL = ("integer", "null")
 # The types kdrama stores in each column that holds what a fan typed or chose; another
 # program may have stored others (SQLite lets it), which ``db check`` names.
 _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
