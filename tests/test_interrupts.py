@@ -280,7 +280,7 @@ def test_a_real_ctrl_c_while_listing_says_so_and_exits_130(big_catalog: Path) ->
         stderr=subprocess.PIPE,
     ) as proc:
         assert proc.stdout is not None
-        proc.stdout.readline()  # kdrama is writing, and waits for the pipe
+        proc.stdout.read(1)  # kdrama is writing (JSON piped is one line), and waits for the pipe
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     assert (proc.returncode, stderr) == (ExitCode.INTERRUPTED, b"Interrupted.\n")
