@@ -48,8 +48,8 @@ INTERNAL = {
 }
 
 
-def get(ds: Any, path: str) -> httpx.Response:
-    response: httpx.Response = asyncio.run(ds.client.get(path))
+def get(ds: Any, path: str, **kwargs: Any) -> httpx.Response:
+    response: httpx.Response = asyncio.run(ds.client.get(path, **kwargs))
     return response
 
 
@@ -108,18 +108,162 @@ def test_scene_view_has_the_six_scenes_with_actors_as_json_arrays(bundled: Any) 
 def test_scene_view_facets_by_actor_drama_and_year_without_being_asked(bundled: Any) -> None:
     facets = get(bundled, "/scenes/scenes_with_cast.json").json()["facet_results"]
     assert set(facets) == {"actors", "drama", "year"}
-    assert facets["actors"]["type"] == "array"
     counts = {result["value"]: result["count"] for result in facets["actors"]["results"]}
     assert counts["Son Ye Jin"] == 2 and counts["Hyun Bin"] == 1
     assert {r["value"]: r["count"] for r in facets["year"]["results"]}[2018] == 2
     assert len(facets["drama"]["results"]) == 6
 
 
-def test_actor_facet_filters_the_scenes(bundled: Any) -> None:
-    rows = get(
-        bundled, "/scenes/scenes_with_cast.json?_shape=array&actors__arraycontains=Son+Ye+Jin"
-    ).json()
-    assert [row["drama"] for row in rows] == ["Something in the Rain", "Crash Landing on You"]
+def facet_counts(page: dict[str, Any], name: str) -> dict[Any, int]:
+    return {r["value"]: r["count"] for r in page["facet_results"][name]["results"]}
+
+
+def dramas(page: dict[str, Any]) -> list[str]:
+    column = page["columns"].index("drama")
+    return [row[column] for row in page["rows"]]
+
+
+def follow(ds: Any, url: str) -> httpx.Response:
+    """Get an absolute URL a page gave, such as a facet's toggle_url."""
+    return get(ds, httpx.URL(url).raw_path.decode())
+
+
+def test_clicking_an_actor_in_the_facet_shows_their_scenes(bundled: Any) -> None:
+    page = get(bundled, "/scenes/scenes_with_cast.json").json()
+    [son] = [r for r in page["facet_results"]["actors"]["results"] if r["value"] == "Son Ye Jin"]
+    assert not son["selected"]
+    clicked = follow(bundled, son["toggle_url"]).json()
+    assert dramas(clicked) == ["Something in the Rain", "Crash Landing on You"]
+    assert clicked["filtered_table_rows_count"] == 2
+    assert facet_counts(clicked, "actors") == {"Son Ye Jin": 2, "Hyun Bin": 1, "Jung Hae In": 1}
+    assert facet_counts(clicked, "year") == {2018: 1, 2020: 1}
+    # Clicking it again takes the filter off.
+    [again] = [r for r in clicked["facet_results"]["actors"]["results"] if r["selected"]]
+    assert again["value"] == "Son Ye Jin"
+    assert follow(bundled, again["toggle_url"]).json()["filtered_table_rows_count"] == 6
+
+
+@pytest.mark.parametrize("name", ["Son Ye Jin", "son ye-jin", "손예진"])
+def test_the_actor_filter_matches_names_as_list_actor_does(
+    bundled: Any, kdrama: Invoke, name: str
+) -> None:
+    rows = get(bundled, f"/scenes/scenes_with_cast.json?_shape=array&_actor={name}").json()
+    listed = json.loads(kdrama("list", "--actor", name, "--json").stdout)
+    assert [row["id"] for row in rows] == [scene["id"] for scene in listed] == [2, 6]
+
+
+def test_clicking_a_year_then_an_actor_narrows_down_with_both(bundled: Any) -> None:
+    page = get(bundled, "/scenes/scenes_with_cast.json?year=2018").json()
+    assert facet_counts(page, "year") == {2018: 2}
+    assert facet_counts(page, "actors")["Son Ye Jin"] == 1
+    both = get(bundled, "/scenes/scenes_with_cast.json?year=2018&_actor=Son+Ye+Jin").json()
+    assert dramas(both) == ["Something in the Rain"]
+    assert facet_counts(both, "drama") == {"Something in the Rain": 1}
+
+
+def test_the_facets_count_right_when_the_kept_counts_wait_to_be_counted_again(
+    serve: Callable[..., Any], make_catalog: Callable[..., Path]
+) -> None:
+    """Another program wrote the catalog: its kept counts are wrong and marked stale,
+    so the facets count the scenes themselves."""
+    path = make_catalog(one_scene(), "other.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE person_counts SET scenes = 99")
+        conn.execute("UPDATE drama_counts SET scenes = 99")
+        conn.execute("INSERT INTO person_counts_stale SELECT person_id FROM person_counts")
+        conn.execute("INSERT INTO drama_counts_stale SELECT drama_id FROM drama_counts")
+    conn.close()
+    page = get(serve(path), "/scenes/scenes_with_cast.json").json()
+    assert set(facet_counts(page, "actors").values()) == {1}
+    assert set(facet_counts(page, "drama").values()) == {1}
+    assert set(facet_counts(page, "year").values()) == {1}
+
+
+def test_the_actors_facet_reads_the_kept_counts_when_nothing_is_filtered(
+    serve: Callable[..., Any], make_catalog: Callable[..., Path]
+) -> None:
+    """With no filter the counts come from person_counts and drama_counts, not from
+    the scenes (which is what makes them fast on a large catalog): a count changed
+    behind kdrama's back, not marked stale, shows."""
+    path = make_catalog(one_scene(), "other.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE person_counts SET scenes = 7")
+        conn.execute("UPDATE drama_counts SET scenes = 5")
+    conn.close()
+    ds = serve(path)
+    page = get(ds, "/scenes/scenes_with_cast.json").json()
+    assert set(facet_counts(page, "actors").values()) == {7}
+    assert set(facet_counts(page, "drama").values()) == {5}
+    filtered = get(ds, "/scenes/scenes_with_cast.json?id=1").json()
+    assert set(facet_counts(filtered, "actors").values()) == {1}
+
+
+# Search: the scene view searches kdrama's index with kdrama's own query parser.
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "rain",
+        "the one with the wine",  # filler words skipped
+        "tears",  # stemmed
+        "불시착",  # Hangul inside a word
+        "도깨비",
+        "Son Ye Jin",
+        "손예진",
+        "goblin",  # an alias of a drama
+        "kiss rain",
+        "zzz",
+    ],
+)
+def test_the_web_search_finds_what_kdrama_search_finds(
+    bundled: Any, kdrama: Invoke, query: str
+) -> None:
+    page = get(bundled, f"/scenes/scenes_with_cast.json?_shape=array&_search={query}")
+    assert page.status_code == 200
+    run = kdrama("search", *query.split(), "--json")
+    found = json.loads(run.stdout) if run.exit_code == 0 else []
+    assert sorted(row["id"] for row in page.json()) == sorted(scene["id"] for scene in found)
+
+
+def test_a_search_finds_at_least_one_scene_for_most_of_those_queries(bundled: Any) -> None:
+    """So that the comparison above is not between two empty lists."""
+    view = "/scenes/scenes_with_cast.json?_shape=array&_search="
+    found = {
+        query: len(get(bundled, view + query).json())
+        for query in ["rain", "the one with the wine", "tears", "불시착", "손예진", "goblin"]
+    }
+    assert all(found.values()), found
+
+
+@pytest.mark.parametrize("query", ["", "!!!", '"', "AND OR NOT", "*"])
+def test_a_search_with_nothing_to_look_for_shows_no_scene_and_no_error(
+    bundled: Any, query: str
+) -> None:
+    page = get(bundled, "/scenes/scenes_with_cast.json", params={"_search": query})
+    assert page.status_code == 200
+    assert page.json()["rows"] == []
+
+
+def test_the_facets_count_the_scenes_a_search_found(bundled: Any) -> None:
+    page = get(bundled, "/scenes/scenes_with_cast.json?_search=Son+Ye+Jin").json()
+    assert page["filtered_table_rows_count"] == 2
+    assert facet_counts(page, "drama") == {"Something in the Rain": 1, "Crash Landing on You": 1}
+    assert facet_counts(page, "actors") == {"Son Ye Jin": 2, "Hyun Bin": 1, "Jung Hae In": 1}
+
+
+def test_the_scene_page_has_a_search_box(bundled: Any) -> None:
+    page = get(bundled, "/scenes/scenes_with_cast?_search=rain").text
+    assert 'name="_search"' in page
+    assert "1 row where search matches &#34;rain&#34;" in page
+
+
+def test_the_home_page_links_to_the_scenes_and_searches_them(bundled: Any) -> None:
+    home = get(bundled, "/").text
+    assert '<a href="scenes/scenes_with_cast">scenes_with_cast</a>' in home
+    assert '<form action="scenes/scenes_with_cast" method="get">' in home
+    assert 'name="_search"' in home
+    assert get(bundled, "/scenes/scenes_with_cast").status_code == 200
 
 
 def test_internal_tables_are_hidden_and_the_data_is_listed(bundled: Any) -> None:

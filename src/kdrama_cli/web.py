@@ -18,6 +18,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import search
 from .errors import CatalogError, MissingExtra
 from .install import Install, extra_requiring, install_command
 from .migrations import SCHEMA_VERSION
@@ -39,10 +40,17 @@ _INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes|
 _TABLES: dict[str, dict[str, Any]] = {
     VIEW: {
         "description": (
-            "One row per scene, with its drama and its cast. Facet by actor, drama or "
-            "year; search a column with the filters above."
+            "One row per scene, with its drama and its cast. Search as kdrama search "
+            "does, click an actor, drama or year to narrow the scenes down, or filter "
+            "any column with the filters above."
         ),
-        "facets": [{"array": "actors"}, "drama", "year"],
+        # Counted from the catalog's indexes and kept counts (web_hooks.CountedFacet),
+        # not from the view, whose actors cost seconds to build for every scene.
+        "facets": [{"counted": "actors"}, {"counted": "drama"}, {"counted": "year"}],
+        # kdrama's search index, one row per scene (its rowid is the scene's id), read
+        # with kdrama's own query parser (web_hooks.match_expression).
+        "fts_table": search.TABLE,
+        "fts_pk": "id",
         "sort": "id",
         "label_column": "title",
         "columns": {
@@ -91,6 +99,17 @@ _TABLES: dict[str, dict[str, Any]] = {
 }
 
 
+# The home page's introduction: a link to the scene view and a search over it (relative
+# URLs, so that they hold under any base URL).
+_HOME = f"""<p>A catalog of memorable K-drama scenes, served read-only by kdrama browse.
+Start with <a href="{DATABASE}/{VIEW}">{VIEW}</a>: every scene with its drama and cast.</p>
+<form action="{DATABASE}/{VIEW}" method="get">
+<label for="kdrama-search">Search the scenes</label>
+<input type="search" id="kdrama-search" name="_search" placeholder="rain, Son Ye Jin, 도깨비">
+<input type="submit" value="Search">
+</form>"""
+
+
 def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
     """Datasette metadata for a catalog with these tables and views and these sources
     (one line each): titles and descriptions, the internal tables hidden, and the scene
@@ -103,10 +122,7 @@ def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
             settings[name] = {"hidden": True}
     site: dict[str, Any] = {
         "title": "kdrama",
-        "description": (
-            "A catalog of memorable K-drama scenes, served read-only by kdrama browse. "
-            f"Start with {VIEW}: every scene with its drama and cast."
-        ),
+        "description_html": _HOME,
         "databases": {
             DATABASE: {
                 "description": "The kdrama catalog: scenes, dramas, people and characters.",
@@ -143,6 +159,9 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
         from datasette.database import Database
     except ImportError:
         raise MissingExtra(install_hint(Install.current())) from None
+    from . import web_hooks
+
+    web_hooks.register()
     _plain_error_pages()
 
     tables, sources = _read_catalog(path)
@@ -160,7 +179,9 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
             self._all_file_connections.append(conn)
             return conn
 
-    datasette = Datasette(metadata=metadata(tables, sources))
+    # No suggested facets: the scene view has its own, and each suggestion reads the
+    # whole view, which on a large catalog costs a second a page for nothing shown.
+    datasette = Datasette(metadata=metadata(tables, sources), settings={"suggest_facets": False})
     datasette.remove_database("_memory")
     resolved = str(path.resolve())
     datasette.add_database(
