@@ -2,9 +2,12 @@
 
 Datasette is an optional extra (``kdrama[web]``: ``install_hint`` says how to add it to
 kdrama as it was installed) and is imported only when a Datasette is made. The metadata
-gives the site its title and descriptions, hides the catalog's internal tables, and sets
-up the ``scenes_with_cast`` view (one row per scene, its actors as a JSON array) with
-facets by actor, drama and year.
+gives the site its title and descriptions (the home page's links to the scene view and
+searches it), hides the catalog's internal tables, and sets up the ``scenes_with_cast``
+view (one row per scene, its actors as a JSON array): the search box searches the index
+``kdrama search`` uses, and facets by actor, drama and year are counted from the kept
+counts and indexes, so that they answer on a catalog of any size (``web_hooks``, the
+plugin this module registers, says how).
 
 Nothing served can change the file: every connection Datasette opens to it is
 read-only (``immutable=1`` for the bundled catalog, ``mode=ro`` for the others, even
