@@ -189,6 +189,8 @@ class KdramaPlugin:
     @staticmethod
     @hookimpl(trylast=True)  # type: ignore[untyped-decorator]  # after Datasette's own escape_fts
     def prepare_connection(conn: sqlite3.Connection) -> None:
+        """Every connection Datasette opens in this process reads ``_search`` as
+        ``kdrama search`` does: the process serves nothing but a kdrama catalog."""
         conn.create_function("escape_fts", 1, match_expression, deterministic=True)
 
     @staticmethod
