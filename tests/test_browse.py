@@ -20,7 +20,7 @@ from kdrama_cli import cli_browse, web
 from kdrama_cli.errors import CatalogError, MissingExtra
 from kdrama_cli.install import DISTRIBUTION, Install, Kind, extra_requiring, install_command
 
-from .conftest import BUNDLED, ROOT, Invoke, one_scene, run_process
+from .conftest import BUNDLED, ROOT, Invoke, bundled_source, one_scene, run_process
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -196,6 +196,26 @@ def test_the_actors_facet_reads_the_kept_counts_when_nothing_is_filtered(
     assert set(facet_counts(page, "drama").values()) == {5}
     filtered = get(ds, "/scenes/scenes_with_cast.json?id=1").json()
     assert set(facet_counts(filtered, "actors").values()) == {1}
+
+
+@pytest.mark.parametrize("orphan", [False, True])
+def test_the_scene_view_counts_the_scenes_it_shows(
+    serve: Callable[..., Any], make_catalog: Callable[..., Path], orphan: bool
+) -> None:
+    """The count with no filter is read from the tables, not the view; it is the
+    view's all the same, even where another program took a scene's drama away (the
+    view leaves such a scene out) or a scene has no source."""
+    path = make_catalog(bundled_source(), "other.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE scenes SET source_id = NULL WHERE id = 1")
+        if orphan:
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("DELETE FROM dramas WHERE title = 'Goblin'")
+        [[shown]] = conn.execute("SELECT count(*) FROM scenes_with_cast").fetchall()
+    conn.close()
+    assert shown == (5 if orphan else 6)
+    page = get(serve(path), "/scenes/scenes_with_cast.json").json()
+    assert page["filtered_table_rows_count"] == len(page["rows"]) == shown
 
 
 # Search: the scene view searches kdrama's index with kdrama's own query parser.

@@ -113,6 +113,18 @@ Start with <a href="{DATABASE}/{VIEW}">{VIEW}</a>: every scene with its drama an
 </form>"""
 
 
+# Datasette counts a page's rows with "select count(*) from <view> <where>". With no
+# filter, over the scene view, that reads every scene's row (a quarter of a second for
+# 200,000 scenes); the same count from the scenes and dramas tables reads two indexes.
+# It is the same number: the view joins each scene to its drama, and to at most one
+# source (by primary key) with a LEFT JOIN, which never adds or drops a row.
+_SAME_COUNT = {
+    f"select count(*) from {VIEW} ": (
+        "SELECT count(*) FROM scenes s JOIN dramas d ON d.id = s.drama_id"
+    ),
+}
+
+
 def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
     """Datasette metadata for a catalog with these tables and views and these sources
     (one line each): titles and descriptions, the internal tables hidden, and the scene
@@ -181,6 +193,10 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
             )
             self._all_file_connections.append(conn)
             return conn
+
+        async def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+            """Datasette's, with the scene view's unfiltered count read from the tables."""
+            return await super().execute(_SAME_COUNT.get(sql, sql), *args, **kwargs)
 
     # No suggested facets: the scene view has its own, and each suggestion reads the
     # whole view, which on a large catalog costs a second a page for nothing shown.
