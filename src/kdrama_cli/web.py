@@ -2,7 +2,7 @@
 
 Datasette is an optional extra (``kdrama[web]``: ``install_hint`` says how to add it to
 kdrama as it was installed) and is imported only when a Datasette is made. The metadata
-gives the site its title and descriptions (the home page's links to the scene view and
+gives the site its title and descriptions (the home page links to the scene view and
 searches it), hides the catalog's internal tables, and sets up the ``scenes_with_cast``
 view (one row per scene, its actors as a JSON array): the search box searches the index
 ``kdrama search`` uses, and facets by actor, drama and year are counted from the kept
