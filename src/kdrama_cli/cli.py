@@ -222,10 +222,12 @@ def random(
         int,
         typer.Option(
             "--count",
+            "--limit",
             "-n",
             metavar="N",
             parser=options.positive_int,
-            help="How many scenes to pick.",
+            # -n is --limit in every command: here the most scenes to pick.
+            help="How many scenes to pick (--limit is the same).",
         ),
     ] = 1,
     seed: Annotated[

@@ -55,7 +55,8 @@ Description = Annotated[
 ]
 Source = Annotated[str | None, typer.Option("--source", help="Where the scene comes from.")]
 SceneIds = Annotated[
-    list[int], typer.Argument(metavar="ID", parser=options.positive_int, help="Scene ids.")
+    list[int],
+    typer.Argument(metavar="IDS...", parser=options.positive_int, help="One or more scene ids."),
 ]
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
 NewDrama = Annotated[
@@ -296,7 +297,8 @@ def _asking_about_dramas(
 @commands.command()
 def rm(
     scene_ids: SceneIds,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    # No short form: -y is --year in every other command (gh's `repo delete --yes` has none).
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     db: options.Db = None,
 ) -> None:
     """Remove scenes from your catalog.
