@@ -143,3 +143,201 @@ def test_a_group_alone_shows_its_help_as_kdrama_alone_does(group: str) -> None:
     # help drawn for `kdrama` alone ends with one more line feed than --help's
     assert alone.stdout.rstrip("\n") == run_process(group, "--help").stdout.rstrip("\n")
     assert f"Usage: kdrama {group} [OPTIONS] COMMAND [ARGS]..." in alone.stdout
+
+
+# --- Formats: every command that prints data takes --format and --json ------------------
+
+ROWS = ["table", "json", "jsonl", "csv", "tsv"]
+FORMATS = {
+    ("list",): ROWS,
+    ("search", "kiss"): ROWS,
+    ("random", "--seed", "3"): ROWS,
+    ("show", "5"): ROWS,
+    ("actors",): ROWS,
+    ("dramas",): ROWS,
+    ("years",): ROWS,
+    ("stats",): ["table", "json"],
+    ("db", "info"): ["table", "json"],
+    ("export",): ["json", "jsonl", "csv", "tsv"],
+}
+EVERY_FORMAT = ROWS
+
+
+@pytest.mark.parametrize("args", list(FORMATS), ids=" ".join)
+def test_json_is_the_same_as_format_json_for_every_command(
+    kdrama: Invoke, args: tuple[str]
+) -> None:
+    by_flag = kdrama(*args, "--json")
+    by_format = kdrama(*args, "-f", "json")
+    assert (by_flag.exit_code, by_flag.stderr) == (0, "")
+    assert by_flag.stdout == by_format.stdout
+    assert by_flag.json()
+
+
+@pytest.mark.parametrize("args", list(FORMATS), ids=" ".join)
+def test_json_with_another_format_is_a_usage_error(kdrama: Invoke, args: tuple[str]) -> None:
+    other = next(fmt for fmt in FORMATS[args] if fmt != "json")
+    run = kdrama(*args, "--json", "--format", other)
+    assert (run.exit_code, run.stdout) == (ExitCode.USAGE_ERROR, "")
+    assert run.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--json': --json clashes with --format {other}; use one of them"
+    )
+
+
+@pytest.mark.parametrize("args", list(FORMATS), ids=" ".join)
+def test_each_command_takes_the_formats_its_help_names_and_refuses_the_others(
+    kdrama: Invoke, args: tuple[str]
+) -> None:
+    taken = FORMATS[args]
+    help_text = " ".join(
+        kdrama(*args[:2] if args[0] == "db" else args[:1], "--help").stdout.split()
+    )
+    assert "--format -f" in help_text and "--json" in help_text
+    for fmt in EVERY_FORMAT:
+        run = kdrama(*args, "--format", fmt)
+        if fmt in taken:
+            assert (run.exit_code, run.stderr) == (0, ""), (fmt, run.stderr)
+            assert run.stdout
+            assert fmt in help_text
+        else:
+            assert run.exit_code == ExitCode.USAGE_ERROR, fmt
+            assert f"'{fmt}' is not one of" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "tsv"])
+def test_show_writes_one_scene_as_list_writes_it(kdrama: Invoke, fmt: str) -> None:
+    listed = kdrama("list", "--format", fmt, "--drama", "Goblin").stdout
+    assert kdrama("show", "4", "--format", fmt).stdout == listed
+    assert kdrama("list", "--drama", "Goblin", "--json").json()[0]["id"] == 4
+    fields = ["--fields", "id,drama,year"]
+    assert kdrama("show", "4", "-f", fmt, *fields).stdout == (
+        kdrama("list", "-f", fmt, "--drama", "Goblin", *fields).stdout
+    )
+
+
+def test_show_json_is_the_scene_object_list_gives(kdrama: Invoke) -> None:
+    scene = kdrama("show", "6", "--json").json()
+    assert scene == kdrama("list", "--json").json()[5]
+    assert kdrama("show", "6", "--json", "--fields", "title,year").json() == {
+        "title": scene["title"],
+        "year": scene["year"],
+    }
+
+
+def test_stats_and_db_info_json_are_one_object(kdrama: Invoke) -> None:
+    stats = kdrama("stats", "--format", "json").json()
+    info = kdrama("db", "info", "--format", "json").json()
+    assert stats["scenes"] == info["scenes"] == 6
+    assert kdrama("stats", "--format", "table").stdout.startswith("Scenes")
+
+
+# --- export by extension, import of every format export writes ---------------------------
+
+
+def test_export_refuses_an_extension_of_no_format_and_writes_nothing(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    out = tmp_path / "scenes.txt"
+    run = kdrama("export", "-o", str(out))
+    assert (run.exit_code, run.stdout) == (ExitCode.USAGE_ERROR, "")
+    assert run.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--output': .txt is not an extension kdrama writes"
+        " (.json, .jsonl, .ndjson, .csv, .tsv); name the file with one of them, or give"
+        " --format"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_format_given_writes_a_file_of_any_other_name(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    out = tmp_path / "scenes.txt"
+    assert kdrama("export", "-o", str(out), "--format", "tsv").exit_code == 0
+    assert out.read_text("utf-8") == kdrama("list", "--format", "tsv").stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "says"),
+    [
+        ("scenes.tsv", ["--format", "json"], "--format json"),
+        ("scenes.csv", ["--json"], "--json"),
+        ("scenes.ndjson", ["-f", "csv"], "--format csv"),
+    ],
+)
+def test_export_format_and_extension_that_disagree_are_a_usage_error(
+    kdrama: Invoke, tmp_path: Path, name: str, given: list[str], says: str
+) -> None:
+    out = tmp_path / name
+    run = kdrama("export", "-o", str(out), *given)
+    assert run.exit_code == ExitCode.USAGE_ERROR
+    assert f"{says} clashes with the file name {out}" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_tsv_to_stdout_is_lists_tsv(kdrama: Invoke) -> None:
+    exported = kdrama("export", "--format", "tsv", "--favorites")
+    assert exported.exit_code == 0
+    assert exported.stdout == kdrama("list", "--format", "tsv", "--favorites").stdout
+    assert exported.stdout.startswith("id\ttitle\tdrama\tdrama_korean\tyear\t")
+
+
+def test_import_reads_a_tsv_list_wrote_by_its_content(tmp_path: Path) -> None:
+    """`kdrama list -f tsv | kdrama import -`: the header's tabs say it is TSV."""
+    tsv = run_process("list", "--format", "tsv").stdout
+    db = tmp_path / "new.db"
+    run = run_process("import", "-", "--db", str(db), input=tsv)
+    assert (run.exit_code, run.stderr) == (0, "Imported 6 scene(s): 6 added, 0 updated.\n")
+    assert run_process("list", "--db", str(db), "-f", "tsv").stdout == tsv
+    named = tmp_path / "scenes.txt"  # an extension of no format: the content decides
+    named.write_text(tsv, "utf-8")
+    again = run_process("import", str(named), "--db", str(tmp_path / "again.db"))
+    assert again.exit_code == 0, again.stderr
+
+
+def test_import_of_a_bad_tsv_names_tsv_and_writes_nothing(kdrama: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("title\tdrama\tyear\nA scene\tGoblin\t20x\n", "utf-8")
+    db = tmp_path / "mine.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    before = snapshot(db)
+    run = kdrama("import", str(bad), "--db", str(db))
+    assert run.exit_code == ExitCode.RUNTIME_ERROR
+    assert run.stderr == "Error: line 2: field 'year': '20x' is not a whole number\n"
+    headless = tmp_path / "headless.tsv"
+    headless.write_text("A scene\tGoblin\t2017\n", "utf-8")
+    run = kdrama("import", str(headless), "--db", str(db))
+    assert run.stderr == "Error: line 1: the TSV header is missing\n"
+    assert snapshot(db) == before
+
+
+# --- The same key for the same thing -----------------------------------------------------
+
+
+def test_facets_rows_use_the_scenes_keys_and_carry_the_hangul_their_tables_show(
+    kdrama: Invoke,
+) -> None:
+    scenes = kdrama("list", "--json").json()
+    actors = {
+        (name, korean)
+        for scene in scenes
+        for name, korean in zip(scene["actors"], scene["actors_korean"], strict=True)
+    }
+    rows = kdrama("actors", "--json").json()
+    assert {(row["actor"], row["actor_korean"]) for row in rows} == actors
+    table = kdrama("actors", "--format", "table").stdout
+    assert all(row["actor_korean"] in table for row in rows)
+    dramas = {(s["drama"], s["drama_korean"], s["year"]) for s in scenes}
+    rows = kdrama("dramas", "--json").json()
+    assert {(row["drama"], row["drama_korean"], row["year"]) for row in rows} == dramas
+    stats = kdrama("stats", "--json").json()
+    assert stats["top_dramas"][0].keys() == rows[0].keys()
+    assert stats["top_actors"][0] == kdrama("actors", "--json", "-n", "1").json()[0]
+
+
+def test_stats_and_db_info_count_people_under_the_same_key(kdrama: Invoke) -> None:
+    stats = kdrama("stats", "--json").json()
+    info = kdrama("db", "info", "--json").json()
+    assert "people" not in info
+    shared = ["scenes", "dramas", "actors", "characters", "favorites", "rated"]
+    assert {key: info[key] for key in shared} == {key: stats[key] for key in shared}
+    assert stats["actors"] == 10

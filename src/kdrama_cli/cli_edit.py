@@ -332,7 +332,8 @@ def import_(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json, jsonl or csv \\[default: from the extension, else from the content]",
+            help="json, jsonl, csv or tsv \\[default: from the extension (.json, .jsonl,"
+            " .ndjson, .csv, .tsv), else from the content]",
         ),
     ] = None,
     update: Annotated[
@@ -368,7 +369,7 @@ def import_(
     ] = False,
     db: options.Db = None,
 ) -> None:
-    """Import scenes from JSON, JSON Lines or CSV, as `list` and `export` write them.
+    """Import scenes from JSON, JSON Lines, CSV or TSV, as `list` and `export` write them.
 
     Scenes are added, with their ids when the catalog does not use them. A scene
     whose id the catalog uses for another scene stops the import, unless --update,
