@@ -323,8 +323,8 @@ def show(
 ) -> None:
     """Show one scene in full: drama, network, year, cast, description and source.
 
-    --json writes the scene as one JSON object; --format jsonl, csv and tsv write it
-    as `list` does, as one line, or one row under a header.
+    --json writes the scene as one JSON object; --format jsonl, csv and tsv
+    write it as `list` does: one line, or one row under a header.
 
     [bold]Examples[/bold]
 
@@ -379,9 +379,9 @@ def export(
 ) -> None:
     """Export scenes, all or filtered, in a format `kdrama import` reads back.
 
-    The format is --format's, else the one the -o file's extension names, else JSON.
-    An extension of no format is refused, unless --format says what to write; one
-    naming another format than --format clashes with it.
+    The format is --format's, else the one the -o file's extension names, else
+    JSON. An extension of no format is refused, unless --format says what to
+    write; one naming another format than --format clashes with it.
 
     [bold]Examples[/bold]
 
