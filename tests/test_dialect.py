@@ -292,6 +292,10 @@ def test_import_reads_a_tsv_list_wrote_by_its_content(tmp_path: Path) -> None:
     named.write_text(tsv, "utf-8")
     again = run_process("import", str(named), "--db", str(tmp_path / "again.db"))
     assert again.exit_code == 0, again.stderr
+    told = run_process("import", "-", "-f", "tsv", "--db", str(tmp_path / "told.db"), input=tsv)
+    assert told.exit_code == 0, told.stderr
+    as_csv = run_process("import", "-", "-f", "csv", "--db", str(tmp_path / "csv.db"), input=tsv)
+    assert (as_csv.exit_code, as_csv.stderr) == (1, "Error: line 1: the CSV header is missing\n")
 
 
 def test_import_of_a_bad_tsv_names_tsv_and_writes_nothing(kdrama: Invoke, tmp_path: Path) -> None:
