@@ -1,5 +1,5 @@
 """Every export is a complete backup: exporting, importing into a new catalog and
-exporting again gives the same bytes, in JSON, JSON Lines and CSV, for the bundled
+exporting again gives the same bytes, in JSON, JSON Lines, CSV and TSV, for the bundled
 catalog, for one a user has changed, and for generated catalogs full of awkward text.
 And a JSON array imports the same scenes as JSON Lines however it is laid out."""
 
@@ -21,7 +21,7 @@ from kdrama_cli.text import CONTROL
 
 from .conftest import BUNDLED, Invoke, run_process
 
-FORMATS = ["json", "jsonl", "csv"]
+FORMATS = ["json", "jsonl", "csv", "tsv"]
 LATEST = datetime.date.today().year + 5
 
 

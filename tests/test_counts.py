@@ -121,8 +121,8 @@ def test_adding_a_scene_counts_its_new_drama_and_people(kdrama: Invoke, ties: st
     assert run.exit_code == 0
     assert_exact(ties)
     actors = kdrama("actors", "--db", ties, "--json").json()
-    assert actors[0] == {"name": "Ahn Hyo Seop", "count": 4}
-    assert {"name": "Ryeoun", "count": 1} in actors
+    assert actors[0] == {"actor": "Ahn Hyo Seop", "actor_korean": None, "count": 4}
+    assert {"actor": "Ryeoun", "actor_korean": None, "count": 1} in actors
 
 
 def test_editing_a_cast_moves_the_counts(kdrama: Invoke, ties: str) -> None:
@@ -130,9 +130,9 @@ def test_editing_a_cast_moves_the_counts(kdrama: Invoke, ties: str) -> None:
     assert edited.exit_code == 0
     assert_exact(ties)
     assert kdrama("actors", "--db", ties, "--limit", "3", "--json").json() == [
-        {"name": "Ahn Hyo Seop", "count": 2},
-        {"name": "bae Suzy", "count": 2},
-        {"name": "Cha Eun Woo", "count": 2},
+        {"actor": "Ahn Hyo Seop", "actor_korean": None, "count": 2},
+        {"actor": "bae Suzy", "actor_korean": None, "count": 2},
+        {"actor": "Cha Eun Woo", "actor_korean": None, "count": 2},
     ]
     edited = kdrama("edit", "5", "-c", "Kang Tae Moo=Ahn Hyo Seop", "--db", ties)
     assert edited.exit_code == 0
@@ -143,7 +143,7 @@ def test_moving_a_scene_to_another_drama_moves_its_count(kdrama: Invoke, ties: s
     assert kdrama("edit", "6", "-d", "Start-Up", "-y", "2020", "--db", ties).exit_code == 0
     assert_exact(ties)
     assert kdrama("dramas", "--db", ties, "--limit", "1", "--json").json() == [
-        {"name": "Start-Up", "korean": None, "year": 2020, "count": 3}
+        {"drama": "Start-Up", "drama_korean": None, "year": 2020, "count": 3}
     ]
 
 
@@ -151,7 +151,7 @@ def test_removing_scenes_drops_those_left_with_none(kdrama: Invoke, ties: str) -
     assert kdrama("rm", "5", "6", "--yes", "--db", ties).exit_code == 0
     people, dramas, _ = assert_exact(ties)
     assert (len(people), len(dramas)) == (3, 2)
-    assert [row["name"] for row in kdrama("actors", "--db", ties, "--json").json()] == [
+    assert [row["actor"] for row in kdrama("actors", "--db", ties, "--json").json()] == [
         "Ahn Hyo Seop",
         "bae Suzy",
         "Kim Se Jeong",
@@ -176,7 +176,9 @@ def test_importing_adds_and_updates_counts(kdrama: Invoke, ties: str, tmp_path: 
     assert kdrama("import", str(source), "--db", ties, "--update").exit_code == 0
     people, dramas, _ = assert_exact(ties)
     assert (len(people), len(dramas)) == (7, 5)
-    assert {"name": "Lee Jae Wook", "count": 2} in kdrama("actors", "--db", ties, "--json").json()
+    assert {"actor": "Lee Jae Wook", "actor_korean": None, "count": 2} in kdrama(
+        "actors", "--db", ties, "--json"
+    ).json()
 
 
 def test_a_bulk_import_is_counted(ties: str) -> None:
@@ -227,7 +229,7 @@ def test_a_catalog_changed_by_another_program_is_counted_from_scratch(
 
 
 def counts(run: Any) -> list[tuple[str, int]]:
-    return [(row["name"], row["count"]) for row in run.json()]
+    return [(next(iter(row.values())), row["count"]) for row in run.json()]
 
 
 # Many random changes
@@ -350,7 +352,7 @@ def test_each_actors_count_is_how_many_scenes_list_shows_for_them(
     kdrama: Invoke, ties: str
 ) -> None:
     for row in kdrama("actors", "--db", ties, "--json").json():
-        scenes = kdrama("list", "--actor", row["name"], "--db", ties, "--json").json()
+        scenes = kdrama("list", "--actor", row["actor"], "--db", ties, "--json").json()
         assert len(scenes) == row["count"]
 
 

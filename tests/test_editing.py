@@ -45,7 +45,7 @@ def test_add_prints_the_new_id_and_finds_existing_people_and_dramas(
     assert added["characters"][0]["name"] == "Ri Jeong Hyeok"
     assert (added["description"], added["source"]) == ("They play together.", "My notes")
     info = kdrama("db", "info", "--db", str(db), "--json").json()
-    assert (info["people"], info["dramas"], info["characters"]) == (10, 6, 12)
+    assert (info["actors"], info["dramas"], info["characters"]) == (10, 6, 12)
 
 
 def test_add_creates_a_new_drama_and_people_as_needed(db: Path, kdrama: Invoke) -> None:
@@ -163,7 +163,7 @@ def test_rm_removes_scenes_and_what_only_they_used(db: Path, kdrama: Invoke) -> 
     assert (run.exit_code, run.stderr.strip()) == (0, "Removed 2 scene(s).")
     assert [s["id"] for s in on(db, kdrama)("list", "--json").json()] == [1, 2, 3, 6]
     info = kdrama("db", "info", "--db", str(db), "--json").json()
-    assert (info["dramas"], info["people"], info["characters"]) == (4, 7, 8)
+    assert (info["dramas"], info["actors"], info["characters"]) == (4, 7, 8)
     assert on(db, kdrama)("list", "--actor", "Song Hye Kyo", "--json").json()[0]["id"] == 1
 
 

@@ -229,7 +229,7 @@ def run_bytes(*args: bytes | str, db: Path | None = None) -> subprocess.Complete
         ),
         (["edit", "1", "--description", b"\xc3"], "--description"),
         (["list", "--actor", "Gong Yoo", "--actor", b"x\xff"], "--actor"),
-        (["search", b"kiss\xfe"], "QUERY"),
+        (["search", b"kiss\xfe"], "QUERY..."),
         (["drama", "edit", "Goblin", "--alias", b"\xff"], "--alias"),
     ],
     ids=["invalid byte", "lone surrogate", "edit", "list --actor", "search", "drama alias"],

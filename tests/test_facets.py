@@ -20,26 +20,31 @@ from kdrama_cli.models import SceneFilter, YearRange
 from .conftest import Invoke, one_scene
 
 BUNDLED_ACTORS = [
-    {"name": "Son Ye Jin", "count": 2},
-    {"name": "Song Hye Kyo", "count": 2},
-    {"name": "Hyun Bin", "count": 1},
-    {"name": "Jung Hae In", "count": 1},
-    {"name": "Lee Dong Wook", "count": 1},
-    {"name": "Park Bo Gum", "count": 1},
-    {"name": "Park Min Young", "count": 1},
-    {"name": "Park Seo Joon", "count": 1},
-    {"name": "Song Joong Ki", "count": 1},
-    {"name": "Yoo In Na", "count": 1},
+    {"actor": "Son Ye Jin", "actor_korean": "손예진", "count": 2},
+    {"actor": "Song Hye Kyo", "actor_korean": "송혜교", "count": 2},
+    {"actor": "Hyun Bin", "actor_korean": "현빈", "count": 1},
+    {"actor": "Jung Hae In", "actor_korean": "정해인", "count": 1},
+    {"actor": "Lee Dong Wook", "actor_korean": "이동욱", "count": 1},
+    {"actor": "Park Bo Gum", "actor_korean": "박보검", "count": 1},
+    {"actor": "Park Min Young", "actor_korean": "박민영", "count": 1},
+    {"actor": "Park Seo Joon", "actor_korean": "박서준", "count": 1},
+    {"actor": "Song Joong Ki", "actor_korean": "송중기", "count": 1},
+    {"actor": "Yoo In Na", "actor_korean": "유인나", "count": 1},
 ]
 BUNDLED_DRAMAS = [
-    {"name": "Crash Landing on You", "korean": "사랑의 불시착", "year": 2020, "count": 1},
-    {"name": "Descendants of the Sun", "korean": "태양의 후예", "year": 2016, "count": 1},
-    {"name": "Encounter", "korean": "남자친구", "year": 2019, "count": 1},
-    {"name": "Goblin", "korean": "쓸쓸하고 찬란하神 – 도깨비", "year": 2017, "count": 1},
-    {"name": "Something in the Rain", "korean": "밥 잘 사주는 예쁜 누나", "year": 2018, "count": 1},
+    {"drama": "Crash Landing on You", "drama_korean": "사랑의 불시착", "year": 2020, "count": 1},
+    {"drama": "Descendants of the Sun", "drama_korean": "태양의 후예", "year": 2016, "count": 1},
+    {"drama": "Encounter", "drama_korean": "남자친구", "year": 2019, "count": 1},
+    {"drama": "Goblin", "drama_korean": "쓸쓸하고 찬란하神 – 도깨비", "year": 2017, "count": 1},
     {
-        "name": "What's Wrong with Secretary Kim",
-        "korean": "김비서가 왜 그럴까",
+        "drama": "Something in the Rain",
+        "drama_korean": "밥 잘 사주는 예쁜 누나",
+        "year": 2018,
+        "count": 1,
+    },
+    {
+        "drama": "What's Wrong with Secretary Kim",
+        "drama_korean": "김비서가 왜 그럴까",
         "year": 2018,
         "count": 1,
     },
@@ -118,8 +123,9 @@ def ties(make_catalog: Callable[..., Path], kdrama: Invoke) -> str:
     return favourites_and_ratings(kdrama, str(make_catalog(TIES)))
 
 
-def counts(run: Any, key: str = "name") -> list[tuple[Any, int]]:
-    return [(row[key], row["count"]) for row in run.json()]
+def counts(run: Any) -> list[tuple[Any, int]]:
+    """Each row's first value (the actor, the drama or the year) and its count."""
+    return [(next(iter(row.values())), row["count"]) for row in run.json()]
 
 
 # The bundled catalog, exactly
@@ -141,10 +147,10 @@ def test_years_count_scenes_by_their_dramas_year(kdrama: Invoke) -> None:
 
 def test_actors_in_2018_are_the_two_dramas_casts(kdrama: Invoke) -> None:
     assert kdrama("actors", "--year", "2018", "--json").json() == [
-        {"name": "Jung Hae In", "count": 1},
-        {"name": "Park Min Young", "count": 1},
-        {"name": "Park Seo Joon", "count": 1},
-        {"name": "Son Ye Jin", "count": 1},
+        {"actor": "Jung Hae In", "actor_korean": "정해인", "count": 1},
+        {"actor": "Park Min Young", "actor_korean": "박민영", "count": 1},
+        {"actor": "Park Seo Joon", "actor_korean": "박서준", "count": 1},
+        {"actor": "Son Ye Jin", "actor_korean": "손예진", "count": 1},
     ]
 
 
@@ -168,7 +174,7 @@ def test_ties_go_by_name_ignoring_case(kdrama: Invoke, ties: str) -> None:
 
 
 def test_years_tie_in_year_order(kdrama: Invoke, ties: str) -> None:
-    assert counts(kdrama("years", "--db", ties, "--json"), "year") == [
+    assert counts(kdrama("years", "--db", ties, "--json")) == [
         (2020, 2),
         (2022, 2),
         (2019, 1),
@@ -194,7 +200,7 @@ def test_dramas_with_the_same_name_tie_in_year_order(kdrama: Invoke, ties: str) 
         )
         assert added.exit_code == 0
     rows = kdrama("dramas", "--db", ties, "--json").json()
-    assert [(row["name"], row["year"], row["count"]) for row in rows] == [
+    assert [(row["drama"], row["year"], row["count"]) for row in rows] == [
         ("Business Proposal", 2022, 2),
         ("Start-Up", 2020, 2),
         ("alchemy of Souls", 2019, 1),
@@ -230,8 +236,8 @@ def test_counts_agree_with_list_for_every_filter(kdrama: Invoke, filters: list[s
     years = Counter(scene["year"] for scene in scenes)
     assert dict(counts(kdrama("actors", *filters, "--json"))) == dict(actors)
     drama_rows = kdrama("dramas", *filters, "--json").json()
-    assert {(row["name"], row["year"]): row["count"] for row in drama_rows} == dict(dramas)
-    assert dict(counts(kdrama("years", *filters, "--json"), "year")) == dict(years)
+    assert {(row["drama"], row["year"]): row["count"] for row in drama_rows} == dict(dramas)
+    assert dict(counts(kdrama("years", *filters, "--json"))) == dict(years)
 
 
 def test_favorites_and_min_rating_filter_the_counted_scenes(kdrama: Invoke, ties: str) -> None:
@@ -245,9 +251,7 @@ def test_favorites_and_min_rating_filter_the_counted_scenes(kdrama: Invoke, ties
         ("Start-Up", 1),
         ("True Beauty", 1),
     ]
-    assert counts(kdrama("years", "--db", ties, "--min-rating", "5", "--json"), "year") == [
-        (2022, 1)
-    ]
+    assert counts(kdrama("years", "--db", ties, "--min-rating", "5", "--json")) == [(2022, 1)]
     both = kdrama("actors", "--db", ties, "--favorites", "--min-rating", "5", "--json")
     assert counts(both) == [("Ahn Hyo Seop", 1), ("Kim Se Jeong", 1)]
 
@@ -286,17 +290,17 @@ def test_jsonl_is_one_row_object_a_line(kdrama: Invoke) -> None:
     )
     jsonl = kdrama("dramas", "-f", "jsonl", "-n", "1").stdout
     assert jsonl == (
-        '{"name":"Crash Landing on You","korean":"사랑의 불시착","year":2020,"count":1}\n'
+        '{"drama":"Crash Landing on You","drama_korean":"사랑의 불시착","year":2020,"count":1}\n'
     )
 
 
 def test_csv_has_a_header_row_with_the_json_keys(kdrama: Invoke) -> None:
     assert kdrama("actors", "-f", "csv", "-n", "2").stdout == (
-        "name,count\nSon Ye Jin,2\nSong Hye Kyo,2\n"
+        "actor,actor_korean,count\nSon Ye Jin,손예진,2\nSong Hye Kyo,송혜교,2\n"
     )
     assert kdrama("years", "-f", "csv", "-n", "1").stdout == "year,count\n2018,2\n"
     rows = list(csv.DictReader(io.StringIO(kdrama("dramas", "-f", "csv").stdout)))
-    assert list(rows[0]) == ["name", "korean", "year", "count"]
+    assert list(rows[0]) == ["drama", "drama_korean", "year", "count"]
     assert [{**row, "year": int(row["year"]), "count": int(row["count"])} for row in rows] == (
         BUNDLED_DRAMAS
     )
@@ -317,10 +321,10 @@ def test_empty_korean_title_is_null_in_json_and_empty_in_csv(
 ) -> None:
     db = str(make_catalog(one_scene()))
     assert kdrama("dramas", "--db", db, "--json").json() == [
-        {"name": "Test Drama", "korean": None, "year": 2021, "count": 1}
+        {"drama": "Test Drama", "drama_korean": None, "year": 2021, "count": 1}
     ]
     assert kdrama("dramas", "--db", db, "-f", "csv").stdout == (
-        "name,korean,year,count\nTest Drama,,2021,1\n"
+        "drama,drama_korean,year,count\nTest Drama,,2021,1\n"
     )
 
 
@@ -380,7 +384,7 @@ def test_catalog_text_is_shown_literally_never_as_markup(
     assert "Kim [red]Actor[/red]" in actors
     dramas = kdrama("dramas", "--db", db, env={"COLUMNS": "120"}).stdout
     assert "[bold]Loud[/] Drama" in dramas
-    assert kdrama("actors", "--db", db, "--json").json()[0]["name"] == "Kim [red]Actor[/red]"
+    assert kdrama("actors", "--db", db, "--json").json()[0]["actor"] == "Kim [red]Actor[/red]"
 
 
 # Nothing to count

@@ -73,7 +73,9 @@ def test_export_to_a_file_takes_the_format_from_its_extension(
         ("a.json", "json"),
         ("a.jsonl", "jsonl"),
         ("a.csv", "csv"),
-        ("a.txt", "json"),
+        ("a.tsv", "tsv"),
+        ("b.NDJSON", "jsonl"),
+        ("backup", "json"),  # no extension: JSON, as on stdout
     ]:
         out = tmp_path / name
         run = kdrama("export", "-o", str(out))
@@ -84,7 +86,14 @@ def test_export_to_a_file_takes_the_format_from_its_extension(
             assert json.loads(out.read_text("utf-8")) == json.loads(listed)
         else:
             assert out.read_text("utf-8") == listed
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.json", "a.jsonl", "a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.csv",
+        "a.json",
+        "a.jsonl",
+        "a.tsv",
+        "b.NDJSON",
+        "backup",
+    ]
 
 
 def test_export_refuses_to_replace_a_file_without_force(kdrama: Invoke, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ LIST_ARGS = {
     ImportFormat.json: ("list", "--json"),
     ImportFormat.jsonl: ("list", "--format", "jsonl"),
     ImportFormat.csv: ("list", "--format", "csv"),
+    ImportFormat.tsv: ("list", "--format", "tsv"),
 }
 
 
@@ -271,7 +272,7 @@ def test_record_errors_are_kdrama_errors_so_the_cli_reports_them_in_one_line() -
 
 # --- Errors: the first problem, where it is, and which field ---------------------------
 
-J, L, C = ImportFormat.json, ImportFormat.jsonl, ImportFormat.csv
+J, L, C, T = ImportFormat.json, ImportFormat.jsonl, ImportFormat.csv, ImportFormat.tsv
 LATEST = latest_year()
 HEAD = "title,drama,year,id,rank,rating,favorite,characters\n"
 
@@ -444,6 +445,10 @@ def test_a_long_bad_value_is_shortened_and_kept_on_one_line() -> None:
         ("scenes.txt", "[", J),
         ("scenes", "{", L),
         ("-", "title,drama", C),
+        ("scenes.TSV", "id,title", T),
+        (None, "\ufeffid\ttitle\tdrama\n1\tA\tB\n", T),
+        ("scenes.txt", "title\tdrama", T),
+        (None, 'title,drama\n"a\tb",Goblin\n', C),  # a tab in a later line is data
     ],
 )
 def test_the_extension_decides_the_format_and_the_first_character_otherwise(
@@ -453,7 +458,7 @@ def test_the_extension_decides_the_format_and_the_first_character_otherwise(
 
 
 def test_import_formats_are_the_machine_formats_list_writes() -> None:
-    assert {f.value for f in ImportFormat} == {"json", "jsonl", "csv"}
+    assert {f.value for f in ImportFormat} == {"json", "jsonl", "csv", "tsv"}
     assert {f.value for f in ImportFormat} <= {f.value for f in OutputFormat}
 
 

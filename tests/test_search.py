@@ -294,7 +294,7 @@ def test_a_query_without_letters_or_digits_is_a_usage_error(kdrama: Invoke, text
 def test_a_missing_query_is_a_usage_error(kdrama: Invoke) -> None:
     run = kdrama("search")
     assert run.exit_code == 2
-    assert "Missing argument 'QUERY'" in run.stderr
+    assert "Missing argument 'QUERY...'" in run.stderr
 
 
 def test_the_python_api_refuses_an_empty_query() -> None:

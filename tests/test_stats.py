@@ -120,22 +120,27 @@ def test_stats_take_lists_filters(kdrama: Invoke) -> None:
         "average_rating": None,
         "years": [{"year": 2018, "count": 1}, {"year": 2020, "count": 1}],
         "top_actors": [
-            {"name": "Son Ye Jin", "count": 2},
-            {"name": "Hyun Bin", "count": 1},
-            {"name": "Jung Hae In", "count": 1},
+            {"actor": "Son Ye Jin", "actor_korean": "손예진", "count": 2},
+            {"actor": "Hyun Bin", "actor_korean": "현빈", "count": 1},
+            {"actor": "Jung Hae In", "actor_korean": "정해인", "count": 1},
         ],
         "top_dramas": [
-            {"name": "Crash Landing on You", "korean": "사랑의 불시착", "year": 2020, "count": 1},
             {
-                "name": "Something in the Rain",
-                "korean": "밥 잘 사주는 예쁜 누나",
+                "drama": "Crash Landing on You",
+                "drama_korean": "사랑의 불시착",
+                "year": 2020,
+                "count": 1,
+            },
+            {
+                "drama": "Something in the Rain",
+                "drama_korean": "밥 잘 사주는 예쁜 누나",
                 "year": 2018,
                 "count": 1,
             },
         ],
         "ratings": NO_RATINGS,
     }
-    assert kdrama("stats", "-c", "Sunny", "--json").json()["top_dramas"][0]["name"] == "Goblin"
+    assert kdrama("stats", "-c", "Sunny", "--json").json()["top_dramas"][0]["drama"] == "Goblin"
     assert kdrama("stats", "-d", "DOTS", "--json").json()["actors"] == 2
     assert kdrama("stats", "-y", "2018", "--json").json()["scenes"] == 2
 
@@ -147,7 +152,11 @@ def test_favourite_and_rating_filters_narrow_every_number(kdrama: Invoke, rated:
         2,
         4.5,
     )
-    assert favourites["top_actors"][0] == {"name": "Ahn Hyo Seop", "count": 2}
+    assert favourites["top_actors"][0] == {
+        "actor": "Ahn Hyo Seop",
+        "actor_korean": None,
+        "count": 2,
+    }
     high = kdrama("stats", "--db", rated, "--min-rating", "5", "--json").json()
     assert (high["scenes"], high["rated"], high["average_rating"]) == (1, 1, 5.0)
     assert high["ratings"][4] == {"rating": 5, "count": 1}
@@ -155,7 +164,7 @@ def test_favourite_and_rating_filters_narrow_every_number(kdrama: Invoke, rated:
 
 def test_top_picks_how_many_actors_and_dramas(kdrama: Invoke) -> None:
     numbers = kdrama("stats", "--top", "1", "--json").json()
-    assert numbers["top_actors"] == [{"name": "Son Ye Jin", "count": 2}]
+    assert numbers["top_actors"] == [{"actor": "Son Ye Jin", "actor_korean": "손예진", "count": 2}]
     assert numbers["top_dramas"] == BUNDLED_DRAMAS[:1]
     everyone = kdrama("stats", "--top", "50", "--json").json()
     assert len(everyone["top_actors"]) == 10 and len(everyone["top_dramas"]) == 6

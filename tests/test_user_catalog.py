@@ -72,7 +72,7 @@ def test_db_info_shows_schema_version_and_counts(kdrama: Invoke) -> None:
     kdrama("rate", "3", "4")
     info = kdrama("db", "info", "--json").json()
     assert info["schema_version"] == SCHEMA_VERSION
-    assert (info["scenes"], info["dramas"], info["people"], info["characters"]) == (6, 6, 10, 12)
+    assert (info["scenes"], info["dramas"], info["actors"], info["characters"]) == (6, 6, 10, 12)
     assert (info["favorites"], info["rated"]) == (2, 1)
     table = kdrama("db", "info").stdout
     assert "schema version" in table and "favorites" in table

@@ -97,7 +97,14 @@ _NAME_TABLES = {
     NameKind.DRAMA: _NameTable("drama_keys", "drama_id", "dramas", "title", "title_korean"),
 }
 _SUGGESTION_CUTOFF = 75
-_COUNTED_TABLES = ("scenes", "dramas", "people", "characters")
+# The counts ``info`` gives, by key, and the table each counts: people are
+# ``actors``, as ``kdrama stats`` calls them.
+_COUNTED_TABLES = {
+    "scenes": "scenes",
+    "dramas": "dramas",
+    "actors": "people",
+    "characters": "characters",
+}
 
 _TEXT = ("text",)
 _TEXT_OR_NULL = ("text", "null")
@@ -476,7 +483,7 @@ class Catalog:
             "schema_version": schema_version(self.conn),
         }
         # Plain counts, which a view (another program's doing) answers as well as a table.
-        facts |= {table: self._count(f'"{table}"') for table in _COUNTED_TABLES}
+        facts |= {key: self._count(f'"{table}"') for key, table in _COUNTED_TABLES.items()}
         facts["favorites"] = self._count("scenes WHERE favorite = 1")
         facts["rated"] = self._count("scenes WHERE rating IS NOT NULL")
         return facts

@@ -12,8 +12,9 @@ kdrama, and every TAB of shell completion, pays for what it uses and no more.
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -29,7 +30,6 @@ from .cli_core import (
 )
 from .errors import ExitCode, NothingToPick
 from .models import (
-    DetailFormat,
     ExportFormat,
     OutputFormat,
     SceneFilter,
@@ -116,6 +116,54 @@ def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> Out
     if fmt is not OutputFormat.table:
         utf8_stdout()
     return fmt
+
+
+_Format = TypeVar("_Format", bound=Enum)
+
+
+def json_or_format(ctx: typer.Context, fmt: _Format, json_flag: bool) -> _Format:
+    """--json as a shortcut for --format json, for a command whose --format offers
+    its own choices (``DetailFormat``, say): with another --format it clashes, as in
+    ``output_format``. Stdout is made ready for any format but the table."""
+    if json_flag:
+        json_format = type(fmt)["json"]
+        source = ctx.get_parameter_source("fmt")
+        if source is not None and source.name != "DEFAULT" and fmt is not json_format:
+            raise typer.BadParameter(
+                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
+            )
+        fmt = json_format
+    if fmt.value != "table":
+        utf8_stdout()
+    return fmt
+
+
+def export_format(fmt: ExportFormat | None, json_flag: bool, output: Path | None) -> ExportFormat:
+    """The format export writes: --format (or --json), else the one -o's extension
+    names, else JSON. An extension naming another format than --format clashes with
+    it; one naming no format is refused unless --format says what to write."""
+    if json_flag:
+        if fmt not in (None, ExportFormat.json):
+            raise typer.BadParameter(
+                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
+            )
+        fmt = ExportFormat.json
+    try:
+        named = ExportFormat.from_path(output)
+    except ValueError as error:
+        if fmt is not None:
+            return fmt
+        raise typer.BadParameter(
+            f"{error}; name the file with one of them, or give --format", param_hint="'--output'"
+        ) from None
+    if fmt is not None and named is not None and fmt is not named:
+        given = "--json" if json_flag else f"--format {fmt.value}"
+        raise typer.BadParameter(
+            f"{given} clashes with the file name {output}, which says {named.value};"
+            f" drop {given.split()[0]}, or name the file .{fmt.value}",
+            param_hint=f"'{given.split()[0]}'",
+        )
+    return fmt or named or ExportFormat.json
 
 
 def screen_limit(limit: int | None, show_all: bool, fmt: OutputFormat) -> tuple[int | None, bool]:
@@ -222,10 +270,12 @@ def random(
         int,
         typer.Option(
             "--count",
+            "--limit",
             "-n",
             metavar="N",
             parser=options.positive_int,
-            help="How many scenes to pick.",
+            # -n is --limit in every command: here the most scenes to pick.
+            help="How many scenes to pick (--limit is the same).",
         ),
     ] = 1,
     seed: Annotated[
@@ -262,29 +312,31 @@ def random(
 
 @app.command()
 def show(
+    ctx: typer.Context,
     scene_id: Annotated[
         int, typer.Argument(metavar="ID", parser=options.positive_int, help="The scene's id.")
     ],
-    fmt: Annotated[
-        DetailFormat,
-        typer.Option("--format", "-f", case_sensitive=False, help="table or json."),
-    ] = DetailFormat.table,
+    fmt: options.Format = OutputFormat.table,
+    json_: options.Json = False,
     fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Show one scene in full: drama, network, year, cast, description and source.
 
+    --json writes the scene as one JSON object; --format jsonl, csv and tsv
+    write it as `list` does: one line, or one row under a header.
+
     [bold]Examples[/bold]
 
       kdrama show 6
-      kdrama show 6 --format json
+      kdrama show 6 --json
+      kdrama show 6 --format csv --fields id,drama,title
     """
     from .render import render_scene_detail
 
+    fmt = json_or_format(ctx, fmt, json_)
     with Catalog.open(locate(db)) as catalog:
         scene = catalog.get_scene(scene_id)
-    if fmt is DetailFormat.json:
-        utf8_stdout()
     render_scene_detail(scene, fmt, sys.stdout, fields.keys if fields else None)
 
 
@@ -302,28 +354,44 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json, jsonl or csv \\[default: from the -o file's extension, else json]",
+            help="json, jsonl, csv or tsv \\[default: from the -o file's extension, else json]",
+            rich_help_panel=options.OUTPUT,
         ),
     ] = None,
+    json_: options.Json = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE, not stdout; its extension (.json, .jsonl, .ndjson, .csv,"
+            " .tsv) says the format.",
+            rich_help_panel=options.OUTPUT,
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace FILE if it exists.", rich_help_panel=options.OUTPUT),
+    ] = False,
     fields: options.Fields = None,
     db: options.Db = None,
 ) -> None:
     """Export scenes, all or filtered, in a format `kdrama import` reads back.
 
+    The format is --format's, else the one the -o file's extension names, else
+    JSON. An extension of no format is refused, unless --format says what to
+    write; one naming another format than --format clashes with it.
+
     [bold]Examples[/bold]
 
       kdrama export -o backup.json
       kdrama export --favorites --format csv > favourites.csv
-      kdrama export --actor "Son Ye Jin" -o son-ye-jin.jsonl
+      kdrama export --actor "Son Ye Jin" -o son-ye-jin.tsv
     """
     from .export import export_scenes
 
-    fmt = fmt or ExportFormat.from_path(output)
+    fmt = export_format(fmt, json_, output)
     utf8_stdout()
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
     with Catalog.open(locate(db)) as catalog:

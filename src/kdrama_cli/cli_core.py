@@ -141,9 +141,15 @@ class Commands(typer.Typer):
 
 
 def command_set(**settings: Any) -> Commands:
-    """The Typer a command module adds its commands to, set up like the app."""
+    """The Typer a command module adds its commands to, set up like the app, but for
+    the completion options, which only the root command offers: Typer would add them
+    to a module's one command (search, browse) built on its own."""
     return Commands(
-        cls=HelpGroup, rich_markup_mode="rich", pretty_exceptions_show_locals=False, **settings
+        cls=HelpGroup,
+        rich_markup_mode="rich",
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+        **settings,
     )
 
 
@@ -243,6 +249,8 @@ class KdramaGroup(HelpGroup):
         try:
             done = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except typer.TyperException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":
+                sys.exit(0)  # `kdrama db` alone: its help, shown, as `kdrama` alone shows
             _show_usage_error(error)
             sys.exit(error.exit_code)
         except typer.Abort:
@@ -328,8 +336,6 @@ def _one_line(message: str) -> str:
 def _show_usage_error(error: typer.TyperException) -> None:
     """A usage error as Click words it: the usage line, where to find help, and the
     error, with anything typed in an argument shown as text."""
-    if type(error).__name__ == "NoArgsIsHelpError":
-        return  # the help it stands for has been shown
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
         note(ctx.get_usage(), style="")

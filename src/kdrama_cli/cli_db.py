@@ -2,14 +2,15 @@
 
 import os
 import sys
-from typing import Annotated
 
 import typer
 
 from . import options
 from .catalog import Catalog
-from .cli_core import command_set, note, utf8_stdout
+from .cli import json_or_format
+from .cli_core import command_set, note
 from .errors import ExitCode
+from .models import DetailFormat
 from .storage import locate
 from .text import visible
 
@@ -38,22 +39,26 @@ def path(db: options.Db = None) -> None:
 
 @db_app.command()
 def info(
-    json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    ctx: typer.Context,
+    fmt: options.DetailFormatOption = DetailFormat.table,
+    json_: options.Json = False,
     db: options.Db = None,
 ) -> None:
     """Show the catalog in use: where it is, its schema version, and its counts.
+
+    --json (or --format json) writes them as one JSON object.
 
     [bold]Examples[/bold]
 
       kdrama db info
       kdrama db info --json
     """
+    fmt = json_or_format(ctx, fmt, json_)
     with Catalog.open(locate(db)) as catalog:
         facts = catalog.info()
-    if json_:
+    if fmt is DetailFormat.json:
         from .render import write_json
 
-        utf8_stdout()
         write_json(facts, sys.stdout)
         return
     from rich.table import Table

@@ -55,7 +55,8 @@ Description = Annotated[
 ]
 Source = Annotated[str | None, typer.Option("--source", help="Where the scene comes from.")]
 SceneIds = Annotated[
-    list[int], typer.Argument(metavar="ID", parser=options.positive_int, help="Scene ids.")
+    list[int],
+    typer.Argument(metavar="IDS...", parser=options.positive_int, help="One or more scene ids."),
 ]
 SceneId = Annotated[int, typer.Argument(metavar="ID", parser=options.positive_int)]
 NewDrama = Annotated[
@@ -296,7 +297,8 @@ def _asking_about_dramas(
 @commands.command()
 def rm(
     scene_ids: SceneIds,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    # No short form: -y is --year in every other command (gh's `repo delete --yes` has none).
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     db: options.Db = None,
 ) -> None:
     """Remove scenes from your catalog.
@@ -330,7 +332,8 @@ def import_(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json, jsonl or csv \\[default: from the extension, else from the content]",
+            help="json, jsonl, csv or tsv \\[default: from the extension (.json, .jsonl,"
+            " .ndjson, .csv, .tsv), else from the content]",
         ),
     ] = None,
     update: Annotated[
@@ -366,7 +369,7 @@ def import_(
     ] = False,
     db: options.Db = None,
 ) -> None:
-    """Import scenes from JSON, JSON Lines or CSV, as `list` and `export` write them.
+    """Import scenes from JSON, JSON Lines, CSV or TSV, as `list` and `export` write them.
 
     Scenes are added, with their ids when the catalog does not use them. A scene
     whose id the catalog uses for another scene stops the import, unless --update,

@@ -15,14 +15,15 @@ from . import options
 from .catalog import Catalog
 from .cli import (
     explain_empty,
+    json_or_format,
     note_more,
     output_format,
     scene_filter,
     screen_limit,
     suggest_names,
 )
-from .cli_core import command_set, utf8_stdout
-from .models import OutputFormat, SceneFilter
+from .cli_core import command_set
+from .models import DetailFormat, OutputFormat, SceneFilter
 from .storage import locate
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ def years(
 
 @commands.command()
 def stats(
+    ctx: typer.Context,
     actor: options.Actor = None,
     character: options.Character = None,
     drama: options.Drama = None,
@@ -211,15 +213,13 @@ def stats(
             help="How many actors and dramas to rank.",
         ),
     ] = 5,
-    json_: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print the numbers as one JSON object.", rich_help_panel=options.OUTPUT
-        ),
-    ] = False,
+    fmt: options.DetailFormatOption = DetailFormat.table,
+    json_: options.Json = False,
     db: options.Db = None,
 ) -> None:
     """Show the catalog at a glance: totals, scenes per year, top actors and dramas, ratings.
+
+    --json (or --format json) writes the numbers as one JSON object.
 
     [bold]Examples[/bold]
 
@@ -230,11 +230,10 @@ def stats(
     from . import facets
     from .render import render_stats
 
+    fmt = json_or_format(ctx, fmt, json_)
     filters = scene_filter(actor, character, drama, year, favorites, min_rating)
     with Catalog.open(locate(db)) as catalog:
         counted = facets.catalog_stats(catalog, filters, top)
         if not counted.scenes:
             suggest_names(catalog.unmatched_names(filters))
-    if json_:
-        utf8_stdout()
-    render_stats(counted, sys.stdout, as_json=json_)
+    render_stats(counted, sys.stdout, as_json=fmt is DetailFormat.json)

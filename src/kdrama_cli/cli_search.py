@@ -33,7 +33,7 @@ def search_(
     query: Annotated[
         list[str],
         typer.Argument(
-            metavar="QUERY",
+            metavar="QUERY...",
             callback=_words,
             help="Words to find, in English or Korean; every word must match.",
             show_default=False,

@@ -17,7 +17,7 @@ name (or year) order.
 >>> facts.scenes, facts.dramas, facts.actors, facts.average_rating
 (2, 2, 3, None)
 >>> facts.top_dramas[0].to_dict()
-{'name': 'Crash Landing on You', 'korean': '사랑의 불시착', 'year': 2020, 'count': 1}
+{'drama': 'Crash Landing on You', 'drama_korean': '사랑의 불시착', 'year': 2020, 'count': 1}
 
 Counting a large catalog's every actor or drama would read all its cast rows, so the
 catalog keeps each person's, drama's and character's number of scenes, always equal to
@@ -41,15 +41,14 @@ RATINGS = range(1, 6)
 
 @dataclass(frozen=True)
 class ActorCount:
-    """An actor and how many of the counted scenes they are in. The Hangul name is
-    for people reading a table; ``to_dict`` leaves it out."""
+    """An actor, with their Hangul name, and how many of the counted scenes they are in."""
 
     name: str
     count: int
     korean: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "count": self.count}
+        return {"actor": self.name, "actor_korean": self.korean, "count": self.count}
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,12 @@ class DramaCount:
     count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "korean": self.korean, "year": self.year, "count": self.count}
+        return {
+            "drama": self.name,
+            "drama_korean": self.korean,
+            "year": self.year,
+            "count": self.count,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,11 @@ class RatingCount:
 
 
 # The keys of each kind of counted row, in order: the columns of CSV and TSV output.
-ACTOR_FIELDS = ("name", "count")
-DRAMA_FIELDS = ("name", "korean", "year", "count")
+# They are the scenes' keys for the same things (see ``models.Scene.to_dict``): an
+# actor is ``actor``, a drama's title ``drama``, and a name's Hangul form is its key
+# and ``_korean``; a row's number of scenes is ``count``.
+ACTOR_FIELDS = ("actor", "actor_korean", "count")
+DRAMA_FIELDS = ("drama", "drama_korean", "year", "count")
 YEAR_FIELDS = ("year", "count")
 
 

@@ -16,12 +16,12 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from enum import Enum
 from pathlib import PurePath
 from types import TracebackType
 from typing import Any, BinaryIO, NoReturn
 
 from .errors import KdramaError
+from .models import FILE_EXTENSIONS, ExportFormat
 
 
 class RecordError(KdramaError):
@@ -32,38 +32,30 @@ class RecordError(KdramaError):
         self.where = where
 
 
-class ImportFormat(str, Enum):
-    """Formats ``kdrama import`` reads: the machine formats ``kdrama list`` writes."""
-
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-_EXTENSIONS = {
-    ".json": ImportFormat.json,
-    ".jsonl": ImportFormat.jsonl,
-    ".ndjson": ImportFormat.jsonl,
-    ".csv": ImportFormat.csv,
-}
+# The formats ``kdrama import`` reads are exactly those ``kdrama export`` writes.
+ImportFormat = ExportFormat
 
 
 def guess_format(name: str | None, head: str) -> ImportFormat:
     """The format of a file named ``name`` (None for stdin) whose text starts ``head``.
 
-    The extension decides when it is a known one, since it is what the user chose;
-    otherwise the first character does: "[" opens a JSON array, "{" a JSON line,
+    The extension decides when it is a known one (``models.FILE_EXTENSIONS``), since it
+    is what the user chose; otherwise the text does: "[" opens a JSON array, "{" a JSON
+    line, and a first line holding a tab is a TSV header (no column name has one);
     anything else is taken for a CSV header.
     """
     if name is not None:
-        known = _EXTENSIONS.get(PurePath(name).suffix.lower())
+        known = FILE_EXTENSIONS.get(PurePath(name).suffix.lower())
         if known is not None:
             return known
-    start = head.lstrip().lstrip("\ufeff").lstrip()[:1]
+    text = head.lstrip().lstrip("\ufeff").lstrip()
+    start = text[:1]
     if start == "[":
         return ImportFormat.json
     if start == "{":
         return ImportFormat.jsonl
+    if "\t" in text.partition("\n")[0]:
+        return ImportFormat.tsv
     return ImportFormat.csv
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any, NamedTuple, TypeVar
 
 
@@ -264,25 +264,41 @@ class OutputFormat(str, Enum):
 
 
 class ExportFormat(str, Enum):
-    """Formats ``export`` writes and ``import`` reads back."""
+    """Formats ``export`` writes and ``import`` reads back: every machine format."""
 
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    tsv = "tsv"
 
     @classmethod
-    def from_path(cls, path: Path | None) -> ExportFormat:
-        """The format a file name asks for; JSON when it asks for none we know."""
-        suffix = path.suffix.lower().lstrip(".") if path else ""
-        aliases = {"ndjson": "jsonl"}
+    def from_path(cls, path: PurePath | str | None) -> ExportFormat | None:
+        """The format a file's extension names (``FILE_EXTENSIONS``, in any case);
+        None for a file without one. ValueError for an extension no format has,
+        naming those that do."""
+        suffix = PurePath(path).suffix.lower() if path is not None else ""
+        if not suffix:
+            return None
         try:
-            return cls(aliases.get(suffix, suffix))
-        except ValueError:
-            return cls.json
+            return FILE_EXTENSIONS[suffix]
+        except KeyError:
+            known = ", ".join(FILE_EXTENSIONS)
+            raise ValueError(f"{suffix} is not an extension kdrama writes ({known})") from None
+
+
+# The file extensions that name a format, for export and import alike.
+FILE_EXTENSIONS = {
+    ".json": ExportFormat.json,
+    ".jsonl": ExportFormat.jsonl,
+    ".ndjson": ExportFormat.jsonl,
+    ".csv": ExportFormat.csv,
+    ".tsv": ExportFormat.tsv,
+}
 
 
 class DetailFormat(str, Enum):
-    """Formats a single scene can be shown in."""
+    """Formats one object that is not a list of rows can be shown in: the catalog's
+    statistics (``stats``) and its facts (``db info``)."""
 
     table = "table"
     json = "json"

@@ -6,7 +6,15 @@ from typing import Annotated
 import typer
 
 from . import names
-from .models import EARLIEST_YEAR, OutputFormat, SceneFields, Sort, YearRange, latest_year
+from .models import (
+    EARLIEST_YEAR,
+    DetailFormat,
+    OutputFormat,
+    SceneFields,
+    Sort,
+    YearRange,
+    latest_year,
+)
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -123,6 +131,16 @@ Format = Annotated[
         "-f",
         case_sensitive=False,
         help="table for people; json, jsonl, csv or tsv for programs.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+DetailFormatOption = Annotated[
+    DetailFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table for people; json (one object) for programs.",
         rich_help_panel=OUTPUT,
     ),
 ]

@@ -1,9 +1,10 @@
 """Reading the files ``kdrama import`` takes into checked :class:`SceneRecord` values.
 
 Each format read here is the exact inverse of what ``kdrama list`` writes: a JSON array
-(``--json``), JSON Lines (``--format jsonl``) or CSV (``--format csv``, lists joined
-with "; ", characters written "Name=Actor", a person's aliases joined with " | ", and
-those characters escaped with a backslash inside a name). Everything is checked here,
+(``--json``), JSON Lines (``--format jsonl``), CSV (``--format csv``) or TSV
+(``--format tsv``, the same columns separated by tabs); in CSV and TSV, lists are
+joined with "; ", characters written "Name=Actor", a person's aliases joined with
+" | ", and those characters escaped with a backslash inside a name. Everything is checked here,
 once, so that the importer only ever sees values of the right type and range; the
 first problem stops the read with a :class:`RecordError` naming the line or item and
 the field. A key or column kdrama does not know is a problem too: a misspelt field
@@ -62,7 +63,7 @@ def iter_records(
     elif fmt is ImportFormat.jsonl:
         records = _read_jsonl(source.lines(), strip)
     else:
-        records = _read_csv(source.lines(), strip)
+        records = _read_csv(source.lines(), strip, fmt)
     return _as_imported(records, source)
 
 
@@ -75,9 +76,9 @@ def read_records(
     text = text.removeprefix("\ufeff")
     if fmt is ImportFormat.json:
         return list(_read_json([text], strip))
-    lines = io.StringIO(text, newline="") if fmt is ImportFormat.csv else split_lines(text)
-    reader = _read_jsonl if fmt is ImportFormat.jsonl else _read_csv
-    return list(reader(lines, strip))
+    if fmt is ImportFormat.jsonl:
+        return list(_read_jsonl(split_lines(text), strip))
+    return list(_read_csv(io.StringIO(text, newline=""), strip, fmt))
 
 
 class ControlStripper:
@@ -830,10 +831,11 @@ def _read_json(chunks: Iterable[str], strip: ControlStripper | None) -> Iterator
         yield _json_record(item, f"item {number}", strip)
 
 
-def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV row with the line it starts on; rows whose cells are all blank are
-    skipped, as spreadsheets leave them."""
-    reader = csv.reader(lines, strict=True)
+def _csv_rows(lines: Iterable[str], fmt: ImportFormat) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV (or TSV) row with the line it starts on; rows whose cells are all blank
+    are skipped, as spreadsheets leave them."""
+    dialect = csv.excel_tab if fmt is ImportFormat.tsv else csv.excel
+    reader = csv.reader(lines, dialect, strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -846,18 +848,21 @@ def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
                 raise RecordError(
                     f"line {start}", f"a cell is longer than {limit:,} characters"
                 ) from None
-            raise RecordError(f"line {start}", f"not valid CSV ({error})") from None
+            raise RecordError(f"line {start}", f"not valid {_NAME[fmt]} ({error})") from None
         if any(cell.strip() for cell in row):
             yield start, row
 
 
-def _csv_header(line: int, row: list[str]) -> list[str]:
+_NAME = {ImportFormat.csv: "CSV", ImportFormat.tsv: "TSV"}
+
+
+def _csv_header(line: int, row: list[str], fmt: ImportFormat) -> list[str]:
     """The column names; a first row naming no known column is data, not a header, and
     a name kdrama does not know is refused. A column with no name is allowed (some
     spreadsheets add one), but its cells must be blank."""
     columns = [_normal(cell).lower() for cell in row]
     if not set(columns) & set(CSV_COLUMNS):
-        raise RecordError(f"line {line}", "the CSV header is missing")
+        raise RecordError(f"line {line}", f"the {_NAME[fmt]} header is missing")
     seen: set[str] = set()  # a set, so that a header of any width is read in linear time
     for column in columns:
         if not column:
@@ -865,19 +870,24 @@ def _csv_header(line: int, row: list[str]) -> list[str]:
         if column not in _CSV_CHECKS:
             raise RecordError(f"line {line}", _unknown("column", column, CSV_COLUMNS))
         if column in seen:
-            raise RecordError(f"line {line}", f"the CSV header has column {column!r} twice")
+            raise RecordError(
+                f"line {line}", f"the {_NAME[fmt]} header has column {column!r} twice"
+            )
         seen.add(column)
     return columns
 
 
-def _read_csv(lines: Iterable[str], strip: ControlStripper | None) -> Iterator[SceneRecord]:
-    rows = _csv_rows(lines)
+def _read_csv(
+    lines: Iterable[str], strip: ControlStripper | None, fmt: ImportFormat = ImportFormat.csv
+) -> Iterator[SceneRecord]:
+    """CSV rows, or TSV rows for ``ImportFormat.tsv``: the same columns, a header first."""
+    rows = _csv_rows(lines, fmt)
     if strip is not None:
         rows = ((line, [strip.text(cell) for cell in row]) for line, row in rows)
     first = next(rows, None)
     if first is None:
-        raise RecordError("line 1", "the CSV header is missing")
-    columns = _csv_header(*first)
+        raise RecordError("line 1", f"the {_NAME[fmt]} header is missing")
+    columns = _csv_header(*first, fmt)
     unnamed = [number for number, column in enumerate(columns) if not column]
     for line, row in rows:
         where = f"line {line}"

@@ -20,7 +20,6 @@ from .models import (
     ALIAS_SEPARATOR,
     CSV_COLUMNS,
     LIST_SEPARATOR,
-    DetailFormat,
     OutputFormat,
     Scene,
 )
@@ -64,16 +63,17 @@ def scene_object(scene: Scene, fields: Sequence[str] | None = None) -> dict[str,
 
 
 def render_scene_detail(
-    scene: Scene, fmt: DetailFormat, out: TextIO, fields: Sequence[str] | None = None
+    scene: Scene, fmt: OutputFormat, out: TextIO, fields: Sequence[str] | None = None
 ) -> None:
-    """Write one scene in full: a Rich panel for people, or one JSON object. With
-    ``fields``, only those: the object's keys, or for people the table ``list`` draws,
-    with those columns, for this one scene."""
-    if fmt is DetailFormat.json:
+    """Write one scene in full: a Rich panel for people, one JSON object, or the one
+    line (JSON Lines) or row under a header (CSV, TSV) that ``list`` writes for it.
+    With ``fields``, only those: the object's keys, the columns, or for people the
+    table ``list`` draws, with those columns, for this one scene."""
+    if fmt is OutputFormat.json:
         write_json(scene_object(scene, fields), out)
         return
-    if fields is not None:
-        render_scenes([scene], OutputFormat.table, out, fields=fields)
+    if fmt is not OutputFormat.table or fields is not None:
+        render_scenes([scene], fmt, out, fields=fields)
         return
     from .render_rich import console, scene_panel
 
