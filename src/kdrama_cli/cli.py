@@ -105,17 +105,29 @@ def scene_filter(
 
 def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
     """--json is a shortcut for --format json; asking for both json and another clashes.
-    Stdout is made ready for the format chosen (see ``utf8_stdout``)."""
+    Without either, a table goes to a terminal and lines (one record a line, tab-separated,
+    see ``render.write_lines``) anywhere else, as gh does; --format table draws the table
+    anywhere. Stdout is made ready for the format chosen (see ``utf8_stdout``)."""
+    from .render import is_terminal
+
+    source = ctx.get_parameter_source("fmt")
+    chosen = source is not None and source.name != "DEFAULT"
     if json_flag:
-        source = ctx.get_parameter_source("fmt")
-        if source is not None and source.name != "DEFAULT" and fmt is not OutputFormat.json:
+        if chosen and fmt is not OutputFormat.json:
             raise typer.BadParameter(
                 f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
             )
         fmt = OutputFormat.json
+    elif not chosen and fmt is OutputFormat.table and not is_terminal(sys.stdout):
+        fmt = OutputFormat.lines
     if fmt is not OutputFormat.table:
         utf8_stdout()
     return fmt
+
+
+# The formats that say so when nothing matched (an empty stdout would look like a
+# failure): the table, and the lines it becomes when piped.
+FOR_PEOPLE = (OutputFormat.table, OutputFormat.lines)
 
 
 def screen_limit(limit: int | None, show_all: bool, fmt: OutputFormat) -> tuple[int | None, bool]:
@@ -163,7 +175,7 @@ def explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> 
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
         suggest_names(unmatched)
-    elif fmt is OutputFormat.table:
+    elif fmt in FOR_PEOPLE:
         note("No scenes match.")
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Scene
-from .text import visible
+from .text import HEART, visible
 
 if TYPE_CHECKING:
     from .facets import Stats
@@ -57,20 +57,6 @@ def json_writer(out: TextIO) -> Callable[[str], object]:
     return write
 
 
-def _cast_lines(scene: Scene, *, korean: bool = False) -> list[str]:
-    """Cast as "Actor as Character", then any actor who plays no named character."""
-
-    def named(name: str, name_korean: str | None) -> str:
-        return f"{name} ({name_korean})" if korean and name_korean else name
-
-    lines = [
-        f"{named(r.actor, r.actor_korean)} as {named(r.name, r.name_korean)}"
-        for r in scene.characters
-    ]
-    playing = {role.actor for role in scene.characters}
-    return lines + [actor for actor in scene.actors if actor not in playing]
-
-
 def write_table(
     scenes: Iterable[Scene],
     out: TextIO,
@@ -96,7 +82,7 @@ def write_table(
             _marked(scene.drama, highlight),
             Text(str(scene.year)),
             _scene_cell(scene, highlight),
-            _marked("\n".join(_cast_lines(scene)), highlight),
+            _marked("\n".join(scene.cast_lines()), highlight),
         )
     if count:
         screen.print(table)
@@ -129,7 +115,7 @@ def _write_cards(
             heading.append_text(scene_marks)
         drama = _marked(scene.drama, highlight, style="bold")
         drama.append(f" ({scene.year})")
-        cast = _marked("\n".join(_cast_lines(scene)), highlight)
+        cast = _marked("\n".join(scene.cast_lines()), highlight)
         screen.print(
             Group(
                 heading,
@@ -223,7 +209,6 @@ def _write_chosen(
 # ``favorite`` and ``rating``). They go under the scene's id rather than in a column of
 # their own, so a catalog without marks draws the table it always did, a page of rows
 # never needs to know whether a later row is marked, and no width is spent on a heading.
-_HEART = "♥"
 _STAR, _NO_STAR = "★", "☆"
 _MAXIMUM_RATING = 5
 
@@ -232,10 +217,10 @@ def _marks(scene: Scene, encoding: str, separator: str = " ") -> Text:
     """A scene's marks: "♥ ★★★★☆", or "fav 4/5" where ``encoding`` cannot encode the
     glyphs (PYTHONIOENCODING=ascii), the two joined by ``separator``; empty for a scene
     with neither mark."""
-    glyphs = _can_encode(_HEART + _STAR + _NO_STAR, encoding)
+    glyphs = _can_encode(HEART + _STAR + _NO_STAR, encoding)
     text = Text()
     if scene.favorite:
-        text.append(_HEART if glyphs else "fav", style="red")
+        text.append(HEART if glyphs else "fav", style="red")
     if scene.rating is not None:
         text.append(separator if text else "")
         if glyphs:
@@ -294,7 +279,7 @@ def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
     if scene_marks:
         body.append(scene_marks)
     body.append(Text(""))
-    body += [Text(visible(line)) for line in _cast_lines(scene, korean=True)]
+    body += [Text(visible(line)) for line in scene.cast_lines(korean=True)]
     if scene.description:
         body += [Text(""), Text(visible(scene.description))]
     source = _source_line(scene)
