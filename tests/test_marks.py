@@ -53,7 +53,7 @@ def id_cells(table: str) -> dict[int, list[str]]:
 def test_tables_show_marks_under_the_id_and_nothing_for_unmarked_scenes(
     kdrama: Invoke, marked: Path, args: list[str]
 ) -> None:
-    run = kdrama(*args, "--db", str(marked))
+    run = kdrama(*args, "--db", str(marked), "--format", "table")
     assert run.exit_code == 0, run.stderr
     cells = id_cells(run.stdout)
     assert cells[2] == ["♥", "★★★★☆"]
@@ -65,7 +65,7 @@ def test_tables_show_marks_under_the_id_and_nothing_for_unmarked_scenes(
 def test_marks_stack_under_the_id_and_the_table_still_fits_80_columns(
     kdrama: Invoke, marked: Path
 ) -> None:
-    table = kdrama("list", "--db", str(marked), env={"COLUMNS": "80"}).stdout
+    table = kdrama("list", "--db", str(marked), "-f", "table", env={"COLUMNS": "80"}).stdout
     assert max(len(line) for line in table.splitlines()) <= 80
     for column in ("ID", "Drama", "Year", "Scene", "Cast"):
         assert column in table.splitlines()[1]
@@ -77,10 +77,10 @@ def test_a_catalog_without_marks_draws_the_table_it_always_did(
 ) -> None:
     db = tmp_path / "once.db"
     shutil.copyfile(BUNDLED, db)
-    before = kdrama("list", "--db", str(db)).stdout
+    before = kdrama("list", "--db", str(db), "-f", "table").stdout
     for args in (["fav", "2"], ["rate", "2", "5"], ["unfav", "2"], ["unrate", "2"]):
         assert kdrama(*args, "--db", str(db)).exit_code == 0
-    after = kdrama("list", "--db", str(db)).stdout
+    after = kdrama("list", "--db", str(db), "-f", "table").stdout
     assert after == before
     assert "♥" not in after and "★" not in after
     # The id column stays as narrow as its heading: nothing was added for marks.
@@ -117,7 +117,7 @@ def test_show_json_is_unchanged_by_marks(kdrama: Invoke, marked: Path) -> None:
 
 
 def test_an_ascii_output_writes_fav_and_n_of_5_instead_of_escapes(marked: Path) -> None:
-    table = run_process("list", "--db", str(marked), env={**ASCII, "COLUMNS": "80"})
+    table = run_process("list", "--db", str(marked), "-f", "table", env={**ASCII, "COLUMNS": "80"})
     assert table.exit_code == 0, table.stderr
     cells = id_cells(table.stdout)
     assert (cells[2], cells[3], cells[5], cells[1]) == (["fav", "4/5"], ["1/5"], ["fav"], [])
