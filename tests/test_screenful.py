@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,12 @@ def test_all_with_limit_is_a_usage_error(kdrama: Invoke, command: list[str]) -> 
     assert run.exit_code == 2
     assert "--all clashes with --limit; use one of them" in run.stderr
     assert run.stdout == ""
+
+
+def test_the_note_counts_the_scenes_a_change_left(catalog: Path, tmp_path: Path) -> None:
+    db = tmp_path / "changed.db"
+    shutil.copyfile(catalog, db)
+    assert run_process("rm", "7", "8", "--yes", "--db", str(db)).exit_code == 0
+    run = on_terminal("list", "--db", str(db))
+    assert run.code == 0, run.stderr
+    assert run.stderr == "Showing 30 of 98 scenes. Use --limit N or --all.\n"
