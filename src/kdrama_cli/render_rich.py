@@ -88,9 +88,9 @@ def write_table(
 # its content; a longer one is drawn PAGE rows at a time, each page a Rich table of the
 # same fixed column widths (taken from the first page and the terminal's width), its
 # borders joined to the page before, so that the pages read as one table with one
-# header. Rows are read as they are drawn: memory stays flat, and the first rows appear
-# as soon as they are drawn, however many follow.
-PAGE = 100
+# header. Rows are read as they are drawn, one row ahead: memory stays flat, and the
+# first rows appear as soon as their page is drawn, however many follow.
+PAGE = 50
 # In a long table the id column is at least this wide, so that a later page's ids,
 # up to 9,999,999, fit the width the first page's took; a longer one wraps, never cut.
 _PAGED_ID_WIDTH = 7
@@ -132,10 +132,11 @@ def _draw(
     page = list(itertools.islice(rows, PAGE))
     if not page:
         return 0
-    following = list(itertools.islice(rows, PAGE))
-    if not following:
+    following = next(rows, None)
+    if following is None:
         screen.print(_table(columns, page, widths, show_lines=show_lines))
         return len(page)
+    pages = itertools.chain([page], _chunks(itertools.chain([following], rows)))
     fixed = (
         [w for w in widths if w is not None]
         if widths is not None and None not in widths
@@ -143,13 +144,13 @@ def _draw(
     )
     if fixed is None:  # too many columns to fit: each page a table of its own
         count = 0
-        for chunk in itertools.chain([page, following], _chunks(rows)):
+        for chunk in pages:
             screen.print(_table(columns, chunk, None, show_lines=show_lines))
             count += len(chunk)
         return count
     count = 0
     bottom: list[Segment] = []
-    for chunk in itertools.chain([page, following], _chunks(rows)):
+    for chunk in pages:
         table = _table(columns, chunk, fixed, show_lines=show_lines, header=not count)
         box = (table.box or SQUARE).substitute(screen.options, safe=screen.safe_box)
         between = box.get_plain_headed_box().get_row([w + 2 for w in fixed], "row")
