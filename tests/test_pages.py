@@ -130,3 +130,48 @@ def test_the_first_page_is_drawn_before_the_rows_after_the_next_are_read() -> No
     assert write_table(scenes(), out) == 10 * PAGE
     assert first_write == [PAGE + 1]
     assert out.getvalue().count("│ A drama") == 10 * PAGE
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "colour"])
+def test_a_long_table_is_exactly_one_rich_table_of_the_first_pages_widths(colour: bool) -> None:
+    """The pages, joined, are what Rich draws for all the rows in one table of the
+    widths the first page chose: the same borders, wrapping, marks and highlights."""
+    from rich.console import Console
+
+    from kdrama_cli import render_rich
+    from kdrama_cli.models import Role
+
+    scenes = [
+        Scene(
+            n,
+            f"Scene {n} where a rather long title wraps over several lines of its cell",
+            "Drama 도깨비 of the Seoul night" if n % 3 else "Short",
+            1990 + n % 30,
+            actors=("Kim Actor", "Lee Actress"),
+            characters=(Role("Hero", "Kim Actor"),),
+            favorite=n % 7 == 0,
+            rating=n % 6 or None,
+        )
+        for n in range(1, 3 * PAGE + 12)
+    ]
+    pattern = re.compile("Seoul|Hero")
+
+    def screen(out: io.StringIO) -> Console:
+        colours = "standard" if colour else None
+        return Console(file=out, width=100, force_terminal=colour, color_system=colours)
+
+    paged = io.StringIO()
+    render_rich._draw(
+        screen(paged),
+        render_rich._SCENE_COLUMNS,
+        (render_rich._scene_cells(scene, "utf-8", pattern) for scene in scenes),
+        show_lines=True,
+    )
+    whole = io.StringIO()
+    rows = [render_rich._scene_cells(scene, "utf-8", pattern) for scene in scenes]
+    widths = render_rich._page_widths(render_rich._SCENE_COLUMNS, rows[:PAGE], 100)
+    assert widths is not None
+    table = render_rich._table(render_rich._SCENE_COLUMNS, rows, widths, show_lines=True)
+    screen(whole).print(table)
+    assert paged.getvalue() == whole.getvalue()
+    assert ("\x1b[" in paged.getvalue()) is colour

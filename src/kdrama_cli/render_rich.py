@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 
-from rich.box import SQUARE
+from rich.box import SQUARE, Box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment, Segments
 from rich.table import Table
@@ -71,17 +71,19 @@ def write_table(
         return _write_chosen(scenes, screen, highlight, fields)
     if screen.width < CARDS_BELOW:
         return _write_cards(scenes, screen, highlight)
-    rows = (
-        [
-            _id_cell(scene, screen.encoding),
-            _marked(scene.drama, highlight),
-            Text(str(scene.year)),
-            _scene_cell(scene, highlight),
-            _marked("\n".join(scene.cast_lines()), highlight),
-        ]
-        for scene in scenes
-    )
+    rows = (_scene_cells(scene, screen.encoding, highlight) for scene in scenes)
     return _draw(screen, _SCENE_COLUMNS, rows, show_lines=True)
+
+
+def _scene_cells(scene: Scene, encoding: str, highlight: re.Pattern[str] | None) -> list[Text]:
+    """A scene's row of the table: id and marks, drama, year, scene, cast."""
+    return [
+        _id_cell(scene, encoding),
+        _marked(scene.drama, highlight),
+        Text(str(scene.year)),
+        _scene_cell(scene, highlight),
+        _marked("\n".join(scene.cast_lines()), highlight),
+    ]
 
 
 # Tables drawn in pages. A table of up to PAGE rows is drawn as Rich lays it out, from
@@ -148,20 +150,60 @@ def _draw(
             screen.print(_table(columns, chunk, None, show_lines=show_lines))
             count += len(chunk)
         return count
-    count = 0
-    bottom: list[Segment] = []
-    for chunk in pages:
-        table = _table(columns, chunk, fixed, show_lines=show_lines, header=not count)
-        box = (table.box or SQUARE).substitute(screen.options, safe=screen.safe_box)
-        between = box.get_plain_headed_box().get_row([w + 2 for w in fixed], "row")
-        lines = screen.render_lines(table, pad=False, new_lines=True)
-        if count:  # the top border of a later page: gone, or the line between rows
-            lines[0] = [Segment(between), Segment.line()] if show_lines else []
-        *body, bottom = lines
-        screen.print(Segments(itertools.chain.from_iterable(body)), crop=False)
+    # The first page is a Rich table, header and all, but for its bottom border; the
+    # rows after it are drawn the way Rich draws a table's rows, in the same widths.
+    table = _table(columns, page, fixed, show_lines=show_lines)
+    *lines, bottom = screen.render_lines(table, pad=False, new_lines=True)
+    screen.print(Segments(itertools.chain.from_iterable(lines)), crop=False)
+    box = (table.box or SQUARE).substitute(screen.options, safe=screen.safe_box)
+    box = box.get_plain_headed_box()
+    count = len(page)
+    for chunk in _chunks(itertools.chain([following], rows)):
+        justify = [column.justify for column in columns]
+        drawn = _body_rows(screen, chunk, fixed, justify, box, show_lines=show_lines)
+        screen.print(Segments(drawn), crop=False)
         count += len(chunk)
     screen.print(Segments(bottom), crop=False)
     return count
+
+
+def _body_rows(
+    screen: Console,
+    rows: Sequence[list[Text]],
+    widths: Sequence[int],
+    justify: Sequence[Literal["left", "center", "right"]],
+    box: Box,
+    *,
+    show_lines: bool,
+) -> Iterator[Segment]:
+    """The segments of ``rows`` as Rich draws the rows of a table of these column
+    ``widths``, ``box`` and lines between rows, below a row of the same table: each cell
+    wrapped and justified in its width, padded by a space either side, topped. Several
+    times faster than a Rich table of the same rows, for the same text."""
+    left = Segment(box.mid_left + " ")
+    middle = Segment(" " + box.mid_vertical + " ")
+    right = Segment(" " + box.mid_right)
+    between = Segment(box.get_row([width + 2 for width in widths], "row"))
+    blank = [Segment(" " * width) for width in widths]
+    for row in rows:
+        if show_lines:
+            yield between
+            yield Segment.line()
+        cells = [
+            cell.wrap(screen, width, justify=how, overflow="fold")
+            for cell, width, how in zip(row, widths, justify, strict=True)
+        ]
+        for i in range(max(len(lines) for lines in cells)):
+            yield left
+            for n, lines in enumerate(cells):
+                if n:
+                    yield middle
+                if i < len(lines):
+                    yield from lines[i].render(screen)
+                else:
+                    yield blank[n]
+            yield right
+            yield Segment.line()
 
 
 def _chunks(rows: Iterator[list[Text]]) -> Iterator[list[list[Text]]]:
