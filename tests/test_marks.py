@@ -6,15 +6,13 @@ are unchanged."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, KDRAMA_BIN, Invoke, read_pty, run_process
+from .conftest import BUNDLED, Invoke, on_terminal, run_process
 
 ASCII = {"PYTHONIOENCODING": "ascii"}
 
@@ -127,25 +125,6 @@ def test_an_ascii_output_writes_fav_and_n_of_5_instead_of_escapes(marked: Path) 
         assert "\\u2605" not in output and "\\u2665" not in output
 
 
-def on_a_terminal(*args: str, env: dict[str, str]) -> str:
-    """What ``kdrama ARGS`` draws on a pseudo-terminal, read until it closes, with
-    colour codes removed."""
-    leader, follower = os.openpty()
-    full_env = {**os.environ, "COLUMNS": "80", "LINES": "50", "TERM": "xterm", **env}
-    with subprocess.Popen(
-        [KDRAMA_BIN, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        env=full_env,
-    ) as process:
-        os.close(follower)
-        output = read_pty(leader)
-        assert process.wait() == 0
-    text = output.decode("utf-8", errors="replace")
-    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r\n", "\n")
-
-
 @pytest.mark.parametrize(
     ("encoding", "favourite_rated", "rated"),
     [("utf-8", ["♥", "★★★★☆"], "★☆☆☆☆"), ("ascii", ["fav", "4/5"], "1/5")],
@@ -153,6 +132,8 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
 def test_a_terminal_shows_the_marks_its_encoding_can_show(
     marked: Path, encoding: str, favourite_rated: list[str], rated: str
 ) -> None:
-    table = on_a_terminal("list", "--db", str(marked), env={"PYTHONIOENCODING": encoding})
-    cells = id_cells(table)
+    env = {"COLUMNS": "80", "PYTHONIOENCODING": encoding}
+    table = on_terminal("list", "--db", str(marked), env=env)
+    assert table.code == 0, table.stderr
+    cells = id_cells(table.stdout)
     assert (cells[2], cells[3], cells[4]) == (favourite_rated, [rated], [])
