@@ -22,7 +22,11 @@ is compared with a reference measured in the same run, and the ratio with its ta
   memory is shown beside it;
 - search: selective words on the synthetic catalogs against the bundled one, within 2x;
 - json: ``kdrama list --json`` piped (compact, one line, issue 15) against the
-  ``sqlite3`` shell building the same JSON objects with the same SQL, within 2x.
+  ``sqlite3`` shell building the same JSON objects with the same SQL, within 2x;
+- screen: ``kdrama list`` and ``kdrama search`` on a terminal (a pseudo-terminal the
+  harness makes), showing the first screenful and its note, against the same on the
+  bundled catalog, within 1.3x; and, at a million scenes, ``kdrama list --all --format
+  table`` drawn into /dev/null, under 100 MB of peak memory (issue 15).
 
 With hyperfine on the PATH each command is timed by hyperfine (``--export-json``); else
 (or with ``--timer harness``) by a small harness that runs the commands of a comparison
@@ -64,7 +68,7 @@ from kdrama_cli.catalog import _SCENE_JSON
 from kdrama_cli.names import name_key, sound_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("startup", "lookup", "export", "import", "search", "json")
+SECTIONS = ("startup", "lookup", "export", "import", "search", "json", "screen")
 MB = 1_000_000
 STARTUP_TARGET = 1.3
 LOOKUP_TARGET = 1.3
@@ -84,6 +88,12 @@ JSON_TARGET = 2.0  # at EXPORT_TARGET_SCENES; below, start-up weighs in
 # The sqlite3 shell building each scene's JSON object exactly as kdrama asks SQLite to
 # (``Catalog.list_scenes_json``), one object a line: the floor for piped ``list --json``.
 JSON_SQL = f"SELECT {_SCENE_JSON} FROM scenes s JOIN dramas d ON d.id = s.drama_id ORDER BY s.id"
+SCREEN_TARGET = 1.3
+SCREEN_MEMORY_LIMIT = 100 * MB
+# A million scenes drawn as a table take minutes: one run, no warm-up.
+SCREEN_ALL_RUNS = 1
+# The terminal the screen section's commands see (Rich reads its size from these).
+SCREEN_ENV = {"COLUMNS": "100", "LINES": "50", "TERM": "xterm-256color"}
 COMPLETION_ENV = {
     "_KDRAMA_COMPLETE": "complete_bash",
     "COMP_WORDS": "kdrama list --actor So",
@@ -120,6 +130,32 @@ EXPORT_SQL = (
     " LEFT JOIN sources src ON src.id = s.source_id"
     " ORDER BY s.id"
 )
+# Runs a command on a new pseudo-terminal (its stdin, stdout and stderr) and reads what
+# it draws there, as a terminal would, copying it to this launcher's stdout: all of it,
+# or (a first argument above 0) that many lines, then ends the command, as a user who
+# has seen enough does, and exits 0.
+ON_A_TERMINAL = """import os, pty, signal, sys
+wanted, argv = int(sys.argv[1]), sys.argv[2:]
+pid, leader = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+lines = 0
+while not wanted or lines < wanted:
+    try:
+        chunk = os.read(leader, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    lines += chunk.count(b"\\n")
+    sys.stdout.buffer.write(chunk)
+if wanted and lines >= wanted:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    sys.exit(0)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 REMOVE_FILES = "import os, sys; [os.remove(p) for p in sys.argv[1:] if os.path.exists(p)]"
 # Runs a command and writes its seconds and peak RSS (KiB on Linux) to a file. A child
 # forked by a big process inherits that process's peak RSS as its own (Linux counts the
@@ -298,13 +334,19 @@ class Runner:
         return float(seconds), int(rss) * (1 if sys.platform == "darwin" else 1024)
 
     def measure(
-        self, commands: Sequence[Command], *, long: bool = False, warmup: int | None = None
+        self,
+        commands: Sequence[Command],
+        *,
+        long: bool = False,
+        warmup: int | None = None,
+        runs: int | None = None,
     ) -> list[Timing]:
-        """Time each command ``runs`` times (``long_runs`` when ``long``), after
+        """Time each command ``runs`` times (by default ``--runs``, ``long_runs`` when
+        ``long``), after
         ``warmup`` rounds (``--warmup`` unless given: commands that run for minutes
         skip it). Without hyperfine the commands take turns, in a rotating order, so
         that a busy moment on the machine falls on all of them alike."""
-        runs = self.long_runs if long else self.runs
+        runs = runs or (self.long_runs if long else self.runs)
         warmup = self.warmup if warmup is None else warmup
         for command in commands:
             line = self.shell_line(command)
@@ -535,6 +577,87 @@ def json_list(r: Runner, size: int, db: Path) -> list[Row]:
         size,
     )
     return [row]
+
+
+# The lines of a whole table a user waits for before seeing the first rows: a screen.
+FIRST_LINES = 50
+# Each command on a terminal: its words, the lines read before it is ended (0: all it
+# draws), what the catalog column adds, the target.
+SCREENS: list[tuple[list[str], int, str, float | None]] = [
+    (["list"], 0, "", SCREEN_TARGET),
+    # A selective word (found once, in the bundled scenes' drama) and a common one: the
+    # first screen of a common word ranks every match, for information.
+    (["search", "gunshot"], 0, "", SCREEN_TARGET),
+    (["search", "rain"], 0, " (a common word)", None),
+    # Every scene as a table, until the first screen of it is drawn; the bundled
+    # catalog's whole table (30 lines) is drawn in that time.
+    (["list", "--all", "--format", "table"], FIRST_LINES, "", SCREEN_TARGET),
+]
+
+
+def on_a_terminal(
+    r: Runner, words: Sequence[str], env: Mapping[str, str], lines: int = 0
+) -> Command:
+    """``kdrama WORDS`` run on a pseudo-terminal, as a user at a terminal runs it: to
+    its end, or until it has drawn ``lines`` lines."""
+    argv = (sys.executable, "-I", "-S", "-c", ON_A_TERMINAL, str(lines), r.kdrama, *words)
+    label = f"kdrama {shown(words)} (on a terminal" + (f", {lines} lines)" if lines else ")")
+    return Command(label, argv, {**SCREEN_ENV, **env})
+
+
+def screen(r: Runner, size: int, db: Path) -> list[Row]:
+    """The first screen on a terminal against the same on the bundled catalog; at a
+    million scenes, a whole table drawn page by page, in flat memory."""
+    drawn = r.output(on_a_terminal(r, ["list"], catalog_env(db)))
+    note = f"Showing 30 of {size:,} scenes. Use --limit N or --all."
+    if note not in drawn:
+        raise BenchmarkError(f"kdrama list on a terminal did not end with {note!r}:\n{drawn}")
+    rows = []
+    for words, lines, what, target in SCREENS:
+        large = on_a_terminal(r, words, catalog_env(db), lines)
+        small = on_a_terminal(r, words, {}, lines)
+        timing, reference_timing = r.measure([large, small])
+        rows.append(
+            Row(
+                "screen",
+                large,
+                f"{size:,} scenes{what}",
+                timing,
+                small,
+                "same, bundled catalog" + (" (its whole table)" if lines else ""),
+                reference_timing,
+                target,
+                size=size,
+                memory=True,
+            )
+        )
+    if size >= EXPORT_TARGET_SCENES:
+        rows.append(_whole_table(r, size, db))
+    return rows
+
+
+def _whole_table(r: Runner, size: int, db: Path) -> Row:
+    """``list --all --format table`` into /dev/null against the same rows as piped
+    lines (the same scenes read, nothing drawn): the cost of drawing, and its memory."""
+    table = r.kd("list", "--all", "--format", "table", env={**SCREEN_ENV, **catalog_env(db)})
+    lines = r.kd("list", "--all", env=catalog_env(db), label="kdrama list --all (piped lines)")
+    first = r.output(r.kd("list", "--limit", "150", "-f", "table", env=table.env)).splitlines()
+    if sum(line.startswith("┃") for line in first) != 1 or not first[-1].startswith("└"):
+        raise BenchmarkError("kdrama list --format table did not draw one table of 150 rows")
+    timing, reference_timing = r.measure([table, lines], runs=SCREEN_ALL_RUNS, warmup=0)
+    r.peak_memory(table, timing)
+    return Row(
+        "screen",
+        table,
+        f"{size:,} scenes",
+        timing,
+        lines,
+        lines.label,
+        reference_timing,
+        None,
+        SCREEN_MEMORY_LIMIT,
+        size,
+    )
 
 
 def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
@@ -864,6 +987,21 @@ SECTION_TEXT = {
         f"{JSON_TARGET}x at {EXPORT_TARGET_SCENES:,} scenes (smaller catalogs are for "
         f"information), and a peak RSS under {EXPORT_MEMORY_LIMIT // MB} MB.",
     ),
+    "screen": (
+        "A screenful on a terminal",
+        "Each command runs on a pseudo-terminal made by the harness (100 columns, 50 "
+        "lines; a small Python launcher reads all it draws), showing the first 30 rows "
+        f"and the note on how many there are, against the same on the bundled catalog; "
+        f"target {SCREEN_TARGET}x (a common word, whose first screen ranks every match, "
+        f"is for information). `list --all --format table` on a terminal is timed until "
+        f"it has drawn {FIRST_LINES} lines (the bundled catalog's whole table is shorter), "
+        "when the launcher ends it: how soon the first rows of a long table appear. "
+        f"At {EXPORT_TARGET_SCENES:,} scenes, `list --all --format "
+        "table` draws every scene into /dev/null, a page of rows at a time, against the "
+        "same scenes written as piped lines: a peak RSS under "
+        f"{SCREEN_MEMORY_LIMIT // MB} MB; {SCREEN_ALL_RUNS} run, no warm-up (it takes "
+        "minutes), the time for information.",
+    ),
 }
 
 
@@ -888,9 +1026,13 @@ def run_sections(
         elif name == "import":
             found = [row for size in import_sizes for row in import_(r, size)]
         else:
-            measure = {"lookup": lookup, "export": export, "search": search, "json": json_list}[
-                name
-            ]
+            measure = {
+                "lookup": lookup,
+                "export": export,
+                "search": search,
+                "json": json_list,
+                "screen": screen,
+            }[name]
             found = [row for size in sizes for row in measure(r, size, catalog(size))]
         minutes = (time.perf_counter() - started) / 60
         print(f"{name}: done in {minutes:.1f} min", file=sys.stderr)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from typer.testing import CliRunner
@@ -175,3 +176,50 @@ def read_pty(leader: int) -> bytes:
         chunks.append(chunk)
     os.close(leader)
     return b"".join(chunks)
+
+
+class Terminal(NamedTuple):
+    """What a run on pseudo-terminals did: its exit code and the two streams' text."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def on_terminal(*args: str, env: dict[str, str] | None = None) -> Terminal:
+    """Run ``kdrama ARGS`` with stdout and stderr on one pseudo-terminal each, read
+    both until the process closes them, as plain text (colour off, styles removed)."""
+    full_env = {
+        **os.environ,
+        "COLUMNS": "100",
+        "LINES": "50",
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        **(env or {}),
+    }
+    out_leader, out_follower = os.openpty()
+    err_leader, err_follower = os.openpty()
+    with subprocess.Popen(
+        [KDRAMA_BIN, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=out_follower,
+        stderr=err_follower,
+        env=full_env,
+    ) as process:
+        os.close(out_follower)
+        os.close(err_follower)
+        # stdout is read to its end, then stderr: only a note or two goes to stderr,
+        # well under a pty's buffer, so the process cannot be left blocked on it.
+        stdout, stderr = (_read_all(leader) for leader in (out_leader, err_leader))
+        code = process.wait()
+    return Terminal(code, stdout, stderr)
+
+
+def _read_all(leader: int) -> str:
+    # The terminal's line discipline turns "\n" into "\r\n"; notes are dim (SGR 2),
+    # which NO_COLOR keeps.
+    text = read_pty(leader).decode("utf-8").replace("\r\n", "\n")
+    return _STYLE.sub("", text)

@@ -340,7 +340,7 @@ def test_json_flag_clashing_with_another_format_is_a_usage_error(kdrama: Invoke)
 
 
 def test_actors_table_shows_names_hangul_and_counts(kdrama: Invoke) -> None:
-    run = kdrama("actors", "--limit", "2")
+    run = kdrama("actors", "--limit", "2", "--format", "table")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
     assert [cell.strip() for cell in lines[1].split("┃")[1:-1]] == ["Actor", "Hangul", "Scenes"]
@@ -350,16 +350,17 @@ def test_actors_table_shows_names_hangul_and_counts(kdrama: Invoke) -> None:
 
 
 def test_dramas_and_years_tables_have_their_columns(kdrama: Invoke) -> None:
-    dramas = kdrama("dramas").stdout
+    dramas = kdrama("dramas", "--format", "table").stdout
     assert all(word in dramas.splitlines()[1] for word in ("Drama", "Korean title", "Year"))
     assert "Crash Landing on You" in dramas and "사랑의 불시착" in dramas
-    years = kdrama("years", "-n", "1").stdout.splitlines()
+    years = kdrama("years", "-n", "1", "-f", "table").stdout.splitlines()
     assert [cell.strip() for cell in years[3].split("│")[1:-1]] == ["2018", "2"]
 
 
 @pytest.mark.parametrize("command", ["actors", "dramas", "years"])
-def test_piped_tables_have_no_escape_codes(kdrama: Invoke, command: str) -> None:
-    run = kdrama(command, env={"TERM": "xterm-256color"})
+@pytest.mark.parametrize("fmt", [[], ["--format", "table"]], ids=["lines", "table"])
+def test_piped_tables_have_no_escape_codes(kdrama: Invoke, command: str, fmt: list[str]) -> None:
+    run = kdrama(command, *fmt, env={"TERM": "xterm-256color"})
     assert run.exit_code == 0 and run.stdout
     assert "\x1b" not in run.stdout
 
@@ -380,9 +381,9 @@ def test_catalog_text_is_shown_literally_never_as_markup(
     data["people"][0]["name"] = "Kim [red]Actor[/red]"
     data["dramas"][0]["characters"][0]["actor"] = "Kim [red]Actor[/red]"
     db = str(make_catalog(data))
-    actors = kdrama("actors", "--db", db, env={"COLUMNS": "120"}).stdout
+    actors = kdrama("actors", "--db", db, "-f", "table", env={"COLUMNS": "120"}).stdout
     assert "Kim [red]Actor[/red]" in actors
-    dramas = kdrama("dramas", "--db", db, env={"COLUMNS": "120"}).stdout
+    dramas = kdrama("dramas", "--db", db, "-f", "table", env={"COLUMNS": "120"}).stdout
     assert "[bold]Loud[/] Drama" in dramas
     assert kdrama("actors", "--db", db, "--json").json()[0]["actor"] == "Kim [red]Actor[/red]"
 

@@ -124,7 +124,7 @@ def test_fields_ignore_case_spaces_and_repeats(kdrama: Invoke) -> None:
 def test_the_table_has_the_chosen_columns_in_the_order_given(
     kdrama: Invoke, command: list[str]
 ) -> None:
-    run = kdrama(*command, *DB, "--fields", "year,drama,id,network")
+    run = kdrama(*command, *DB, "--fields", "year,drama,id,network", "--format", "table")
     assert run.exit_code == 0, run.stderr
     assert headings(run.stdout) == ["Year", "Drama", "ID", "network"]
     assert "Crash Landing on You" in run.stdout or command[0] == "random"
@@ -136,11 +136,14 @@ def test_the_table_shows_the_marks_in_columns_of_their_own(kdrama: Invoke, tmp_p
     shutil.copyfile(BUNDLED, db)
     assert kdrama("fav", "2", "--db", str(db)).exit_code == 0
     assert kdrama("rate", "2", "4", "--db", str(db)).exit_code == 0
-    run = kdrama("list", "--db", str(db), "--fields", "id,favorite,rating", "--drama", "Rain")
+    chosen = ("list", "--db", str(db), "--fields", "id,favorite,rating", "--drama", "Rain")
+    run = kdrama(*chosen, "--format", "table")
     assert run.exit_code == 0, run.stderr
     assert headings(run.stdout) == ["ID", "Fav", "Rating"]
     row = next(line for line in run.stdout.splitlines() if line.startswith("│"))
     assert [cell.strip() for cell in row.strip("│").split("│")] == ["2", "♥", "★★★★☆"]
+    # Piped, the same fields are a line: the heart, and the rating as a digit.
+    assert kdrama(*chosen).stdout == "2\t♥\t4\n"
 
 
 def test_the_cast_column_pairs_actors_with_their_characters(kdrama: Invoke) -> None:
@@ -161,7 +164,9 @@ def test_show_with_fields_draws_only_those_fields(kdrama: Invoke) -> None:
 
 
 def test_a_narrow_terminal_shows_a_card_of_the_chosen_fields_only(kdrama: Invoke) -> None:
-    run = kdrama("list", *DB, "--fields", "id,drama,year", "-n", "2", env={"COLUMNS": "50"})
+    run = kdrama(
+        "list", *DB, "--fields", "id,drama,year", "-n", "2", "-f", "table", env={"COLUMNS": "50"}
+    )
     assert run.exit_code == 0, run.stderr
     assert [line.strip() for line in run.stdout.splitlines()] == [
         "1",

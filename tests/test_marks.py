@@ -6,15 +6,13 @@ are unchanged."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import BUNDLED, KDRAMA_BIN, Invoke, read_pty, run_process
+from .conftest import BUNDLED, Invoke, on_terminal, run_process
 
 ASCII = {"PYTHONIOENCODING": "ascii"}
 
@@ -53,7 +51,7 @@ def id_cells(table: str) -> dict[int, list[str]]:
 def test_tables_show_marks_under_the_id_and_nothing_for_unmarked_scenes(
     kdrama: Invoke, marked: Path, args: list[str]
 ) -> None:
-    run = kdrama(*args, "--db", str(marked))
+    run = kdrama(*args, "--db", str(marked), "--format", "table")
     assert run.exit_code == 0, run.stderr
     cells = id_cells(run.stdout)
     assert cells[2] == ["♥", "★★★★☆"]
@@ -65,7 +63,7 @@ def test_tables_show_marks_under_the_id_and_nothing_for_unmarked_scenes(
 def test_marks_stack_under_the_id_and_the_table_still_fits_80_columns(
     kdrama: Invoke, marked: Path
 ) -> None:
-    table = kdrama("list", "--db", str(marked), env={"COLUMNS": "80"}).stdout
+    table = kdrama("list", "--db", str(marked), "-f", "table", env={"COLUMNS": "80"}).stdout
     assert max(len(line) for line in table.splitlines()) <= 80
     for column in ("ID", "Drama", "Year", "Scene", "Cast"):
         assert column in table.splitlines()[1]
@@ -77,10 +75,10 @@ def test_a_catalog_without_marks_draws_the_table_it_always_did(
 ) -> None:
     db = tmp_path / "once.db"
     shutil.copyfile(BUNDLED, db)
-    before = kdrama("list", "--db", str(db)).stdout
+    before = kdrama("list", "--db", str(db), "-f", "table").stdout
     for args in (["fav", "2"], ["rate", "2", "5"], ["unfav", "2"], ["unrate", "2"]):
         assert kdrama(*args, "--db", str(db)).exit_code == 0
-    after = kdrama("list", "--db", str(db)).stdout
+    after = kdrama("list", "--db", str(db), "-f", "table").stdout
     assert after == before
     assert "♥" not in after and "★" not in after
     # The id column stays as narrow as its heading: nothing was added for marks.
@@ -117,7 +115,7 @@ def test_show_json_is_unchanged_by_marks(kdrama: Invoke, marked: Path) -> None:
 
 
 def test_an_ascii_output_writes_fav_and_n_of_5_instead_of_escapes(marked: Path) -> None:
-    table = run_process("list", "--db", str(marked), env={**ASCII, "COLUMNS": "80"})
+    table = run_process("list", "--db", str(marked), "-f", "table", env={**ASCII, "COLUMNS": "80"})
     assert table.exit_code == 0, table.stderr
     cells = id_cells(table.stdout)
     assert (cells[2], cells[3], cells[5], cells[1]) == (["fav", "4/5"], ["1/5"], ["fav"], [])
@@ -127,25 +125,6 @@ def test_an_ascii_output_writes_fav_and_n_of_5_instead_of_escapes(marked: Path) 
         assert "\\u2605" not in output and "\\u2665" not in output
 
 
-def on_a_terminal(*args: str, env: dict[str, str]) -> str:
-    """What ``kdrama ARGS`` draws on a pseudo-terminal, read until it closes, with
-    colour codes removed."""
-    leader, follower = os.openpty()
-    full_env = {**os.environ, "COLUMNS": "80", "LINES": "50", "TERM": "xterm", **env}
-    with subprocess.Popen(
-        [KDRAMA_BIN, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        env=full_env,
-    ) as process:
-        os.close(follower)
-        output = read_pty(leader)
-        assert process.wait() == 0
-    text = output.decode("utf-8", errors="replace")
-    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r\n", "\n")
-
-
 @pytest.mark.parametrize(
     ("encoding", "favourite_rated", "rated"),
     [("utf-8", ["♥", "★★★★☆"], "★☆☆☆☆"), ("ascii", ["fav", "4/5"], "1/5")],
@@ -153,6 +132,8 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
 def test_a_terminal_shows_the_marks_its_encoding_can_show(
     marked: Path, encoding: str, favourite_rated: list[str], rated: str
 ) -> None:
-    table = on_a_terminal("list", "--db", str(marked), env={"PYTHONIOENCODING": encoding})
-    cells = id_cells(table)
+    env = {"COLUMNS": "80", "PYTHONIOENCODING": encoding}
+    table = on_terminal("list", "--db", str(marked), env=env)
+    assert table.code == 0, table.stderr
+    cells = id_cells(table.stdout)
     assert (cells[2], cells[3], cells[4]) == (favourite_rated, [rated], [])

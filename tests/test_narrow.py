@@ -76,7 +76,7 @@ def assert_whole(words_of: list[str], output: str) -> None:
 def test_scene_tables_show_every_column_with_whole_words_at_any_width(
     kdrama: Invoke, catalog: Path, args: list[str], width: int
 ) -> None:
-    run = kdrama(*args, "--db", str(catalog), env={"COLUMNS": str(width)})
+    run = kdrama(*args, "--db", str(catalog), "-f", "table", env={"COLUMNS": str(width)})
     assert run.exit_code == 0, run.stderr
     assert fits(run.stdout, width), run.stdout
     assert_whole(["1", "Extraordinary Attorney Woo", "2022", TITLE, *CAST], run.stdout)
@@ -87,7 +87,7 @@ def test_scene_tables_show_every_column_with_whole_words_at_any_width(
 def test_below_80_columns_each_scene_is_a_card_with_its_cast_on_whole_lines(
     kdrama: Invoke, catalog: Path, width: int
 ) -> None:
-    run = kdrama("list", "--db", str(catalog), env={"COLUMNS": str(width)})
+    run = kdrama("list", "--db", str(catalog), "-f", "table", env={"COLUMNS": str(width)})
     lines = [line.strip() for line in run.stdout.splitlines()]
     assert lines[:2] == ["#1 ♥ ★★★★☆", "Extraordinary Attorney Woo (2022)"]
     assert all(role in lines for role in CAST)
@@ -98,7 +98,7 @@ def test_the_bundled_catalog_at_narrow_widths_keeps_every_scene_whole(
     kdrama: Invoke, width: int
 ) -> None:
     scenes = kdrama("list", "--json").json()
-    run = kdrama("list", env={"COLUMNS": str(width)})
+    run = kdrama("list", "-f", "table", env={"COLUMNS": str(width)})
     assert fits(run.stdout, width), run.stdout
     lines = {line.strip() for line in run.stdout.splitlines()}
     for scene in scenes:
@@ -152,7 +152,7 @@ def test_help_shows_whole_option_names_at_narrow_widths(
 @pytest.mark.parametrize("facet", ["actors", "dramas", "years"])
 def test_facet_tables_break_no_word_at_any_width(kdrama: Invoke, facet: str, width: int) -> None:
     rows = kdrama(facet, "--format", "tsv").stdout.splitlines()[1:]
-    run = kdrama(facet, env={"COLUMNS": str(width)})
+    run = kdrama(facet, "-f", "table", env={"COLUMNS": str(width)})
     assert run.exit_code == 0, run.stderr
     assert fits(run.stdout, width), run.stdout
     assert_whole([field for row in rows for field in row.split("\t")], run.stdout)

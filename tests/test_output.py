@@ -179,7 +179,7 @@ def test_catalog_text_is_never_read_as_markup(kdrama: Invoke, hostile_catalog: P
 
 
 def test_piped_table_has_no_escape_codes_and_every_column_at_80(kdrama: Invoke) -> None:
-    table = kdrama("list", env={"COLUMNS": "80"}).stdout
+    table = kdrama("list", "-f", "table", env={"COLUMNS": "80"}).stdout
     assert "\x1b" not in table
     header = table.splitlines()[1]
     for column in ("ID", "Drama", "Year", "Scene", "Cast"):
@@ -190,7 +190,7 @@ def test_piped_table_has_no_escape_codes_and_every_column_at_80(kdrama: Invoke) 
 
 
 def test_table_with_forced_color_is_still_complete(kdrama: Invoke) -> None:
-    table = kdrama("list", "-d", "Goblin", env={"FORCE_COLOR": "1"}).stdout
+    table = kdrama("list", "-d", "Goblin", "-f", "table", env={"FORCE_COLOR": "1"}).stdout
     assert "Goblin" in table and "Lee Dong Wook" in table
 
 

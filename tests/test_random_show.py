@@ -75,7 +75,8 @@ def test_random_formats_like_list(kdrama: Invoke) -> None:
     run = kdrama("random", "--seed", "1", "--format", "csv")
     assert run.stdout.startswith("id,title,drama,")
     assert len(run.stdout.splitlines()) == 2
-    assert kdrama("random", "--seed", "1").stdout.startswith("┏")
+    assert kdrama("random", "--seed", "1", "--format", "table").stdout.startswith("┏")
+    assert kdrama("random", "--seed", "1").stdout.startswith("2\tSomething in the Rain\t2018\t")
 
 
 def test_show_prints_the_scene_in_full(kdrama: Invoke) -> None:

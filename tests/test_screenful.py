@@ -5,15 +5,13 @@ are; machine formats and piped output are never cut unless --limit is given."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
+import shutil
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
-from .conftest import KDRAMA_BIN, Invoke, read_pty, run_process
+from .conftest import Invoke, on_terminal, run_process
 
 SCENES = 100
 SCENE = re.compile(r"Rain \d{3}")
@@ -35,7 +33,6 @@ SECOND = [
     "Jetty",
 ]
 NAMES = [f"{first} {second}" for first in FIRST for second in SECOND]
-STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 # Each command that is cut to a screenful, the rows' pattern in its output, its noun.
 COMMANDS = [
@@ -44,12 +41,6 @@ COMMANDS = [
     (["actors"], ACTOR, "actors"),
 ]
 IDS = ["list", "search", "actors"]
-
-
-class Terminal(NamedTuple):
-    code: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture(scope="module")
@@ -75,35 +66,6 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = run_process("import", str(source), "--db", str(db))
     assert run.exit_code == 0, run.stderr
     return db
-
-
-def on_terminal(*args: str) -> Terminal:
-    """Run ``kdrama ARGS`` with stdout and stderr on one pseudo-terminal each, read
-    both until the process closes them, as plain text (colour off, styles removed)."""
-    env = {**os.environ, "COLUMNS": "100", "LINES": "50", "TERM": "xterm", "NO_COLOR": "1"}
-    out_leader, out_follower = os.openpty()
-    err_leader, err_follower = os.openpty()
-    with subprocess.Popen(
-        [KDRAMA_BIN, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=out_follower,
-        stderr=err_follower,
-        env=env,
-    ) as process:
-        os.close(out_follower)
-        os.close(err_follower)
-        # The output here is a few kilobytes, well under a pty's buffer: reading
-        # stdout to its end, then stderr, cannot leave the process blocked.
-        stdout, stderr = (_read_all(leader) for leader in (out_leader, err_leader))
-        code = process.wait()
-    return Terminal(code, stdout, stderr)
-
-
-def _read_all(leader: int) -> str:
-    # The terminal's line discipline turns "\n" into "\r\n"; notes are dim (SGR 2),
-    # which NO_COLOR keeps.
-    text = read_pty(leader).decode("utf-8").replace("\r\n", "\n")
-    return STYLE.sub("", text)
 
 
 def rows(output: str, pattern: re.Pattern[str]) -> list[str]:
@@ -171,10 +133,13 @@ def test_machine_formats_on_a_terminal_are_never_cut(catalog: Path, fmt: str) ->
 def test_a_piped_table_is_never_cut(
     catalog: Path, args: list[str], pattern: re.Pattern[str], noun: str
 ) -> None:
-    run = run_process(*args, "--db", str(catalog))
-    assert run.exit_code == 0, run.stderr
-    assert len(set(rows(run.stdout, pattern))) == SCENES
-    assert run.stderr == ""
+    lines = run_process(*args, "--db", str(catalog))
+    assert lines.exit_code == 0, lines.stderr
+    assert len(set(rows(lines.stdout, pattern))) == len(lines.stdout.splitlines()) == SCENES
+    assert lines.stderr == ""
+    table = run_process(*args, "--format", "table", "--db", str(catalog))
+    assert len(set(rows(table.stdout, pattern))) == SCENES
+    assert table.stderr == ""
 
 
 def test_a_piped_table_is_cut_by_a_limit(kdrama: Invoke, catalog: Path) -> None:
@@ -203,3 +168,13 @@ def test_all_with_limit_is_a_usage_error(kdrama: Invoke, command: list[str]) -> 
     assert run.exit_code == 2
     assert "--all clashes with --limit; use one of them" in run.stderr
     assert run.stdout == ""
+
+
+def test_the_note_counts_the_scenes_a_change_left(catalog: Path, tmp_path: Path) -> None:
+    db = tmp_path / "changed.db"
+    shutil.copyfile(catalog, db)
+    assert run_process("rm", "7", "8", "--yes", "--db", str(db)).exit_code == 0
+    for command in (["list"], ["search", "rain"]):
+        run = on_terminal(*command, "--db", str(db))
+        assert run.code == 0, run.stderr
+        assert run.stderr == "Showing 30 of 98 scenes. Use --limit N or --all.\n"

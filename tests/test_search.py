@@ -170,7 +170,7 @@ def test_search_output_formats_are_lists(kdrama: Invoke) -> None:
 
 
 def test_the_table_shows_the_description_with_the_match(kdrama: Invoke) -> None:
-    run = kdrama("search", "wine", env={"COLUMNS": "120"})
+    run = kdrama("search", "wine", "-f", "table", env={"COLUMNS": "120"})
     assert run.exit_code == 0
     assert "A wine lesson in the base kitchen" in run.stdout
     assert "drinking wine" in run.stdout
@@ -178,7 +178,7 @@ def test_the_table_shows_the_description_with_the_match(kdrama: Invoke) -> None:
 
 
 def test_the_table_highlights_matches_on_a_terminal(kdrama: Invoke) -> None:
-    run = kdrama("search", "kissing", env={"COLUMNS": "200", "FORCE_COLOR": "1"})
+    run = kdrama("search", "kissing", "-f", "table", env={"COLUMNS": "200", "FORCE_COLOR": "1"})
     assert run.exit_code == 0
     for word in ["kisses", "kissing", "kiss"]:
         # Bold and reversed (1 and 7), whatever the style of the text around it.

@@ -54,6 +54,8 @@ def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
         ["list", "--actor", "Son Ye Jin", "--format", "jsonl"],
         ["search", "wine", "--format", "csv"],
         ["actors", "--json"],
+        ["list"],
+        ["actors"],
         ["stats", "--json"],
         ["show", "5", "--format", "json"],
     ],
@@ -65,7 +67,7 @@ def test_machine_formats_never_import_rich_or_sqlite_utils(args: list[str]) -> N
 
 
 def test_a_table_imports_rich_but_not_sqlite_utils() -> None:
-    loaded = imported("list")
+    loaded = imported("list", "--format", "table")
     assert "rich" in loaded
     assert not loaded & {"sqlite_utils", "datasette"}
 

@@ -38,7 +38,18 @@ def hostile_db(make_catalog: Callable[..., Path]) -> Path:
 
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["show", "1"], ["actors"], ["dramas"], ["stats"], ["search", "evil"], ["random"]],
+    [
+        ["list"],
+        ["list", "--format", "table"],
+        ["show", "1"],
+        ["actors"],
+        ["actors", "--format", "table"],
+        ["dramas"],
+        ["stats"],
+        ["search", "evil"],
+        ["search", "evil", "--format", "table"],
+        ["random"],
+    ],
 )
 def test_people_see_control_characters_written_out(
     kdrama: Invoke, hostile_db: Path, args: list[str]

@@ -105,17 +105,16 @@ def scene_filter(
 
 def output_format(ctx: typer.Context, fmt: OutputFormat, json_flag: bool) -> OutputFormat:
     """--json is a shortcut for --format json; asking for both json and another clashes.
-    Stdout is made ready for the format chosen (see ``utf8_stdout``)."""
-    if json_flag:
-        source = ctx.get_parameter_source("fmt")
-        if source is not None and source.name != "DEFAULT" and fmt is not OutputFormat.json:
-            raise typer.BadParameter(
-                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
-            )
-        fmt = OutputFormat.json
-    if fmt is not OutputFormat.table:
-        utf8_stdout()
-    return fmt
+    Without either, a table goes to a terminal and lines (one record a line, tab-separated,
+    see ``render.write_lines``) anywhere else, as gh does; --format table draws the table
+    anywhere. Stdout is made ready for the format chosen (see ``utf8_stdout``)."""
+    from .render import is_terminal
+
+    source = ctx.get_parameter_source("fmt")
+    chosen = source is not None and source.name != "DEFAULT"
+    if not json_flag and not chosen and not is_terminal(sys.stdout):
+        fmt = OutputFormat.lines
+    return json_or_format(ctx, fmt, json_flag)
 
 
 _Format = TypeVar("_Format", bound=Enum)
@@ -166,6 +165,11 @@ def export_format(fmt: ExportFormat | None, json_flag: bool, output: Path | None
     return fmt or named or ExportFormat.json
 
 
+# The formats that say so when nothing matched (an empty stdout would look like a
+# failure): the table, and the lines it becomes when piped.
+FOR_PEOPLE = (OutputFormat.table, OutputFormat.lines)
+
+
 def screen_limit(limit: int | None, show_all: bool, fmt: OutputFormat) -> tuple[int | None, bool]:
     """How many rows to fetch, and whether that is the default screenful: a table on a
     terminal shows ``options.SCREENFUL`` rows unless --limit or --all says otherwise;
@@ -211,7 +215,7 @@ def explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> 
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
         suggest_names(unmatched)
-    elif fmt is OutputFormat.table:
+    elif fmt in FOR_PEOPLE:
         note("No scenes match.")
 
 

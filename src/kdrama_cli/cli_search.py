@@ -10,7 +10,7 @@ import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import note_more, output_format, scene_filter, screen_limit, suggest_names
+from .cli import FOR_PEOPLE, note_more, output_format, scene_filter, screen_limit, suggest_names
 from .cli_core import command_set, note
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
@@ -114,5 +114,5 @@ def _explain_no_match(catalog: Catalog, text: str, filters: SceneFilter, fmt: Ou
     unmatched = catalog.unmatched_names(filters)
     if unmatched:
         suggest_names(unmatched)
-    elif fmt is OutputFormat.table:
+    elif fmt in FOR_PEOPLE:
         note(f"No scene matches {text!r}.")

@@ -47,6 +47,20 @@ class Scene(NamedTuple):
     actors_korean: tuple[str | None, ...] = ()
     actor_aliases: tuple[tuple[str, ...], ...] = ()
 
+    def cast_lines(self, *, korean: bool = False) -> list[str]:
+        """The cast as people read it: "Actor as Character", then any actor who plays
+        no named character; ``korean`` adds each Hangul name in brackets."""
+
+        def named(name: str, name_korean: str | None) -> str:
+            return f"{name} ({name_korean})" if korean and name_korean else name
+
+        lines = [
+            f"{named(r.actor, r.actor_korean)} as {named(r.name, r.name_korean)}"
+            for r in self.characters
+        ]
+        playing = {role.actor for role in self.characters}
+        return lines + [actor for actor in self.actors if actor not in playing]
+
     def to_dict(self) -> dict[str, Any]:
         """The scene as the JSON object of kdrama's output contract (see the README).
 
@@ -257,6 +271,8 @@ class OutputFormat(str, Enum):
     """Formats a list of scenes can be written in."""
 
     table = "table"
+    # One record a line, tab-separated, no header: what piped output gets by default.
+    lines = "lines"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"

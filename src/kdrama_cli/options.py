@@ -130,7 +130,8 @@ Format = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="table for people; json, jsonl, csv or tsv for programs.",
+        help="table for people; lines (tab-separated, the default when piped), json, jsonl,"
+        " csv or tsv for programs.",
         rich_help_panel=OUTPUT,
     ),
 ]

@@ -23,7 +23,7 @@ from .models import (
     OutputFormat,
     Scene,
 )
-from .text import CONTROL, Column, Row
+from .text import CONTROL, HEART, Column, Row
 
 if TYPE_CHECKING:
     import csv
@@ -49,6 +49,8 @@ def render_scenes(
         from .render_rich import write_table
 
         return write_table(scenes, out, highlight, fields)
+    if fmt is OutputFormat.lines:
+        return write_lines((_scene_cells(scene, fields) for scene in scenes), out)
     if fmt in (OutputFormat.csv, OutputFormat.tsv):
         columns = CSV_COLUMNS if fields is None else list(fields)
         return _write_objects((_flat(scene) for scene in scenes), columns, fmt, out)
@@ -197,6 +199,66 @@ def _parallel(items: Iterable[str]) -> str:
     return LIST_SEPARATOR.join(cells).rstrip() if any(cells) else ""
 
 
+# Lines: what a table becomes when it is piped, as gh writes it. One record a line, its
+# fields (the table's columns) separated by tabs, no header, nothing cut, so that grep
+# finds whole records and ``cut -f1`` gives the ids. Each field is the text its TSV cell
+# holds (lists joined as ``_flat`` joins them); the favourite is "♥" or empty, the rating
+# a digit or empty. So that no value can break a line or a field, a backslash is written
+# as two, a tab as "\t", a line feed "\n", a carriage return "\r", and any other
+# character of ``text.CONTROL`` as "\xNN" or "\uNNNN" (as ``text.visible`` shows it).
+# Search highlighting is for tables only.
+
+# The fields of a scene's line without --fields: the table's columns, its Cast as the
+# table shows it ("Actor as Character"), the marks under its id in columns of their own.
+LINE_FIELDS = ("id", "drama", "year", "title", "cast", "favorite", "rating")
+
+
+def _scene_cells(scene: Scene, fields: Sequence[str] | None) -> list[object]:
+    """The fields of a scene's line, before escaping."""
+    flat: dict[str, Any] | None = None
+    cells: list[object] = []
+    for key in fields or LINE_FIELDS:
+        if key == "cast":
+            cells.append(_joined(scene.cast_lines()))
+        elif key == "favorite":
+            cells.append(HEART if scene.favorite else "")
+        elif key in ("id", "drama", "year", "title", "rating"):
+            cells.append(getattr(scene, key))
+        else:
+            flat = flat or _flat(scene)
+            cells.append(flat[key])
+    return cells
+
+
+_IN_LINE = re.compile(f"[\\\\\t\n\r]|{CONTROL.pattern}")
+_LINE_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _line_escape(match: re.Match[str]) -> str:
+    char = match[0]
+    if char in _LINE_ESCAPES:
+        return _LINE_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _line_field(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return _IN_LINE.sub(_line_escape, text) if _IN_LINE.search(text) else text
+
+
+def write_lines(records: Iterable[Sequence[object]], out: TextIO) -> int:
+    """Write each record as one line of tab-separated fields (see above); return how
+    many were written."""
+    count = 0
+    for record in records:
+        out.write("\t".join(map(_line_field, record)) + "\n")
+        count += 1
+    return count
+
+
 # Rows other than scenes (counted actors, dramas, years): every format, written once.
 
 
@@ -220,6 +282,9 @@ def render_rows(
         from .render_rich import write_rows_table
 
         return write_rows_table(rows, table, out)
+    if fmt is OutputFormat.lines:
+        cells = ([getattr(row, column.attribute) for column in table] for row in rows)
+        return write_lines(cells, out)
     return _write_objects((row.to_dict() for row in rows), fields, fmt, out, pretty=pretty)
 
 

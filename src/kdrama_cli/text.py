@@ -47,6 +47,10 @@ def _written_out(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+# The favourite mark, in tables for people and in lines.
+HEART = "♥"
+
+
 class Row(Protocol):
     """Anything written as one JSON object a row, such as ``facets.ActorCount``."""
 
