@@ -58,6 +58,7 @@ CHARACTER = "character"
 # "Done when"): recall at least this share, and no wrong match.
 SOURCES: dict[str, tuple[str, float]] = {
     "poster": ("the poster (or subtitle) spelling, its given name also joined/hyphenated", 0.995),
+    "reversed": ("the poster spelling with the surname last (So Hyun Kim)", 0.995),
     "hangul": ("the Hangul name itself", 0.995),
     "rr-kr": ("Revised Romanization by korean-romanizer", 0.995),
     "rr-hr": ("Revised Romanization (transliteration) by hangul-romanize", 0.995),
@@ -497,6 +498,9 @@ def spellings(name: Name) -> dict[str, list[str]]:
     forms += [(hangul, latin, 1) for hangul, latin in name.aliases]
     for hangul, latin, surname in forms:
         found["poster"] += _poster(latin, surname)
+        words = latin.split()
+        if surname == 1 and len(words) > 1:
+            found["reversed"].append(" ".join([*words[1:], words[0]]))
         if hangul is None:
             continue
         found["hangul"].append(hangul)
