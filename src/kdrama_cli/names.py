@@ -321,24 +321,36 @@ def _popular(syllable: str) -> tuple[str, ...]:
     return (syllable,)
 
 
-def _spellings(text: str) -> list[tuple[Word, ...]]:
+def _spellings(text: str, *, surname: bool = True) -> list[tuple[Word, ...]]:
     """The first-tier spellings of a stored name: as written, and for Hangul also its
-    McCune-Reischauer without breves."""
+    given name in McCune-Reischauer without breves (a surname keeps the spellings of
+    ``SURNAMES``: 성 is Sung, never Song); ``surname``: whether the first word is a
+    surname."""
     latin = _latin_words(text)
     if not _has_hangul(text):
         return [latin]
-    plain = tuple(tuple(_mccune_plain(p) for p in word) for word in latin)
+    plain = tuple(
+        tuple(_mccune_plain(p) for p in word) if at > 0 or len(latin) == 1 or not surname else word
+        for at, word in enumerate(latin)
+    )
     return [latin, plain] if plain != latin else [latin]
 
 
-def _popular_spellings(text: str) -> list[tuple[Word, ...]]:
-    """The second-tier spellings of a stored name: each Hangul syllable in each of its
-    popular readings, independently (at most ``_MOST_READINGS``)."""
+def _popular_spellings(text: str, *, surname: bool = True) -> list[tuple[Word, ...]]:
+    """The second-tier spellings of a stored name: each Hangul syllable of the given
+    name in each of its popular readings, independently (at most ``_MOST_READINGS``);
+    ``surname``: whether the first word is a surname."""
     if not _has_hangul(text):
         return []
     latin = _latin_words(text)
     shape = [len(word) for word in latin]
-    choices = [_popular(piece) for word in latin for piece in word]
+    # A surname keeps its own spellings (``SURNAMES``): 성 is Sung, never Song.
+    choices = [
+        _popular(piece) if given else (piece,)
+        for at, word in enumerate(latin)
+        for piece in word
+        for given in [at > 0 or len(latin) == 1 or not surname]
+    ]
     spellings: list[tuple[Word, ...]] = []
     for pieces in itertools.islice(itertools.product(*choices), _MOST_READINGS):
         flat = iter(pieces)
@@ -460,8 +472,10 @@ def character_keys(names: Iterable[str]) -> set[str]:
         if given:
             alone = " ".join(given)
             keys.add(name_key(alone))
-            keys |= {_key(SOUND, parts, None) for parts in _spellings(alone)}
-            popular |= {_key(POPULAR, parts, None) for parts in _popular_spellings(alone)}
+            keys |= {_key(SOUND, parts, None) for parts in _spellings(alone, surname=False)}
+            popular |= {
+                _key(POPULAR, parts, None) for parts in _popular_spellings(alone, surname=False)
+            }
     return _finish(keys, popular, any(_has_hangul(name) for name in names))
 
 
