@@ -254,6 +254,7 @@ def is_hangul(char: str) -> bool:
     return "\uac00" <= char <= "\ud7a3"
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _has_hangul(text: str) -> bool:
     return any(is_hangul(c) for c in unicodedata.normalize("NFC", text))
 
@@ -321,27 +322,29 @@ def _popular(syllable: str) -> tuple[str, ...]:
     return (syllable,)
 
 
-def _spellings(text: str, *, surname: bool = True) -> list[tuple[Word, ...]]:
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
     """The first-tier spellings of a stored name: as written, and for Hangul also its
     given name in McCune-Reischauer without breves (a surname keeps the spellings of
     ``SURNAMES``: 성 is Sung, never Song); ``surname``: whether the first word is a
     surname."""
     latin = _latin_words(text)
     if not _has_hangul(text):
-        return [latin]
+        return (latin,)
     plain = tuple(
         tuple(_mccune_plain(p) for p in word) if at > 0 or len(latin) == 1 or not surname else word
         for at, word in enumerate(latin)
     )
-    return [latin, plain] if plain != latin else [latin]
+    return (latin, plain) if plain != latin else (latin,)
 
 
-def _popular_spellings(text: str, *, surname: bool = True) -> list[tuple[Word, ...]]:
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _popular_spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
     """The second-tier spellings of a stored name: each Hangul syllable of the given
     name in each of its popular readings, independently (at most ``_MOST_READINGS``);
     ``surname``: whether the first word is a surname."""
     if not _has_hangul(text):
-        return []
+        return ()
     latin = _latin_words(text)
     shape = [len(word) for word in latin]
     # A surname keeps its own spellings (``SURNAMES``): 성 is Sung, never Song.
@@ -355,7 +358,7 @@ def _popular_spellings(text: str, *, surname: bool = True) -> list[tuple[Word, .
     for pieces in itertools.islice(itertools.product(*choices), _MOST_READINGS):
         flat = iter(pieces)
         spellings.append(tuple(tuple(next(flat) for _ in range(n)) for n in shape))
-    return spellings
+    return tuple(spellings)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
