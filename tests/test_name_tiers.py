@@ -224,3 +224,10 @@ def test_migration_5_recomputes_every_key_from_every_earlier_version(tmp_path: P
         }, version
         check = run_process("db", "check", "--db", str(db))
         assert check.exit_code == 0, (version, check.stderr)
+
+
+def test_editing_finds_a_character_by_its_popular_spelling(kdrama: Invoke, db: Path) -> None:
+    run = kdrama("character", "edit", "Ri Jung Hyuk", "--alias", "Captain Ri", "--db", str(db))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.startswith("Updated character Ri Jeong Hyeok (리정혁)")
+    assert listed(kdrama, db, "--character", "Captain Ri") == ["Hyun Bin"]

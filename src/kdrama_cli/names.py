@@ -16,9 +16,9 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   how the stored spelling, an alias, and Hangul typed as Hangul match.
 - **Sound keys** (stored with a leading ``~``), for Latin text: the stored spelling,
   and for a stored Hangul name its Revised Romanization and its McCune–Reischauer
-  reading without breves (ㅓ as o, ㅡ as u); typed McCune–Reischauer with breves reads
-  ŏ as eo and ŭ as eu ("Hyŏn Pin" is 현빈's "hyeon bin"). Spellings of one sound are
-  then folded together:
+  reading without breves (ㅓ as o, ㅡ as u in the given name); typed
+  McCune–Reischauer with breves reads ŏ as eo and ŭ as eu ("Hyŏn Pin" is 현빈's
+  "hyeon bin"). Spellings of one sound are then folded together:
 
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
@@ -36,18 +36,19 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   with a leading ``^``) only a person or character that has no Hangul name at all.
 
 **Second tier: popular readings** (stored with a leading ``+``), made from a stored
-Hangul name syllable by syllable, each syllable independently, so mixed spellings
-match: ㅓ as u/uh/o ("Kim Sun Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for
-리정혁), ㅡ as u, ㅜ as oo/u, and surnames fans write that collide with another
-surname (Yoo/Yu/You for 류, besides 유). Completion and "Did you mean" use the same
-tiers: the second only when the first has nothing.
+Hangul name's given name syllable by syllable, each syllable independently (at most
+27 readings), so mixed spellings ("Lee Byeong Hun") match: ㅓ as u/uh/o ("Kim Sun
+Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁), ㅡ as u, ㅜ as oo/u; and
+surnames fans write that collide with another surname (Yoo/Yu/You for 류, besides
+유). Completion and "Did you mean" use the same tiers: the second only when the
+first has nothing.
 
 What matches what:
 
 - A person matches on their name, their Hangul name, an alias, or the readings of the
   Hangul name, in surname-first or given-name-first order ("Ye-jin Son").
 - A character matches the same way, and also on the given name alone ("Se Ri", "세리",
-  "Taek" for 최택), because that is how scenes and fans name them.
+  "Taek" for 최택 or "Choi Taek"), because that is how scenes and fans name them.
 - A drama matches on its English title, Korean title, alternative titles and
   abbreviations, on any run of their consecutive whole words ("Secretary Kim",
   "도깨비"), and on the romanization of its Korean title ("Dokkaebi"); titles have no
@@ -61,8 +62,9 @@ What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stor
 without Hangul other than its own and the folds above (it has no second tier), a
 joined given name whose letters fold across its syllable join ("Gaeun" for 가은 needs
 "Ga Eun"), surnames given a syllable of the given name ("Namgoong Min" stored as
-"Nam Goong Min"), and anything one letter off. Text with no letters or digits has
-no key and matches nothing.
+"Nam Goong Min"), a drama by Hangul when it has no Korean title stored, popular
+vowels in a surname (성 is Sung or Seong, never Song), and anything one letter off.
+Text with no letters or digits has no key and matches nothing.
 
 Changing these rules changes stored keys: a catalog migration must recompute them
 (migrations.m005_name_keys_v2).
