@@ -81,6 +81,7 @@ def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) 
         "m002_favorites_ratings_and_bundle",
         "m003_search_and_scene_view",
         "m004_scene_counts",
+        "m005_name_keys_v2",
     ]
     assert migrate(conn) == []
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -118,7 +118,7 @@ NEAR_MISSES = {
         "Kim Jin Ho",
         "Yoon Se Ra",
         "Cha Soo Hee",
-        "Kang Mo Yun",
+        "Kang Mo Yeong",
         "Lee Young Jin",
         "Grim",
     ],

@@ -152,13 +152,23 @@ class Query:
         return f"SELECT {columns} FROM scenes s{join} WHERE {where}"
 
 
-def _keys(param: str) -> str:
-    """SQL for the list of keys bound, as a JSON array, to ``param``."""
-    return f"(SELECT value FROM json_each(:{param}))"
+def _keys(param: str, table: str) -> str:
+    """SQL for the keys to look up in ``table``: the first tier's, bound as a JSON
+    array to ``param``, or, when no row has any of them, the second tier's, bound to
+    ``param``_more (see names.py). The choice is one index probe, made once."""
+    return (
+        f"(SELECT value FROM json_each(CASE WHEN EXISTS (SELECT 1 FROM {table}"
+        f" WHERE key IN (SELECT value FROM json_each(:{param})))"
+        f" THEN :{param} ELSE :{param}_more END))"
+    )
 
 
-def _key_list(text: str) -> str:
-    return json.dumps(names.query_keys(text), ensure_ascii=False)
+def _key_params(param: str, text: str) -> dict[str, str]:
+    """The parameters of ``_keys(param, ...)`` for typed ``text``."""
+    return {
+        param: json.dumps(names.query_keys(text), ensure_ascii=False),
+        f"{param}_more": json.dumps(names.popular_keys(text), ensure_ascii=False),
+    }
 
 
 def filter_query(filters: SceneFilter) -> Query:
@@ -167,21 +177,22 @@ def filter_query(filters: SceneFilter) -> Query:
         query.where.append(
             "s.id IN (SELECT sp.scene_id FROM person_keys k"
             " JOIN scene_people sp ON sp.person_id = k.person_id"
-            f" WHERE k.key IN {_keys(f'actor{i}')})"
+            f" WHERE k.key IN {_keys(f'actor{i}', 'person_keys')})"
         )
-        query.params[f"actor{i}"] = _key_list(actor)
+        query.params.update(_key_params(f"actor{i}", actor))
     for i, character in enumerate(filters.characters):
         query.where.append(
             "s.id IN (SELECT sc.scene_id FROM character_keys k"
             " JOIN scene_characters sc ON sc.character_id = k.character_id"
-            f" WHERE k.key IN {_keys(f'character{i}')})"
+            f" WHERE k.key IN {_keys(f'character{i}', 'character_keys')})"
         )
-        query.params[f"character{i}"] = _key_list(character)
+        query.params.update(_key_params(f"character{i}", character))
     if filters.drama is not None:
         query.where.append(
-            f"s.drama_id IN (SELECT drama_id FROM drama_keys WHERE key IN {_keys('drama')})"
+            "s.drama_id IN (SELECT drama_id FROM drama_keys"
+            f" WHERE key IN {_keys('drama', 'drama_keys')})"
         )
-        query.params["drama"] = _key_list(filters.drama)
+        query.params.update(_key_params("drama", filters.drama))
     query.needs_drama = filters.years != YearRange()
     if filters.years.start is not None:
         query.where.append("d.year >= :year_start")
@@ -575,16 +586,16 @@ class Catalog:
 
     def _matches_any(self, kind: NameKind, text: str) -> bool:
         t = _NAME_TABLES[kind]
-        sql = f"SELECT 1 FROM {t.keys} WHERE key IN {_keys('keys')} LIMIT 1"
-        return self.conn.execute(sql, {"keys": _key_list(text)}).fetchone() is not None
+        sql = f"SELECT 1 FROM {t.keys} WHERE key IN {_keys('keys', t.keys)} LIMIT 1"
+        return self.conn.execute(sql, _key_params("keys", text)).fetchone() is not None
 
     def find_names(self, kind: NameKind, text: str) -> list[str]:
         """The catalog's names of this kind that ``text`` names, in any spelling, sorted."""
         t = _NAME_TABLES[kind]
         rows = self.conn.execute(
             f"SELECT DISTINCT e.{t.name} FROM {t.keys} k JOIN {t.table} e ON e.id = k.{t.key_id}"
-            f" WHERE k.key IN {_keys('keys')} ORDER BY e.{t.name}",
-            {"keys": _key_list(text)},
+            f" WHERE k.key IN {_keys('keys', t.keys)} ORDER BY e.{t.name}",
+            _key_params("keys", text),
         )
         return [row[0] for row in rows if isinstance(row[0], str)]
 
@@ -592,12 +603,13 @@ class Catalog:
         """Names of this kind closest to ``text``, best first, compared by their keys.
 
         Keys are compared with those that begin like the typed text's (an index range),
-        and with all of them only when none does; ties go to the closer spelling.
+        and with all of them only when none does; ties go to the closer spelling. Both
+        tiers' keys are compared (the text matched neither).
         """
         from rapidfuzz import fuzz, process
 
         t = _NAME_TABLES[kind]
-        queries = names.query_keys(text)
+        queries = names.query_keys(text) + names.popular_keys(text)
         rows = (
             self._keys_near(t, queries)
             or self.conn.execute(f"SELECT key, {t.key_id} FROM {t.keys}").fetchall()
@@ -632,7 +644,8 @@ class Catalog:
         """Keys that share their first two letters with one of ``queries``."""
         rows: list[tuple[str, int]] = []
         for query in queries:
-            prefix = query[: len(names.SOUND) + 2] if query.startswith(names.SOUND) else query[:2]
+            marked = query.startswith((names.SOUND, names.LATIN, names.POPULAR))
+            prefix = query[:3] if marked else query[:2]
             rows += self.conn.execute(
                 f"SELECT key, {t.key_id} FROM {t.keys} WHERE key >= ? AND key < ?",
                 (prefix, prefix + "\U0010ffff"),
@@ -644,11 +657,14 @@ class Catalog:
     ) -> list[tuple[str, str | None]]:
         """Names of this kind that ``incomplete`` begins, sorted, each with its Korean
         form when the catalog has one. Names spelled as typed come first; only when
-        there are none are other spellings (sound keys, Hangul romanized) consulted."""
+        there are none are other spellings (sound keys, Hangul romanized) consulted,
+        and only when those find none, popular spellings (the second tier)."""
         exact = names.name_key(incomplete)
         found = self._names_by_prefix(kind, [exact], limit)
         if not found:
             found = self._names_by_prefix(kind, names.prefix_keys(incomplete), limit)
+        if not found:
+            found = self._names_by_prefix(kind, names.popular_prefix_keys(incomplete), limit)
         return found
 
     def _names_by_prefix(

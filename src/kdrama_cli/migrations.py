@@ -205,11 +205,46 @@ def m004_scene_counts(conn: sqlite3.Connection) -> None:
     counts.count_all(conn)
 
 
+# Each kind of named row: its table, name columns, aliases and keys (see names.py).
+_NAMED = [
+    ("dramas", "title", "title_korean", "drama_aliases", "drama_keys", "drama_id"),
+    ("people", "name", "name_korean", "person_aliases", "person_keys", "person_id"),
+    ("characters", "name", "name_korean", "character_aliases", "character_keys", "character_id"),
+]
+
+
+def m005_name_keys_v2(conn: sqlite3.Connection) -> None:
+    """Every drama's, person's and character's match keys, recomputed with the rules of
+    names v2 (see names.py): joins kept, Hangul exact, popular spellings a second tier.
+    One pass per named row (not per scene); the keys are written sorted, which walks
+    each key index once."""
+    from . import names
+
+    keys_of = {
+        "dramas": names.title_keys,
+        "people": names.person_keys,
+        "characters": names.character_keys,
+    }
+    for table, name, korean, aliases_table, keys, id_column in _NAMED:
+        aliases: dict[int, list[str]] = {}
+        for row_id, alias in conn.execute(f"SELECT {id_column}, alias FROM {aliases_table}"):
+            if isinstance(alias, str):
+                aliases.setdefault(row_id, []).append(alias)
+        rows: list[tuple[str, int]] = []
+        for row_id, own, own_korean in conn.execute(f"SELECT id, {name}, {korean} FROM {table}"):
+            texts = [t for t in (own, own_korean, *aliases.get(row_id, ())) if isinstance(t, str)]
+            rows += [(key, row_id) for key in keys_of[table](texts)]
+        rows.sort()
+        conn.execute(f"DELETE FROM {keys}")
+        conn.executemany(f"INSERT INTO {keys} (key, {id_column}) VALUES (?, ?)", rows)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial_schema,
     m002_favorites_ratings_and_bundle,
     m003_search_and_scene_view,
     m004_scene_counts,
+    m005_name_keys_v2,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

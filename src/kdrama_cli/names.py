@@ -6,54 +6,87 @@ the keys are indexed. A lookup reduces the typed text to a few keys with the sam
 rules and asks the index for any of them: matching stays at index speed however large
 the catalog grows, and typed text never becomes SQL or a pattern.
 
-Two kinds of key:
+Lookups have two tiers. The second is consulted only when the first finds nothing.
+
+**First tier: the text spells the name in an accepted way.**
 
 - The **exact key**: the text normalised with Unicode NFKC (which also composes NFD
   Hangul), case-folded, apostrophes dropped, and its words run together, so case,
-  spaces, hyphens and punctuation do not matter: "Son Ye-jin" == "SON YEJIN".
-- The **sound key** (stored with a leading ``~``): diacritics are stripped and Hangul is
-  romanized (Revised Romanization, syllable by syllable), then spellings that stand for
-  the same Korean sound are folded together:
+  spaces, hyphens and punctuation do not matter: "Son Ye-jin" == "SON YEJIN". This is
+  how the stored spelling, an alias, and Hangul typed as Hangul match.
+- **Sound keys** (stored with a leading ``~``), for Latin text: the stored spelling,
+  and for a stored Hangul name its Revised Romanization and its McCune–Reischauer
+  reading without breves (ㅓ as o, ㅡ as u in the given name); typed
+  McCune–Reischauer with breves reads ŏ as eo and ŭ as eu ("Hyŏn Pin" is 현빈's
+  "hyeon bin"). Spellings of one sound are then folded together:
 
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
-    Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and
-    a few more (``SURNAMES``);
-  - letters, anywhere: oo/u, eo/o, eu/u, ae/e, ee/i, ui/i, ou/o, wu/u, k/g, t/d, p/b,
-    ch/j, sh/s, l/r, an "h" closing a vowel (Ah/A), and doubled letters (never
-    digits: numbers in a name stay as they are).
+    Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
+    Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
+  - letters, within one syllable or typed word, never across: oo/u, ou/o, ae/e,
+    ee/i, ui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel
+    (Ah/A, Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u) stay apart, and doubled
+    letters are not collapsed.
 
-  The folds follow the romanizations fans meet: Revised Romanization ("Hyeon Bin"),
-  McCune–Reischauer ("Hyŏn Pin", "Ch'oe") and popular spellings ("Hyun Bin").
+  Keys keep the join between surname and given name ("~gim.sohyeon" for Kim So Hyun,
+  "~sohyeon.gim" read given name first), and a Hangul name's syllables are folded one
+  by one, so letters are never folded across a join: 준+기 and 중+기, 형+김 stay
+  apart, and a reading with the surname last never meets a key with it first.
+- Hangul typed as Hangul matches stored Hangul exactly; it matches by sound (stored
+  with a leading ``^``) only a person or character that has no Hangul name at all.
+
+**Second tier: popular readings** (stored with a leading ``+``), made from a stored
+Hangul name's given name syllable by syllable, each syllable independently (at most
+27 readings), so mixed spellings ("Lee Byeong Hun") match: ㅓ as u/uh/o ("Kim Sun
+Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁), ㅡ as u, ㅜ as oo/u; and
+surnames fans write that collide with another surname (Yoo/Yu/You for 류, besides
+유). Completion and "Did you mean" use the same tiers: the second only when the
+first has nothing.
 
 What matches what:
 
-- A person matches on their name, their Hangul name, an alias, or the romanization of
-  the Hangul name, in surname-first or given-name-first order ("Ye-jin Son").
-- A character matches the same way, and also on the given name alone ("Se Ri", "세리"),
-  because that is how scenes and fans name them.
+- A person matches on their name, their Hangul name, an alias, or the readings of the
+  Hangul name, in surname-first or given-name-first order ("Ye-jin Son").
+- A character matches the same way, and also on the given name alone ("Se Ri", "세리",
+  "Taek" for 최택 or "Choi Taek"), because that is how scenes and fans name them.
 - A drama matches on its English title, Korean title, alternative titles and
   abbreviations, on any run of their consecutive whole words ("Secretary Kim",
-  "도깨비"), and on the romanization of its Korean title ("Dokkaebi").
+  "도깨비"), and on the romanization of its Korean title ("Dokkaebi"); titles have no
+  second tier.
 
-Precision: keys are compared whole, never as substrings or by distance, and vowels
-that stand for different Korean sounds (o/u, eo/u) are not folded, so "Song Hye Kyo"
-does not find Song Joong Ki and "Kim So Hyun" does not find Kim Soo Hyun.
+Precision: keys are compared whole, never as substrings or by distance, so "Song Hye
+Kyo" does not find Song Joong Ki, "Kim So Hyun" does not find Kim Soo Hyun nor
+Kim Seo Hyung, and 이중기 does not find 이준기.
+
+What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stored
+without Hangul other than its own and the folds above (it has no second tier), a
+joined given name whose letters fold across its syllable join ("Gaeun" for 가은 needs
+"Ga Eun"), surnames given a syllable of the given name ("Namgoong Min" stored as
+"Nam Goong Min"), a drama by Hangul when it has no Korean title stored, popular
+vowels in a surname (성 is Sung or Seong, never Song), and anything one letter off.
 Text with no letters or digits has no key and matches nothing.
 
-Changing these rules changes stored keys: a catalog migration must recompute them.
+Changing these rules changes stored keys: a catalog migration must recompute them
+(migrations.m005_name_keys_v2).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-SOUND = "~"
+SOUND = "~"  # first-tier sound keys
+LATIN = "^"  # first-tier sound keys of a row with no Hangul: what a Hangul query meets
+POPULAR = "+"  # second-tier keys: popular readings of a Hangul name
+JOIN = "."  # between surname and given name in a sound key
 # Names are cached as they are reduced to keys: a writer looks a name up, then stores
 # it. Bounded so that a large import's memory stays flat.
 _CACHE_SIZE = 1 << 13
+# Popular readings of one name, at most: three syllables of three readings each.
+_MOST_READINGS = 27
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`]")
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -67,6 +100,7 @@ SURNAMES: dict[str, str] = {
         "choe": "choi choe chey choy",
         "jeong": "jung jeong chung chong joung cheong",
         "yu": "yoo yu you",
+        "ryu": "ryu ryoo lyu ryou",
         "sin": "shin sin shinn",
         "gang": "kang gang",
         "jo": "cho jo",
@@ -79,9 +113,28 @@ SURNAMES: dict[str, str] = {
         "seong": "seong sung",
         "heo": "heo huh hur",
         "seo": "seo suh",
+        "hwang": "hwang whang",
+        "yang": "yang ryang",
+        "gwak": "gwak kwak kwack kwag",
     }.items()
     for variant in variants.split()
 }
+# Surnames that fans also write as another one's spelling: in the second tier only.
+_POPULAR_SURNAMES = {"ryu": ("yu",)}
+# Surnames that make a two-word name a surname and a given name ("Choi Taek").
+_KNOWN_SURNAMES = {*SURNAMES}
+_KNOWN_SURNAMES.update(
+    re.findall(
+        r"\w+",
+        "an ahn bae cha chae go ko gu koo ha han hong jang jin ju kwon gwon moon mun min"
+        " na nam seo son song um eom won woo wu yeo yeon",
+    )
+)
+
+# Typed McCune-Reischauer: ŏ and ŭ (or ǒ, ǔ) are Revised Romanization's eo and eu,
+# but wŏ is wo and ŭi is ui.
+_MCCUNE = [("w\u014f", "wo"), ("\u016di", "ui"), ("\u014f", "eo"), ("\u016d", "eu")]
+_MCCUNE += [("w\u01d2", "wo"), ("\u01d4i", "ui"), ("\u01d2", "eo"), ("\u01d4", "eu")]
 
 # The letter folds, applied in this order. Literal pairs use str.replace, which is
 # many times faster than a regular expression and gives the same result here.
@@ -93,8 +146,6 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     (_CLOSING_H, ""),
     ("oo", "u"),
     ("ou", "o"),
-    ("eo", "o"),
-    ("eu", "u"),
     ("ae", "e"),
     ("ee", "i"),
     (_UI, "i"),
@@ -103,8 +154,6 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
 # The letter each pattern's match holds: without it, there is nothing to replace.
 _NEEDS = {_CLOSING_H: "h", _UI: "i"}
 _CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
-# Letters only: "Drama 007" and "Drama 077" are two dramas, not one.
-_DOUBLED = re.compile(r"([a-z])\1+")
 
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3]+")
 _TWO_SYLLABLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
@@ -186,6 +235,10 @@ _FINALS = [
 ]
 
 
+Word = tuple[str, ...]
+"""A word as its pieces: a Latin word whole, or a Hangul word's syllables romanized."""
+
+
 def words(text: str) -> list[str]:
     """Split text into folded words: normalised, case-folded, punctuation dropped."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -203,109 +256,232 @@ def is_hangul(char: str) -> bool:
     return "\uac00" <= char <= "\ud7a3"
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _has_hangul(text: str) -> bool:
+    return any(is_hangul(c) for c in unicodedata.normalize("NFC", text))
+
+
+def _syllable(char: str) -> str:
+    """Revised Romanization of one Hangul syllable."""
+    index = ord(char) - 0xAC00
+    initial, medial, final = index // 588, index % 588 // 28, index % 28
+    return "".join(p for p in (_INITIALS[initial], _MEDIALS[medial], _FINALS[final]) if p != "-")
+
+
 def romanize(text: str) -> str:
     """Revised Romanization of the Hangul in ``text``, syllable by syllable; other
     characters are kept. "손예진" -> "sonyejin"."""
-    out: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
-        if not is_hangul(char):
-            out.append(char)
-            continue
-        index = ord(char) - 0xAC00
-        initial, medial, final = index // 588, index % 588 // 28, index % 28
-        out += [_INITIALS[initial], _MEDIALS[medial], _FINALS[final]]
-    return "".join(part for part in out if part != "-")
+    return "".join(_syllable(c) if is_hangul(c) else c for c in unicodedata.normalize("NFC", text))
+
+
+def _latin(word: str) -> str:
+    """A word that is neither plain Latin nor Hangul as Latin letters: McCune-Reischauer
+    breves read, other diacritics dropped."""
+    for marked, plain in _MCCUNE:
+        word = word.replace(marked, plain)
+    stripped = unicodedata.normalize("NFKD", romanize(word))
+    return "".join(c for c in stripped if c.isascii() and c.isalnum())
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _latin_words(text: str) -> tuple[str, ...]:
-    """Words of ``text`` as plain Latin letters: Hangul romanized, diacritics dropped.
+def _latin_words(text: str) -> tuple[Word, ...]:
+    """Words of ``text`` as plain Latin pieces: Hangul romanized syllable by syllable,
+    diacritics dropped.
 
     A Hangul name written as one word ("손예진") is split into surname and given name.
     Cached: writing a name first looks it up, then stores it, with the same words.
     """
-    result: list[str] = []
+    result: list[Word] = []
     for word in words(text):
         if word.isascii():
-            result.append(word)
+            result.append((word,))
         elif _HANGUL_WORD.fullmatch(word):
+            syllables = tuple(_syllable(c) for c in word)
             surname_length = 2 if word[:2] in _TWO_SYLLABLE_SURNAMES else 1
             if len(word) > surname_length:
-                result += [romanize(word[:surname_length]), romanize(word[surname_length:])]
+                result += [syllables[:surname_length], syllables[surname_length:]]
             else:
-                result.append(romanize(word))
+                result.append(syllables)
         else:
-            stripped = unicodedata.normalize("NFKD", romanize(word))
-            result.append("".join(c for c in stripped if c.isascii() and c.isalnum()))
-    return tuple(w for w in result if w)
+            result.append((_latin(word),))
+    return tuple(w for w in result if any(w))
 
 
-def _sound(parts: Sequence[str], surname_at: int | None) -> str:
-    """The sound key of Latin words, folding the surname at ``surname_at`` if any."""
-    if surname_at is not None and parts:
-        parts = list(parts)
-        parts[surname_at] = SURNAMES.get(parts[surname_at], parts[surname_at])
-    return _fold("".join(parts))
+def _mccune_plain(syllable: str) -> str:
+    """McCune-Reischauer without breves of a Revised Romanization syllable: ㅓ, ㅡ as
+    o, u."""
+    return syllable.replace("eo", "o").replace("eu", "u")
+
+
+def _popular(syllable: str) -> tuple[str, ...]:
+    """The readings fans give a Revised Romanization syllable (see the docstring)."""
+    if "yeo" in syllable:
+        return (syllable, syllable.replace("yeo", "yu"), syllable.replace("yeo", "yo"))
+    if "eo" in syllable:
+        return (syllable, syllable.replace("eo", "u"), syllable.replace("eo", "o"))
+    if "eu" in syllable:
+        return (syllable, syllable.replace("eu", "u"))
+    return (syllable,)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
+    """The first-tier spellings of a stored name: as written, and for Hangul also its
+    given name in McCune-Reischauer without breves (a surname keeps the spellings of
+    ``SURNAMES``: 성 is Sung, never Song); ``surname``: whether the first word is a
+    surname."""
+    latin = _latin_words(text)
+    if not _has_hangul(text):
+        return (latin,)
+    plain = tuple(
+        tuple(_mccune_plain(p) for p in word) if at > 0 or len(latin) == 1 or not surname else word
+        for at, word in enumerate(latin)
+    )
+    return (latin, plain) if plain != latin else (latin,)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _popular_spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
+    """The second-tier spellings of a stored name: each Hangul syllable of the given
+    name in each of its popular readings, independently (at most ``_MOST_READINGS``);
+    ``surname``: whether the first word is a surname."""
+    if not _has_hangul(text):
+        return ()
+    latin = _latin_words(text)
+    shape = [len(word) for word in latin]
+    # A surname keeps its own spellings (``SURNAMES``): 성 is Sung, never Song.
+    choices = [
+        _popular(piece) if given else (piece,)
+        for at, word in enumerate(latin)
+        for piece in word
+        for given in [at > 0 or len(latin) == 1 or not surname]
+    ]
+    spellings: list[tuple[Word, ...]] = []
+    for pieces in itertools.islice(itertools.product(*choices), _MOST_READINGS):
+        flat = iter(pieces)
+        spellings.append(tuple(tuple(next(flat) for _ in range(n)) for n in shape))
+    return tuple(spellings)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _fold(letters: str) -> str:
-    """Fold spellings of one Korean sound together (see the module docstring)."""
+    """Fold spellings of one Korean sound together, within one syllable or typed word
+    (see the module docstring)."""
     for pattern, replacement in _LETTER_FOLDS:
         if isinstance(pattern, str):
             letters = letters.replace(pattern, replacement)
         elif _NEEDS[pattern] in letters:  # a pattern runs only where it may match
             letters = pattern.sub(replacement, letters)
-    letters = _DOUBLED.sub(_first_of_run, letters.translate(_CONSONANT_FOLDS))
-    return SOUND + letters if letters else ""
+    return letters.translate(_CONSONANT_FOLDS)
 
 
-def _first_of_run(run: re.Match[str]) -> str:
-    """A run of one letter as that letter (a function: a template is slower)."""
-    return run.group(1)
+def _folded(word: Word) -> str:
+    return "".join(_fold(piece) for piece in word)
+
+
+def _key(
+    mark: str, parts: Sequence[Word], surname_at: int | None, surname: str | None = None
+) -> str:
+    """The sound key of words, with the surname at ``surname_at`` (first or last), if
+    any, folded as a surname and joined to the given name with ``JOIN``."""
+    if not parts:
+        return ""
+    folded = [_folded(word) for word in parts]
+    if surname_at is not None:
+        written = "".join(parts[surname_at])
+        folded[surname_at] = _fold(surname or SURNAMES.get(written, written))
+    if surname_at is None or len(folded) < 2:
+        body = "".join(folded)
+    elif surname_at == 0:
+        body = folded[0] + JOIN + "".join(folded[1:])
+    else:
+        body = "".join(folded[:-1]) + JOIN + folded[-1]
+    return mark + body if body else ""
 
 
 def sound_key(text: str) -> str:
     """The sound key of a title or other text with no surname in it."""
-    return _sound(_latin_words(text), None)
+    return _key(SOUND, _latin_words(text), None)
 
 
-def _given_name(parts: Sequence[str]) -> Sequence[str] | None:
-    """The given name of a surname-first name of three or more syllables, if any.
+def _name_readings(mark: str, parts: Sequence[Word], surnames: Sequence[str] = ()) -> set[str]:
+    """Keys of a stored name, surname first and given name first; ``surnames`` are more
+    ways to write the surname."""
+    keys = set()
+    for surname in [None, *surnames]:
+        keys.add(_key(mark, parts, 0, surname))
+        if len(parts) > 1:
+            keys.add(_key(mark, [*parts[1:], parts[0]], len(parts) - 1, surname))
+    return keys
 
-    "Yoon Se Ri" -> ["se", "ri"]; "윤세리" -> ["세리"]; "Grim Reaper" -> None.
-    """
-    if len(parts) >= 3:
-        return parts[1:]
-    if len(parts) == 1 and len(parts[0]) == 3 and all(is_hangul(c) for c in parts[0]):
-        return [parts[0][1:]]
-    return None
+
+def _popular_surnames(parts: Sequence[Word]) -> tuple[str, ...]:
+    if not parts:
+        return ()
+    written = "".join(parts[0])
+    return _POPULAR_SURNAMES.get(SURNAMES.get(written, written), ())
+
+
+def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
+    """First-tier keys; second-tier ones the first tier does not already hold; and for
+    a row with no Hangul, its sound keys again for Hangul queries."""
+    if not hangul:
+        keys |= {LATIN + key[1:] for key in keys if key.startswith(SOUND)}
+    keys |= {key for key in popular if SOUND + key[1:] not in keys}
+    keys.discard("")
+    return keys
+
+
+def _person_keys(names: Sequence[str]) -> tuple[set[str], set[str]]:
+    keys: set[str] = set()
+    popular: set[str] = set()
+    for name in names:
+        keys.add(name_key(name))
+        for parts in _spellings(name):
+            keys |= _name_readings(SOUND, parts)
+        for parts in _popular_spellings(name):
+            popular |= _name_readings(POPULAR, parts, _popular_surnames(parts))
+    return keys, popular
 
 
 def person_keys(names: Iterable[str]) -> set[str]:
     """Keys for a person: each name whole, and its sound in either name order."""
-    keys: set[str] = set()
-    for name in names:
-        keys.add(name_key(name))
-        parts = _latin_words(name)
-        keys.add(_sound(parts, 0))
-        if len(parts) > 1:
-            keys.add(_sound([*parts[1:], parts[0]], len(parts) - 1))
-    keys.discard("")
-    return keys
+    names = list(names)
+    keys, popular = _person_keys(names)
+    return _finish(keys, popular, any(_has_hangul(name) for name in names))
+
+
+def _given_name(parts: Sequence[str]) -> Sequence[str] | None:
+    """The given name of a surname-first name, if any: of three or more words, or of
+    two when the first is a surname, or of a Hangul name of two or three syllables.
+
+    "Yoon Se Ri" -> ["se", "ri"]; "Choi Taek" -> ["taek"]; "윤세리" -> ["세리"];
+    "김신" -> ["신"]; "Grim Reaper" -> None.
+    """
+    if len(parts) >= 3:
+        return parts[1:]
+    if len(parts) == 2 and parts[0] in _KNOWN_SURNAMES:
+        return parts[1:]
+    if len(parts) == 1 and len(parts[0]) in (2, 3) and all(is_hangul(c) for c in parts[0]):
+        surname_length = 2 if parts[0][:2] in _TWO_SYLLABLE_SURNAMES else 1
+        return [parts[0][surname_length:]] if len(parts[0]) > surname_length else None
+    return None
 
 
 def character_keys(names: Iterable[str]) -> set[str]:
     """Keys for a character: as for a person, plus the given name alone."""
     names = list(names)
-    keys = person_keys(names)
+    keys, popular = _person_keys(names)
     for name in names:
         given = _given_name(words(name))
         if given:
-            keys.add(name_key(" ".join(given)))
-            keys.add(_sound(_latin_words(" ".join(given)), None))
-    keys.discard("")
-    return keys
+            alone = " ".join(given)
+            keys.add(name_key(alone))
+            keys |= {_key(SOUND, parts, None) for parts in _spellings(alone, surname=False)}
+            popular |= {
+                _key(POPULAR, parts, None) for parts in _popular_spellings(alone, surname=False)
+            }
+    return _finish(keys, popular, any(_has_hangul(name) for name in names))
 
 
 def _runs(parts: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -322,11 +498,12 @@ def title_keys(titles: Iterable[str]) -> set[str]:
         parts = words(title)
         keys.update("".join(run) for run in _runs(parts))
         if any(is_hangul(c) for c in title):
-            latin = ["".join(_latin_words(part)) for part in parts]
-            keys.update(_fold("".join(run)) for run in _runs(latin))
+            latin = ["".join(_folded(word) for word in _latin_words(part)) for part in parts]
+            keys.update(SOUND + "".join(run) for run in _runs(latin))
         else:
             keys.add(sound_key(title))
     keys.discard("")
+    keys.discard(SOUND)
     return keys
 
 
@@ -339,34 +516,64 @@ def whole_title_keys(titles: Iterable[str]) -> set[str]:
     return keys
 
 
-def _sound_readings(parts: Sequence[str]) -> set[str]:
+def _sound_readings(mark: str, parts: Sequence[Word]) -> set[str]:
     """Sound keys of typed words read with the surname first, last, or nowhere."""
     if not parts:
         return set()
-    return {_sound(parts, None), _sound(parts, 0), _sound(parts, len(parts) - 1)}
+    return {_key(mark, parts, None), _key(mark, parts, 0), _key(mark, parts, len(parts) - 1)}
 
 
 def query_keys(text: str) -> list[str]:
-    """The keys to look up for typed text: exact, and its sound keys.
-    Empty when the text has no letters or digits."""
+    """The first-tier keys to look up for typed text: exact, and its sound keys (for
+    Hangul, those of rows without Hangul). Empty when the text has no letters or
+    digits."""
     exact = name_key(text)
     if not exact:
         return []
-    keys = {exact, *_sound_readings(_latin_words(text))}
+    mark = LATIN if _has_hangul(text) else SOUND
+    keys = {exact, *_sound_readings(mark, _latin_words(text))}
     keys.discard("")
     return sorted(keys)
 
 
-def prefix_keys(text: str) -> list[str]:
-    """Key prefixes for completing a name being typed, in any spelling.
+def popular_keys(text: str) -> list[str]:
+    """The second-tier keys to look up for typed text, when the first tier finds
+    nothing: its sound read as a popular spelling. None for Hangul, which is exact."""
+    if not name_key(text) or _has_hangul(text):
+        return []
+    keys = _sound_readings(POPULAR, _latin_words(text))
+    keys.discard("")
+    return sorted(keys)
 
-    Besides the query keys, the sound of the text less its last letter, since a
-    half-typed letter pair ("Jo" of "Joon") folds differently once complete.
-    """
-    keys = set(query_keys(text))
+
+def _prefix_readings(mark: str, text: str) -> set[str]:
+    """Sound prefixes of a name being typed: besides its readings, those of the text
+    less its last letter, since a half-typed letter pair ("Jo" of "Joon") folds
+    differently once complete."""
     parts = _latin_words(text)
-    if parts and len("".join(parts)) > 2:
-        trimmed = [*parts[:-1], parts[-1][:-1]]
-        keys |= _sound_readings([part for part in trimmed if part])
-    keys -= {"", SOUND}
+    keys = _sound_readings(mark, parts)
+    if parts and len("".join(p for word in parts for p in word)) > 2:
+        *rest, last = parts
+        trimmed = (*last[:-1], last[-1][:-1])
+        keys |= _sound_readings(mark, [*rest, *([trimmed] if any(trimmed) else [])])
+    return keys
+
+
+def prefix_keys(text: str) -> list[str]:
+    """First-tier key prefixes for completing a name being typed, in any spelling."""
+    exact = name_key(text)
+    if not exact:
+        return []
+    mark = LATIN if _has_hangul(text) else SOUND
+    keys = {exact} | _prefix_readings(mark, text)
+    keys -= {"", SOUND, LATIN}
+    return sorted(keys)
+
+
+def popular_prefix_keys(text: str) -> list[str]:
+    """Second-tier key prefixes for completing a name being typed."""
+    if not name_key(text) or _has_hangul(text):
+        return []
+    keys = _prefix_readings(POPULAR, text)
+    keys -= {"", POPULAR}
     return sorted(keys)

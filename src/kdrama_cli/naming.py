@@ -138,7 +138,11 @@ def _find(
     """The one row of this kind ``text`` names, preferring whole names to parts;
     NameNotFound or AmbiguousName otherwise."""
     keys = names.query_keys(text)
-    rows = [_load(catalog, kind, row_id) for row_id in writer.ids_with_keys(kind, keys)]
+    ids = writer.ids_with_keys(kind, keys)
+    if not ids:  # the second tier, popular spellings, only when the first finds none
+        keys = names.popular_keys(text)
+        ids = writer.ids_with_keys(kind, keys)
+    rows = [_load(catalog, kind, row_id) for row_id in ids]
     within, where = rows, ""
     if year is not None:
         within, where = [row for row in rows if row.year == year], f" from {year}"
