@@ -375,6 +375,7 @@ def _fold(letters: str) -> str:
     return letters.translate(_CONSONANT_FOLDS)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _folded(word: Word) -> str:
     return "".join(_fold(piece) for piece in word)
 
@@ -406,12 +407,21 @@ def sound_key(text: str) -> str:
 
 def _name_readings(mark: str, parts: Sequence[Word], surnames: Sequence[str] = ()) -> set[str]:
     """Keys of a stored name, surname first and given name first; ``surnames`` are more
-    ways to write the surname."""
+    ways to write the surname. The keys ``_key`` would make, built from the words
+    folded once: a name has many readings, and an import reads many names."""
+    if not parts:
+        return {""}
+    written = "".join(parts[0])
+    canonical = SURNAMES.get(written, written)
+    given = "".join(_folded(word) for word in parts[1:])
     keys = set()
-    for surname in [None, *surnames]:
-        keys.add(_key(mark, parts, 0, surname))
-        if len(parts) > 1:
-            keys.add(_key(mark, [*parts[1:], parts[0]], len(parts) - 1, surname))
+    for surname in (None, *surnames):
+        folded = _fold(surname or canonical)
+        if len(parts) < 2:
+            keys.add(mark + folded if folded else "")
+        else:
+            keys.add(mark + folded + JOIN + given)
+            keys.add(mark + given + JOIN + folded)
     return keys
 
 
