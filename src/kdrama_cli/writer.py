@@ -16,9 +16,9 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from . import names
+from .caches import Bounded
 from .errors import KdramaError
 from .models import NameKind
 
@@ -39,9 +39,6 @@ _QUEUED_CAST_ROWS = 50_000
 # The cache of casts holds 100,000 casts of two actors and two characters, or fewer
 # larger ones (see _weigh_cast): about 40 MB either way.
 _CAST_CACHE_UNITS = 100_000
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 def exact_key(parts: Sequence[str | None]) -> str:
@@ -74,31 +71,6 @@ def _weigh_cast(key: str, ids: tuple[list[int], list[int]]) -> int:
     """A cached cast's size in units of a cast of two actors and two characters (a key
     of about 100 characters and four ids)."""
     return max(1, (len(key) + 25 * (len(ids[0]) + len(ids[1]))) // 200)
-
-
-class _Bounded(dict[_K, _V]):
-    """A cache that empties itself when it is full: cheaper than least-recently-used
-    bookkeeping on every hit, and an import meets the same names in runs.
-
-    Full is ``size`` entries, or ``size`` units of ``weigh`` for entries that differ
-    in size (casts of two actors or of five hundred)."""
-
-    def __init__(self, size: int, weigh: Callable[[_K, _V], int] | None = None) -> None:
-        super().__init__()
-        self.size = size
-        self.weigh = weigh
-        self.weight = 0
-
-    def __setitem__(self, key: _K, value: _V) -> None:
-        weight = 1 if self.weigh is None else self.weigh(key, value)
-        if self.weight + weight > self.size:
-            self.clear()
-        self.weight += weight
-        super().__setitem__(key, value)
-
-    def clear(self) -> None:
-        self.weight = 0
-        super().clear()
 
 
 @dataclass(frozen=True)
@@ -181,16 +153,16 @@ class Writer:
         # catalog itself is the truth, asked again after a cache is emptied.
         # A large import meets each drama and its cast many times, a person or a
         # character once per cast: those are cached in full, these a little.
-        self._done: dict[str, _Bounded[object, int]] = {
-            kind: _Bounded(size)
+        self._done: dict[str, Bounded[object, int]] = {
+            kind: Bounded(size)
             for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
         }
-        self._done["source"] = _Bounded(10_000)
-        self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(
+        self._done["source"] = Bounded(10_000)
+        self.casts: Bounded[str, tuple[list[int], list[int]]] = Bounded(
             _CAST_CACHE_UNITS, _weigh_cast
         )
-        self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(10_000)
-        self._networks: _Bounded[int, str | None] = _Bounded(10_000)
+        self._known: Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = Bounded(10_000)
+        self._networks: Bounded[int, str | None] = Bounded(10_000)
         # Dramas from this id on were made by this writer.
         self._first_new_drama = (conn.execute("SELECT max(id) FROM dramas").fetchone()[0] or 0) + 1
         # Keys of new rows, written sorted in bulk (random inserts into the large key
