@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from .caches import Bounded
 from .importfile import ImportFormat, ImportInput, JsonArray, RecordError, split_lines
 from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
 from .text import CONTROL, UNICODE_CONTROL
@@ -632,9 +633,13 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
 
 
 def _record(
-    where: str, fields: Iterable[tuple[str, _T]], checks: Mapping[str, Callable[[_T], object]]
+    where: str,
+    fields: Iterable[tuple[str, _T]],
+    checks: Mapping[str, Callable[[_T], object]],
+    cast: _CastValues | None = None,
 ) -> SceneRecord:
-    """A record from (field, raw value) pairs, every field known to ``checks``."""
+    """A record from (field, raw value) pairs, every field known to ``checks``; or
+    from the other fields and ``cast``, the checked cast of a record with the same."""
     values: dict[str, Any] = {}
     for name, raw in fields:
         check = checks.get(name)
@@ -647,6 +652,11 @@ def _record(
             raise error(where, f"field {name!r}: {problem}") from None
         if value is not _NOT_GIVEN:
             values[name] = value
+    if cast is not None:
+        given = cast[0].union(values)
+        values["actors"], values["actors_korean"], values["actor_aliases"] = cast[1:4]
+        values["characters"] = cast[4]
+        return SceneRecord(where=where, given=given, **values)
     try:
         given = _with_cast(values)
     except _Problem as problem:
@@ -783,7 +793,100 @@ def _json_record(item: object, where: str, strip: ControlStripper | None = None)
             raise RecordError(where, "not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
-    return _record(where, item.items(), _JSON_CHECKS)
+    key = _json_cast_key(item)
+    cast = _JSON_CASTS.get(key) if key is not None else None
+    if cast is None:
+        record = _record(where, item.items(), _JSON_CHECKS)
+        if key is not None:
+            _JSON_CASTS[key] = _cast_of(record)
+        return record
+    # The cast was checked before, in this very form: only the other fields are.
+    fields = ((name, raw) for name, raw in item.items() if name not in _JSON_CAST_FIELDS)
+    return _record(where, fields, _JSON_CHECKS, cast=cast)
+
+
+# The cast of a JSON record, as its fields come out of the checks (see _cast_of), by
+# the raw values of those fields (see _json_cast_key): the scenes of a drama repeat
+# one cast, and checking it was a third of reading a large file. Bounded by the
+# memory it takes, roughly (_weigh_cast): a few tens of megabytes at most.
+_JSON_CAST_FIELDS = frozenset({"actors", "characters", "actors_korean", "actor_aliases"})
+_JSON_CAST_BYTES = 32 << 20
+_CastValues = tuple[
+    frozenset[str],
+    tuple[str, ...],
+    tuple[str | None, ...],
+    tuple[tuple[str, ...], ...],
+    tuple[Role, ...],
+]
+_OBJECT = _NotGiven()  # marks a JSON object's keys in _frozen: no JSON value is it
+
+
+def _json_cast_key(item: dict[str, Any]) -> tuple[object, ...] | None:
+    """The raw cast fields of a JSON object in a hashable form, or None when they
+    are nested too deeply for one. Two raw casts have equal keys only when they are
+    the same JSON values: only text, null, lists and objects make a valid cast, and
+    none of them equals a value of another type."""
+    try:
+        return (
+            _frozen(item.get("actors", _NOT_GIVEN)),
+            _frozen(item.get("characters", _NOT_GIVEN)),
+            _frozen(item.get("actors_korean", _NOT_GIVEN)),
+            _frozen(item.get("actor_aliases", _NOT_GIVEN)),
+        )
+    except RecursionError:
+        return None
+
+
+def _frozen(value: object) -> object:
+    """A parsed JSON value, hashable: a list as a tuple, an object as a tuple of
+    _OBJECT, the tuple of its keys, and its values."""
+    if type(value) is list:
+        return tuple([_frozen(v) if type(v) in _CONTAINERS else v for v in value])
+    if type(value) is dict:
+        keys = tuple(value)
+        keys = _KEYS.setdefault(keys, keys)  # held once: each line parses its own
+        if len(_KEYS) > _MANY_KEYS:
+            _KEYS.clear()
+        values = [_frozen(v) if type(v) in _CONTAINERS else v for v in value.values()]
+        return (_OBJECT, keys, *values)
+    return value
+
+
+_CONTAINERS = (list, dict)
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MANY_KEYS = 1000
+
+
+def _cast_of(record: SceneRecord) -> _CastValues:
+    """What the checks made of a record's cast fields: the fields given, and the
+    values of the record's cast."""
+    given = record.given & _JSON_CAST_FIELDS
+    return (
+        _GIVEN.setdefault(given, given),
+        record.actors,
+        record.actors_korean,
+        record.actor_aliases,
+        record.characters,
+    )
+
+
+_GIVEN: dict[frozenset[str], frozenset[str]] = {}  # at most one for each subset
+
+
+def _weigh_cast(key: tuple[object, ...], cast: _CastValues) -> int:
+    """About the bytes a cached cast takes, with its key: those of its texts (held
+    twice at worst, raw and checked, in two bytes a character for Hangul), and of the
+    objects that hold them."""
+    _, actors, korean, actor_aliases, roles = cast
+    texts: list[str | None] = [*actors, *korean]
+    for aliases in actor_aliases:
+        texts += aliases
+    for role in roles:
+        texts += (role.name, role.actor, role.name_korean, role.actor_korean, *role.aliases)
+    return 300 + sum(3 * len(text) + 100 if text else 16 for text in texts)
+
+
+_JSON_CASTS: Bounded[tuple[object, ...], _CastValues] = Bounded(_JSON_CAST_BYTES, _weigh_cast)
 
 
 def _parse_json(text: str, where: str | None = None) -> object:
