@@ -28,7 +28,7 @@ from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
 from .storage import transaction
-from .writer import Links, Writer, exact_key
+from .writer import Links, Writer, unique_ids
 
 _BATCH = 500
 _BATCH_CAST = 20_000  # actors and characters in one batch
@@ -474,7 +474,15 @@ def _add(writer: Writer, record: SceneRecord, scene_id: int) -> None:
         favorite=bool(record.favorite),
         rating=record.rating,
     )
-    _set_cast(writer, scene_id, _Cast.of(record), drama_id, new=True, strict=True)
+    # The cast's ids, remembered by the writer by the record's own values (the scenes
+    # of a drama mostly share them), without repeats: queued as they are. (A key of
+    # five parts, where _set_cast's have six.)
+    key = (drama_id, record.actors, record.actors_korean, record.actor_aliases, record.characters)
+    ids = writer.casts.get(key)
+    if ids is None:
+        found = _cast_ids(writer, _Cast.of(record), drama_id, strict=True)
+        ids = writer.casts[key] = (unique_ids(found[0]), unique_ids(found[1]))
+    writer.queue_cast(scene_id, *ids)
 
 
 def _update(writer: Writer, record: SceneRecord, scene: Scene) -> None:
@@ -546,25 +554,12 @@ class _Cast(NamedTuple):
             scene.characters,
         )
 
-    def key(self, drama_id: int, strict: bool) -> str:
-        """The cast in one string (``writer.exact_key``), for the writer's cache of
-        casts, which a large import fills with one for every drama."""
-        parts: list[str | None] = [str(drama_id), str(strict), str(len(self.actors))]
-        parts += self.actors
-        parts += self.korean
-        for aliases in self.aliases:
-            parts += (str(len(aliases)), *aliases)
-        for role in self.roles:
-            parts += (role.name, role.actor, role.name_korean, role.actor_korean)
-            parts += (str(len(role.aliases)), *role.aliases)
-        return exact_key(parts)
-
 
 def _set_cast(
     writer: Writer, scene_id: int, cast: _Cast, drama_id: int, *, new: bool, strict: bool
 ) -> None:
     """Write a scene's actors and characters, finding or creating each in the drama."""
-    key = cast.key(drama_id, strict)
+    key = (drama_id, strict, *cast)
     ids = writer.casts.get(key)
     if ids is None:
         # Remembered by the writer, since the scenes of a drama mostly share a cast.

@@ -41,36 +41,20 @@ _QUEUED_CAST_ROWS = 50_000
 _CAST_CACHE_UNITS = 100_000
 
 
-def exact_key(parts: Sequence[str | None]) -> str:
-    """Texts in one string that no other texts give: a key for the caches of a large
-    import, which keep one for every drama and cast, where one string takes a fraction
-    of the memory of a tuple of them.
-
-    The texts are joined with a unit separator, None written as a record separator.
-    Stored names never hold either (they are control characters); for texts that do,
-    the key is their repr, marked with two record separators, which no joined key has.
-    """
-    nones = 0
-    texts = []
-    for part in parts:
-        if part is None:
-            nones += 1
-            texts.append(_NONE)
-        else:
-            texts.append(part)
-    key = _UNIT.join(texts)
-    if key.count(_UNIT) == len(texts) - 1 and key.count(_NONE) == nones:
-        return key
-    return _NONE + _NONE + repr(tuple(parts))
+def _weigh_cast(key: tuple[object, ...], ids: tuple[Sequence[int], Sequence[int]]) -> int:
+    """A cached cast's size in units of a cast of two actors and two characters (its
+    texts, about 100 characters, the objects that hold them, and four ids)."""
+    return max(1, (_size(key) + 25 * (len(ids[0]) + len(ids[1]))) // 300)
 
 
-_UNIT, _NONE = "\x1f", "\x1e"
-
-
-def _weigh_cast(key: str, ids: tuple[list[int], list[int]]) -> int:
-    """A cached cast's size in units of a cast of two actors and two characters (a key
-    of about 100 characters and four ids)."""
-    return max(1, (len(key) + 25 * (len(ids[0]) + len(ids[1]))) // 200)
+def _size(value: object) -> int:
+    """About the memory a key of texts, numbers, tuples of them and None takes, in
+    units of a character of text."""
+    if isinstance(value, str):
+        return len(value) + 25
+    if isinstance(value, tuple):
+        return 10 + sum(_size(part) for part in value)
+    return 4
 
 
 @dataclass(frozen=True)
@@ -129,7 +113,7 @@ class Links:
     sources: set[int] = field(default_factory=set)
 
 
-def _unique(ids: Sequence[int]) -> Sequence[int]:
+def unique_ids(ids: Sequence[int]) -> Sequence[int]:
     """The ids without repeats, in order (a cast usually has none)."""
     return ids if len(set(ids)) == len(ids) else list(dict.fromkeys(ids))
 
@@ -158,7 +142,11 @@ class Writer:
             for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
         }
         self._done["source"] = Bounded(10_000)
-        self.casts: Bounded[str, tuple[list[int], list[int]]] = Bounded(
+        self.casts: Bounded[tuple[object, ...], tuple[Sequence[int], Sequence[int]]] = Bounded(
+            _CAST_CACHE_UNITS, _weigh_cast
+        )
+        # The same for the casts of new scenes, by the record's values, without repeats.
+        self.new_casts: Bounded[tuple[object, ...], tuple[Sequence[int], Sequence[int]]] = Bounded(
             _CAST_CACHE_UNITS, _weigh_cast
         )
         self._known: Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = Bounded(10_000)
@@ -197,7 +185,7 @@ class Writer:
         none, and aliases added; a drama's own Korean title or network is never
         replaced: ``strict`` makes a different one a WriteConflict (naming ``where``).
         """
-        done_key = exact_key([title, str(year), korean, network, str(strict), *aliases])
+        done_key = (title, year, korean, network, strict, tuple(aliases))
         if (done := self._done["drama"].get(done_key)) is not None:
             return done
         candidates = self._candidates(_DRAMA, title)
@@ -472,19 +460,25 @@ class Writer:
 
         A new scene's cast is only queued, and written in bulk by ``flush``.
         """
-        people = [(scene_id, pid, i) for i, pid in enumerate(_unique(person_ids))]
-        characters = [(scene_id, cid, i) for i, cid in enumerate(_unique(character_ids))]
         if new:
-            self._queued_people += people
-            self._queued_characters += characters
-            queued_rows = len(self._queued_people) + len(self._queued_characters)
-            if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
-                self.flush()
+            self.queue_cast(scene_id, unique_ids(person_ids), unique_ids(character_ids))
             return
+        people = [(scene_id, pid, i) for i, pid in enumerate(unique_ids(person_ids))]
+        characters = [(scene_id, cid, i) for i, cid in enumerate(unique_ids(character_ids))]
         self.flush()
         self.conn.execute("DELETE FROM scene_people WHERE scene_id = ?", (scene_id,))
         self.conn.execute("DELETE FROM scene_characters WHERE scene_id = ?", (scene_id,))
         self._write_cast(people, characters, new_scenes=False)
+
+    def queue_cast(
+        self, scene_id: int, person_ids: Sequence[int], character_ids: Sequence[int]
+    ) -> None:
+        """Queue a new scene's cast, its ids without repeats, for ``flush``."""
+        self._queued_people += [(scene_id, pid, i) for i, pid in enumerate(person_ids)]
+        self._queued_characters += [(scene_id, cid, i) for i, cid in enumerate(character_ids)]
+        queued_rows = len(self._queued_people) + len(self._queued_characters)
+        if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
+            self.flush()
 
     def flush(self) -> None:
         """Write the queued new scenes and their casts, and the new rows' keys."""
