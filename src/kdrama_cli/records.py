@@ -638,10 +638,14 @@ def _record(
     checks: Mapping[str, Callable[[_T], object]],
     cast: _CastValues | None = None,
 ) -> SceneRecord:
-    """A record from (field, raw value) pairs, every field known to ``checks``; or
-    from the other fields and ``cast``, the checked cast of a record with the same."""
+    """A record from (field, raw value) pairs, every field known to ``checks``; or,
+    given ``cast``, the checked cast fields of a record with the same raw ones, from
+    the other fields and ``cast``."""
     values: dict[str, Any] = {}
+    skipped = _JSON_CAST_FIELDS if cast is not None else ()
     for name, raw in fields:
+        if name in skipped:
+            continue
         check = checks.get(name)
         if check is None:
             raise RecordError(where, _unknown("field", name, checks))
@@ -801,8 +805,7 @@ def _json_record(item: object, where: str, strip: ControlStripper | None = None)
             _JSON_CASTS[key] = _cast_of(record)
         return record
     # The cast was checked before, in this very form: only the other fields are.
-    fields = ((name, raw) for name, raw in item.items() if name not in _JSON_CAST_FIELDS)
-    return _record(where, fields, _JSON_CHECKS, cast=cast)
+    return _record(where, item.items(), _JSON_CHECKS, cast=cast)
 
 
 # The cast of a JSON record, as its fields come out of the checks (see _cast_of), by
@@ -826,15 +829,31 @@ def _json_cast_key(item: dict[str, Any]) -> tuple[object, ...] | None:
     are nested too deeply for one. Two raw casts have equal keys only when they are
     the same JSON values: only text, null, lists and objects make a valid cast, and
     none of them equals a value of another type."""
+    get = item.get
+    raw = (
+        get("actors", _NOT_GIVEN),
+        get("characters", _NOT_GIVEN),
+        get("actors_korean", _NOT_GIVEN),
+        get("actor_aliases", _NOT_GIVEN),
+    )
+    # Most casts are lists of texts and of objects holding texts: frozen a level deep,
+    # they hash. Deeper ones (aliases) are frozen whole.
+    key = tuple([_shallow(value) if type(value) is list else value for value in raw])
     try:
-        return (
-            _frozen(item.get("actors", _NOT_GIVEN)),
-            _frozen(item.get("characters", _NOT_GIVEN)),
-            _frozen(item.get("actors_korean", _NOT_GIVEN)),
-            _frozen(item.get("actor_aliases", _NOT_GIVEN)),
-        )
-    except RecursionError:
-        return None
+        hash(key)
+    except TypeError:
+        try:
+            return tuple([_frozen(value) for value in raw])
+        except RecursionError:
+            return None
+    return key
+
+
+def _shallow(value: list[Any]) -> tuple[object, ...]:
+    """A list frozen as _frozen does, but for what its objects hold."""
+    return tuple(
+        [(_OBJECT, _keys(part), *part.values()) if type(part) is dict else part for part in value]
+    )
 
 
 def _frozen(value: object) -> object:
@@ -843,13 +862,21 @@ def _frozen(value: object) -> object:
     if type(value) is list:
         return tuple([_frozen(v) if type(v) in _CONTAINERS else v for v in value])
     if type(value) is dict:
-        keys = tuple(value)
-        keys = _KEYS.setdefault(keys, keys)  # held once: each line parses its own
+        values = [_frozen(v) if type(v) in _CONTAINERS else v for v in value.values()]
+        return (_OBJECT, _keys(value), *values)
+    return value
+
+
+def _keys(value: dict[str, Any]) -> tuple[str, ...]:
+    """An object's keys, held once however many objects have them (each line of a file
+    parses its own)."""
+    keys = tuple(value)
+    known = _KEYS.get(keys)
+    if known is None:
         if len(_KEYS) > _MANY_KEYS:
             _KEYS.clear()
-        values = [_frozen(v) if type(v) in _CONTAINERS else v for v in value.values()]
-        return (_OBJECT, keys, *values)
-    return value
+        known = _KEYS[keys] = keys
+    return known
 
 
 _CONTAINERS = (list, dict)
