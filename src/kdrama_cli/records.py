@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from .caches import Bounded
+from .caches import Bounded, exact_key
 from .importfile import ImportFormat, ImportInput, JsonArray, RecordError, split_lines
 from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
 from .text import CONTROL, UNICODE_CONTROL
@@ -58,6 +58,7 @@ def iter_records(
     ``_as_imported``). Text holding a control character is refused, unless ``strip``
     is given: it then removes them, and escape sequences whole, before the checks (and
     counts them)."""
+    _JSON_CASTS.start()
     if fmt is ImportFormat.json:
         records = _read_json(source.chunks(), strip)
     elif fmt is ImportFormat.jsonl:
@@ -74,6 +75,7 @@ def read_records(
     partial records are taken as they are, even without an id (the importer refuses
     those when it meets them)."""
     text = text.removeprefix("\ufeff")
+    _JSON_CASTS.start()
     if fmt is ImportFormat.json:
         return list(_read_json([text], strip))
     lines = io.StringIO(text, newline="") if fmt is ImportFormat.csv else split_lines(text)
@@ -319,15 +321,15 @@ def _json_actors(value: object) -> tuple[str, ...]:
         raise _Problem("must be a list of names") from None
 
 
-# Checked names and characters are cached: the scenes of a drama mostly share their
-# cast, so a large import meets each a few dozen times. A failure raises (and is not
-# cached); the caller then checks again in full, to name what is wrong where.
-# The caches are emptied after every few megabytes of a file (see _as_imported).
+# A CSV row's cast is cached as it is put together (_cast): the scenes of a drama
+# mostly share their cast, so a large import meets each a few dozen times. A failure
+# raises (and is not cached); the caller then checks again in full, to name what is
+# wrong where. The cache is emptied after every few megabytes of a file (see
+# _as_imported). A JSON record's cast is remembered whole instead (_JSON_CASTS).
 _CACHE_SIZE = 1 << 13
 _CACHE_WINDOW = 4 << 20
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def _checked_names(value: tuple[object, ...]) -> tuple[str, ...]:
     """A list of actors' names, checked and cleaned."""
     texts = [name for name in value if isinstance(name, str)]
@@ -380,7 +382,6 @@ def _json_role(item: object, number: int) -> Role:
     )
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def _checked_role(
     name: object, actor: object, name_korean: object, actor_korean: object, aliases: object
 ) -> Role:
@@ -660,15 +661,16 @@ def _record(
         given = cast[0].union(values)
         values["actors"], values["actors_korean"], values["actor_aliases"] = cast[1:4]
         values["characters"] = cast[4]
-        return SceneRecord(where=where, given=given, **values)
+        return SceneRecord(where=where, given=given, cast_key=cast[5], **values)
     try:
-        given = _with_cast(values)
+        # A JSON record's cast is remembered whole by the caller (_JSON_CASTS).
+        given = _with_cast(values, _cast.__wrapped__ if checks is _JSON_CHECKS else _cast)
     except _Problem as problem:
         raise RecordError(where, str(problem)) from None
     return SceneRecord(where=where, given=given, **values)
 
 
-def _with_cast(values: dict[str, Any]) -> frozenset[str]:
+def _with_cast(values: dict[str, Any], put_together: Callable[..., _Cast]) -> frozenset[str]:
     """Put a record's cast together, in place, and return the fields it gives.
 
     The actors come first, then anyone playing a character who is not among them, so
@@ -676,6 +678,7 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
     actor's Hangul name and aliases stand beside them (``actors_korean`` and
     ``actor_aliases``), and each character's ``actor_korean`` agrees with them. A CSV
     row's ``characters_korean`` and ``character_aliases`` go into its characters.
+    ``put_together`` is ``_cast``, or ``_cast`` uncached.
     """
     if "characters_korean" in values or "character_aliases" in values:
         roles = _csv_roles(values.get("characters", ()), values)
@@ -685,7 +688,7 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
         if field in values and "actors" not in values:
             raise _Problem(f"field {field!r} needs the field 'actors' beside it")
     given = frozenset(values)
-    cast = _cast(
+    cast = put_together(
         values.get("actors", ()),
         values.get("actors_korean", ()),
         values.get("actor_aliases", ()),
@@ -751,10 +754,10 @@ def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterato
         if record.id is None and (missing := record.missing_for_new()):
             raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
         if source.bytes_read - emptied_at > _CACHE_WINDOW:
-            for cache in (_checked_names, _checked_role, _cast):
-                cache.cache_clear()
+            _cast.cache_clear()
             emptied_at = source.bytes_read
         yield record
+    _JSON_CASTS.clear()
 
 
 def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:
@@ -797,14 +800,18 @@ def _json_record(item: object, where: str, strip: ControlStripper | None = None)
             raise RecordError(where, "not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
-    key = _json_cast_key(item)
-    cast = _JSON_CASTS.get(key) if key is not None else None
+    casts = _JSON_CASTS
+    key = _json_cast_key(item) if casts.used else None
+    cast = casts.get(key) if key is not None else None
     if cast is None:
         record = _record(where, item.items(), _JSON_CHECKS)
         if key is not None:
-            _JSON_CASTS[key] = _cast_of(record)
+            cast = _cast_of(record)
+            casts.keep(key, cast)
+            record.cast_key = cast[5]
         return record
     # The cast was checked before, in this very form: only the other fields are.
+    casts.hits += 1
     return _record(where, item.items(), _JSON_CHECKS, cast=cast)
 
 
@@ -820,6 +827,7 @@ _CastValues = tuple[
     tuple[str | None, ...],
     tuple[tuple[str, ...], ...],
     tuple[Role, ...],
+    str,
 ]
 _OBJECT = _NotGiven()  # marks a JSON object's keys in _frozen: no JSON value is it
 
@@ -894,7 +902,23 @@ def _cast_of(record: SceneRecord) -> _CastValues:
         record.actors_korean,
         record.actor_aliases,
         record.characters,
+        _cast_key(record),
     )
+
+
+def _cast_key(record: SceneRecord) -> str:
+    """The cast of a record in one string that no other cast gives (each part of it
+    counted, so that none can be taken for another): ``SceneRecord.cast_key``."""
+    parts: list[str | None] = [str(len(record.actors)), *record.actors]
+    parts += (str(len(record.actors_korean)), *record.actors_korean)
+    parts.append(str(len(record.actor_aliases)))
+    for aliases in record.actor_aliases:
+        parts += (str(len(aliases)), *aliases)
+    parts.append(str(len(record.characters)))
+    for role in record.characters:
+        parts += (role.name, role.actor, role.name_korean, role.actor_korean)
+        parts += (str(len(role.aliases)), *role.aliases)
+    return exact_key(parts)
 
 
 _GIVEN: dict[frozenset[str], frozenset[str]] = {}  # at most one for each subset
@@ -904,16 +928,41 @@ def _weigh_cast(key: tuple[object, ...], cast: _CastValues) -> int:
     """About the bytes a cached cast takes, with its key: those of its texts (held
     twice at worst, raw and checked, in two bytes a character for Hangul), and of the
     objects that hold them."""
-    _, actors, korean, actor_aliases, roles = cast
+    _, actors, korean, actor_aliases, roles, key_text = cast
     texts: list[str | None] = [*actors, *korean]
     for aliases in actor_aliases:
         texts += aliases
     for role in roles:
         texts += (role.name, role.actor, role.name_korean, role.actor_korean, *role.aliases)
-    return 300 + sum(3 * len(text) + 100 if text else 16 for text in texts)
+    return 350 + 2 * len(key_text) + sum(3 * len(text) + 100 if text else 16 for text in texts)
 
 
-_JSON_CASTS: Bounded[tuple[object, ...], _CastValues] = Bounded(_JSON_CAST_BYTES, _weigh_cast)
+class _JsonCasts(Bounded[tuple[object, ...], _CastValues]):
+    """The casts of JSON records met so far (see above), and whether they are worth
+    it: a file of more distinct casts than fit here, in no order, forgets each before
+    it comes again, and checking it was then the cheaper. Once the memory is full with
+    fewer hits than casts kept, it is not used for the rest of the file."""
+
+    def __init__(self) -> None:
+        super().__init__(_JSON_CAST_BYTES, _weigh_cast)
+        self.used = True
+        self.hits = 0
+
+    def start(self) -> None:
+        """Begin a new file."""
+        self.clear()
+        self.used = True
+        self.hits = 0
+
+    def keep(self, key: tuple[object, ...], cast: _CastValues) -> None:
+        if self.weight + _weigh_cast(key, cast) > self.size and self.hits < len(self):
+            self.used = False
+            self.clear()
+            return
+        self[key] = cast
+
+
+_JSON_CASTS = _JsonCasts()
 
 
 def _parse_json(text: str, where: str | None = None) -> object:
