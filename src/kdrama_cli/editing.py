@@ -23,6 +23,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from . import counts, search
+from .caches import exact_key
 from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
@@ -474,14 +475,14 @@ def _add(writer: Writer, record: SceneRecord, scene_id: int) -> None:
         favorite=bool(record.favorite),
         rating=record.rating,
     )
-    # The cast's ids, remembered by the writer by the record's own values (the scenes
-    # of a drama mostly share them), without repeats: queued as they are. (A key of
-    # five parts, where _set_cast's have six.)
-    key = (drama_id, record.actors, record.actors_korean, record.actor_aliases, record.characters)
+    # The cast's ids, remembered by the writer (the scenes of a drama mostly share a
+    # cast), without repeats: queued as they are. A record read from JSON names its
+    # cast with a string already (the same object for the same cast).
+    cast = None if record.cast_key is not None else _Cast.of(record)
+    key = (drama_id, record.cast_key) if cast is None else cast.key(drama_id, strict=True)
     ids = writer.casts.get(key)
     if ids is None:
-        found = _cast_ids(writer, _Cast.of(record), drama_id, strict=True)
-        ids = writer.casts[key] = (unique_ids(found[0]), unique_ids(found[1]))
+        ids = writer.casts[key] = _cast_ids(writer, cast or _Cast.of(record), drama_id, True)
     writer.queue_cast(scene_id, *ids)
 
 
@@ -554,12 +555,25 @@ class _Cast(NamedTuple):
             scene.characters,
         )
 
+    def key(self, drama_id: int, strict: bool) -> str:
+        """The cast in one string (``caches.exact_key``), for the writer's cache of
+        casts, which a large import fills with one for every drama."""
+        parts: list[str | None] = [str(drama_id), str(strict), str(len(self.actors))]
+        parts += self.actors
+        parts += self.korean
+        for aliases in self.aliases:
+            parts += (str(len(aliases)), *aliases)
+        for role in self.roles:
+            parts += (role.name, role.actor, role.name_korean, role.actor_korean)
+            parts += (str(len(role.aliases)), *role.aliases)
+        return exact_key(parts)
+
 
 def _set_cast(
     writer: Writer, scene_id: int, cast: _Cast, drama_id: int, *, new: bool, strict: bool
 ) -> None:
     """Write a scene's actors and characters, finding or creating each in the drama."""
-    key = (drama_id, strict, *cast)
+    key = cast.key(drama_id, strict)
     ids = writer.casts.get(key)
     if ids is None:
         # Remembered by the writer, since the scenes of a drama mostly share a cast.
@@ -569,8 +583,8 @@ def _set_cast(
 
 def _cast_ids(
     writer: Writer, cast: _Cast, drama_id: int, strict: bool
-) -> tuple[list[int], list[int]]:
-    """The people and characters of a cast, found or created."""
+) -> tuple[Sequence[int], Sequence[int]]:
+    """The people and characters of a cast, found or created, without repeats."""
     people = {
         name: writer.person(name, korean=korean, aliases=aliases)
         for name, korean, aliases in zip(cast.actors, cast.korean, cast.aliases, strict=True)
@@ -589,4 +603,4 @@ def _cast_ids(
         )
         for role in cast.roles
     ]
-    return list(people.values()), characters
+    return unique_ids(list(people.values())), unique_ids(characters)

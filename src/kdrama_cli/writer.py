@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import names
-from .caches import Bounded
+from .caches import Bounded, exact_key
 from .errors import KdramaError
 from .models import NameKind
 
@@ -41,20 +41,13 @@ _QUEUED_CAST_ROWS = 50_000
 _CAST_CACHE_UNITS = 100_000
 
 
-def _weigh_cast(key: tuple[object, ...], ids: tuple[Sequence[int], Sequence[int]]) -> int:
-    """A cached cast's size in units of a cast of two actors and two characters (its
-    texts, about 100 characters, the objects that hold them, and four ids)."""
-    return max(1, (_size(key) + 25 * (len(ids[0]) + len(ids[1]))) // 300)
-
-
-def _size(value: object) -> int:
-    """About the memory a key of texts, numbers, tuples of them and None takes, in
-    units of a character of text."""
-    if isinstance(value, str):
-        return len(value) + 25
-    if isinstance(value, tuple):
-        return 10 + sum(_size(part) for part in value)
-    return 4
+def _weigh_cast(key: object, ids: tuple[Sequence[int], Sequence[int]]) -> int:
+    """A cached cast's size in units of a cast of two actors and two characters (a key
+    of about 100 characters and four ids)."""
+    text = sum(len(part) for part in key if isinstance(part, str)) if isinstance(key, tuple) else 0
+    if isinstance(key, str):
+        text = len(key)
+    return max(1, (text + 25 * (len(ids[0]) + len(ids[1]))) // 200)
 
 
 @dataclass(frozen=True)
@@ -142,11 +135,9 @@ class Writer:
             for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
         }
         self._done["source"] = Bounded(10_000)
-        self.casts: Bounded[tuple[object, ...], tuple[Sequence[int], Sequence[int]]] = Bounded(
-            _CAST_CACHE_UNITS, _weigh_cast
-        )
-        # The same for the casts of new scenes, by the record's values, without repeats.
-        self.new_casts: Bounded[tuple[object, ...], tuple[Sequence[int], Sequence[int]]] = Bounded(
+        # The ids of casts, without repeats, by a key that names the cast and its drama:
+        # a string (or a drama's id and a string), which takes less memory than a tuple.
+        self.casts: Bounded[object, tuple[Sequence[int], Sequence[int]]] = Bounded(
             _CAST_CACHE_UNITS, _weigh_cast
         )
         self._known: Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = Bounded(10_000)
@@ -185,7 +176,7 @@ class Writer:
         none, and aliases added; a drama's own Korean title or network is never
         replaced: ``strict`` makes a different one a WriteConflict (naming ``where``).
         """
-        done_key = (title, year, korean, network, strict, tuple(aliases))
+        done_key = exact_key([title, str(year), korean, network, str(strict), *aliases])
         if (done := self._done["drama"].get(done_key)) is not None:
             return done
         candidates = self._candidates(_DRAMA, title)
