@@ -6,8 +6,13 @@ checked again and refused as on their own."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from kdrama_cli import records
 
 from .conftest import Invoke, snapshot
 
@@ -130,3 +135,52 @@ def test_a_refused_import_into_a_catalog_changes_nothing(kdrama: Invoke, tmp_pat
     assert run.exit_code == 1
     assert "line 2: field 'actors': must be a list of names" in run.stderr
     assert snapshot(tmp_path / "new.db") == before
+
+
+def test_one_cast_in_two_dramas_gives_each_drama_its_own_characters(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    rows = [scene(1), scene(2, drama="Other Drama"), scene(3), scene(4, drama="Other Drama")]
+    assert import_lines(kdrama, tmp_path, rows).exit_code == 0
+    db = str(tmp_path / "new.db")
+    run = kdrama(
+        "character", "edit", "Yoon Se Ri", "-d", "Other Drama", "--alias", "Se Ri 2", "--db", db
+    )
+    assert run.exit_code == 0, run.stderr
+    aliases = {
+        (s["title"], tuple(tuple(c["aliases"]) for c in s["characters"]))
+        for s in exported(kdrama, tmp_path / "new.db")
+    }
+    assert aliases == {
+        ("Scene 1", ((), ())),
+        ("Scene 2", ((), ("Se Ri 2",))),
+        ("Scene 3", ((), ())),
+        ("Scene 4", ((), ("Se Ri 2",))),
+    }
+
+
+def test_a_file_of_more_casts_than_are_remembered_imports_the_same(
+    kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 40 dramas with casts of their own, in no order: remembered, and (with room for
+    # a few only) checked again each time once remembering stops paying.
+    rng = random.Random(7)
+    rows = []
+    for number in range(400):
+        drama = rng.randrange(40)
+        cast = {
+            "actors": [f"Actor {drama}", f"Actress {drama}"],
+            "characters": [
+                {"name": f"Hero {drama}", "actor": f"Actor {drama}", "name_korean": "영웅"},
+                {"name": f"Heroine {drama}", "actor": f"Actress {drama}", "aliases": ["H"]},
+            ],
+        }
+        rows.append(scene(number, drama=f"Drama {drama}", **cast))
+    path = tmp_path / "scenes.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    assert kdrama("import", str(path), "--db", str(tmp_path / "all.db")).exit_code == 0
+    monkeypatch.setattr(records._JSON_CASTS, "size", 20_000)  # room for about ten casts
+    run = kdrama("import", str(path), "--db", str(tmp_path / "few.db"))
+    assert run.exit_code == 0, run.stderr
+    assert not records._JSON_CASTS.used  # remembering stopped half-way
+    assert exported(kdrama, tmp_path / "few.db") == exported(kdrama, tmp_path / "all.db")
