@@ -809,6 +809,8 @@ def _json_record(item: object, where: str, strip: ControlStripper | None = None)
             cast = _cast_of(record)
             casts.keep(key, cast)
             record.cast_key = cast[5]
+        else:  # every record of a file names its cast the same way
+            record.cast_key = _cast_key(record)
         return record
     # The cast was checked before, in this very form: only the other fields are.
     casts.hits += 1
