@@ -148,6 +148,7 @@ class Writer:
         # indexes were most of a large import), and meanwhile looked up here as well.
         self._pending_keys: dict[str, list[tuple[str, int]]] = {}
         self._pending_index: dict[tuple[str, str], list[int]] = {}
+        self._pending_rows: dict[tuple[str, int], set[str]] = {}  # a row's pending keys
         self._pending_count = 0
         self._next_id: int | None = None
         self._queued_scenes: list[tuple[object, ...]] = []
@@ -591,9 +592,7 @@ class Writer:
             f"SELECT key FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,)
         )
         keys = {row[0] for row in rows}
-        for key, pending_id in self._pending_keys.get(entity.keys, ()):
-            if pending_id == row_id:
-                keys.add(key)
+        keys.update(self._pending_rows.get((entity.keys, row_id), ()))
         return keys
 
     def _flush_keys(self) -> None:
@@ -605,6 +604,7 @@ class Writer:
             self.conn.executemany(f"INSERT INTO {table} (key, {column}) VALUES (?, ?)", rows)
         self._pending_keys.clear()
         self._pending_index.clear()
+        self._pending_rows.clear()
         self._pending_count = 0
 
     def _aliases(self, entity: _Entity, row_id: int) -> list[str]:
@@ -637,6 +637,7 @@ class Writer:
         for key in keys:
             pending.append((key, row_id))
             self._pending_index.setdefault((entity.keys, key), []).append(row_id)
+        self._pending_rows[(entity.keys, row_id)] = keys
         self._pending_count += len(keys)
         if self._pending_count > _PENDING_KEYS:
             self._flush_keys()
