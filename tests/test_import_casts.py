@@ -184,3 +184,16 @@ def test_a_file_of_more_casts_than_are_remembered_imports_the_same(
     assert run.exit_code == 0, run.stderr
     assert not records._JSON_CASTS.used  # remembering stopped half-way
     assert exported(kdrama, tmp_path / "few.db") == exported(kdrama, tmp_path / "all.db")
+
+
+def test_a_character_spelt_another_way_later_in_the_file_joins_the_first(
+    kdrama: Invoke, tmp_path: Path
+) -> None:
+    # The first scene's names are not yet written when the second is read: they are
+    # found among those waiting to be.
+    respelt = json.loads(json.dumps(CAST["characters"]))
+    respelt[1]["name"] = "yoon se-ri"
+    rows = [scene(1), scene(2, characters=respelt)]
+    assert import_lines(kdrama, tmp_path, rows).exit_code == 0
+    names = [[c["name"] for c in s["characters"]] for s in exported(kdrama, tmp_path / "new.db")]
+    assert names == [["Ri Jeong Hyeok", "Yoon Se Ri"]] * 2
