@@ -23,12 +23,13 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from . import counts, search
+from .caches import exact_key
 from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
 from .storage import transaction
-from .writer import Links, Writer, exact_key
+from .writer import Links, Writer, unique_ids
 
 _BATCH = 500
 _BATCH_CAST = 20_000  # actors and characters in one batch
@@ -474,7 +475,15 @@ def _add(writer: Writer, record: SceneRecord, scene_id: int) -> None:
         favorite=bool(record.favorite),
         rating=record.rating,
     )
-    _set_cast(writer, scene_id, _Cast.of(record), drama_id, new=True, strict=True)
+    # The cast's ids, remembered by the writer (the scenes of a drama mostly share a
+    # cast), without repeats: queued as they are. A record read from JSON names its
+    # cast with a string already (the same object for the same cast).
+    cast = None if record.cast_key is not None else _Cast.of(record)
+    key = (drama_id, record.cast_key) if cast is None else cast.key(drama_id, strict=True)
+    ids = writer.casts.get(key)
+    if ids is None:
+        ids = writer.casts[key] = _cast_ids(writer, cast or _Cast.of(record), drama_id, True)
+    writer.queue_cast(scene_id, *ids)
 
 
 def _update(writer: Writer, record: SceneRecord, scene: Scene) -> None:
@@ -547,7 +556,7 @@ class _Cast(NamedTuple):
         )
 
     def key(self, drama_id: int, strict: bool) -> str:
-        """The cast in one string (``writer.exact_key``), for the writer's cache of
+        """The cast in one string (``caches.exact_key``), for the writer's cache of
         casts, which a large import fills with one for every drama."""
         parts: list[str | None] = [str(drama_id), str(strict), str(len(self.actors))]
         parts += self.actors
@@ -574,8 +583,8 @@ def _set_cast(
 
 def _cast_ids(
     writer: Writer, cast: _Cast, drama_id: int, strict: bool
-) -> tuple[list[int], list[int]]:
-    """The people and characters of a cast, found or created."""
+) -> tuple[Sequence[int], Sequence[int]]:
+    """The people and characters of a cast, found or created, without repeats."""
     people = {
         name: writer.person(name, korean=korean, aliases=aliases)
         for name, korean, aliases in zip(cast.actors, cast.korean, cast.aliases, strict=True)
@@ -594,4 +603,4 @@ def _cast_ids(
         )
         for role in cast.roles
     ]
-    return list(people.values()), characters
+    return unique_ids(list(people.values())), unique_ids(characters)

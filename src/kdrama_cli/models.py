@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import PurePath
@@ -201,10 +201,16 @@ class SceneRecord:
     # Parallel to ``actors``: each actor's Hangul name (None when not given) and aliases.
     actors_korean: tuple[str | None, ...] = ()
     actor_aliases: tuple[tuple[str, ...], ...] = ()
+    # A string that names the cast (the four fields above and ``characters``), the same
+    # object for records with the same cast, when the reader gives one: the writer
+    # remembers the ids of a cast by it. Not part of the record's value.
+    cast_key: str | None = field(default=None, compare=False, repr=False)
 
     def missing_for_new(self) -> str | None:
         """The first field a new scene needs that this record lacks, if any."""
-        return next((name for name in _REQUIRED_FOR_NEW if getattr(self, name) is None), None)
+        if self.title is None or self.drama is None or self.year is None:
+            return next(name for name in _REQUIRED_FOR_NEW if getattr(self, name) is None)
+        return None
 
 
 # What a record must give to be a new scene.

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from .caches import Bounded, exact_key
 from .importfile import ImportFormat, ImportInput, JsonArray, RecordError, split_lines
 from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
 from .text import CONTROL, UNICODE_CONTROL
@@ -58,6 +59,7 @@ def iter_records(
     ``_as_imported``). Text holding a control character is refused, unless ``strip``
     is given: it then removes them, and escape sequences whole, before the checks (and
     counts them)."""
+    _JSON_CASTS.start()
     if fmt is ImportFormat.json:
         records = _read_json(source.chunks(), strip)
     elif fmt is ImportFormat.jsonl:
@@ -74,6 +76,7 @@ def read_records(
     partial records are taken as they are, even without an id (the importer refuses
     those when it meets them)."""
     text = text.removeprefix("\ufeff")
+    _JSON_CASTS.start()
     if fmt is ImportFormat.json:
         return list(_read_json([text], strip))
     if fmt is ImportFormat.jsonl:
@@ -319,15 +322,15 @@ def _json_actors(value: object) -> tuple[str, ...]:
         raise _Problem("must be a list of names") from None
 
 
-# Checked names and characters are cached: the scenes of a drama mostly share their
-# cast, so a large import meets each a few dozen times. A failure raises (and is not
-# cached); the caller then checks again in full, to name what is wrong where.
-# The caches are emptied after every few megabytes of a file (see _as_imported).
+# A CSV row's cast is cached as it is put together (_cast): the scenes of a drama
+# mostly share their cast, so a large import meets each a few dozen times. A failure
+# raises (and is not cached); the caller then checks again in full, to name what is
+# wrong where. The cache is emptied after every few megabytes of a file (see
+# _as_imported). A JSON record's cast is remembered whole instead (_JSON_CASTS).
 _CACHE_SIZE = 1 << 13
 _CACHE_WINDOW = 4 << 20
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def _checked_names(value: tuple[object, ...]) -> tuple[str, ...]:
     """A list of actors' names, checked and cleaned."""
     texts = [name for name in value if isinstance(name, str)]
@@ -380,7 +383,6 @@ def _json_role(item: object, number: int) -> Role:
     )
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def _checked_role(
     name: object, actor: object, name_korean: object, actor_korean: object, aliases: object
 ) -> Role:
@@ -633,11 +635,19 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
 
 
 def _record(
-    where: str, fields: Iterable[tuple[str, _T]], checks: Mapping[str, Callable[[_T], object]]
+    where: str,
+    fields: Iterable[tuple[str, _T]],
+    checks: Mapping[str, Callable[[_T], object]],
+    cast: _CastValues | None = None,
 ) -> SceneRecord:
-    """A record from (field, raw value) pairs, every field known to ``checks``."""
+    """A record from (field, raw value) pairs, every field known to ``checks``; or,
+    given ``cast``, the checked cast fields of a record with the same raw ones, from
+    the other fields and ``cast``."""
     values: dict[str, Any] = {}
+    skipped = _JSON_CAST_FIELDS if cast is not None else ()
     for name, raw in fields:
+        if name in skipped:
+            continue
         check = checks.get(name)
         if check is None:
             raise RecordError(where, _unknown("field", name, checks))
@@ -648,14 +658,20 @@ def _record(
             raise error(where, f"field {name!r}: {problem}") from None
         if value is not _NOT_GIVEN:
             values[name] = value
+    if cast is not None:
+        given = cast[0].union(values)
+        values["actors"], values["actors_korean"], values["actor_aliases"] = cast[1:4]
+        values["characters"] = cast[4]
+        return SceneRecord(where=where, given=given, cast_key=cast[5], **values)
     try:
-        given = _with_cast(values)
+        # A JSON record's cast is remembered whole by the caller (_JSON_CASTS).
+        given = _with_cast(values, _cast.__wrapped__ if checks is _JSON_CHECKS else _cast)
     except _Problem as problem:
         raise RecordError(where, str(problem)) from None
     return SceneRecord(where=where, given=given, **values)
 
 
-def _with_cast(values: dict[str, Any]) -> frozenset[str]:
+def _with_cast(values: dict[str, Any], put_together: Callable[..., _Cast]) -> frozenset[str]:
     """Put a record's cast together, in place, and return the fields it gives.
 
     The actors come first, then anyone playing a character who is not among them, so
@@ -663,6 +679,7 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
     actor's Hangul name and aliases stand beside them (``actors_korean`` and
     ``actor_aliases``), and each character's ``actor_korean`` agrees with them. A CSV
     row's ``characters_korean`` and ``character_aliases`` go into its characters.
+    ``put_together`` is ``_cast``, or ``_cast`` uncached.
     """
     if "characters_korean" in values or "character_aliases" in values:
         roles = _csv_roles(values.get("characters", ()), values)
@@ -672,7 +689,7 @@ def _with_cast(values: dict[str, Any]) -> frozenset[str]:
         if field in values and "actors" not in values:
             raise _Problem(f"field {field!r} needs the field 'actors' beside it")
     given = frozenset(values)
-    cast = _cast(
+    cast = put_together(
         values.get("actors", ()),
         values.get("actors_korean", ()),
         values.get("actor_aliases", ()),
@@ -738,10 +755,10 @@ def _as_imported(records: Iterator[SceneRecord], source: ImportInput) -> Iterato
         if record.id is None and (missing := record.missing_for_new()):
             raise RecordError(record.where, f"field {missing!r}: needed for a new scene")
         if source.bytes_read - emptied_at > _CACHE_WINDOW:
-            for cache in (_checked_names, _checked_role, _cast):
-                cache.cache_clear()
+            _cast.cache_clear()
             emptied_at = source.bytes_read
         yield record
+    _JSON_CASTS.clear()
 
 
 def _same_person(people: dict[str, list[Any]], actor: str, person: list[Any], where: str) -> None:
@@ -784,7 +801,171 @@ def _json_record(item: object, where: str, strip: ControlStripper | None = None)
             raise RecordError(where, "not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise RecordError(where, "must be an object")
-    return _record(where, item.items(), _JSON_CHECKS)
+    casts = _JSON_CASTS
+    key = _json_cast_key(item) if casts.used else None
+    cast = casts.get(key) if key is not None else None
+    if cast is None:
+        record = _record(where, item.items(), _JSON_CHECKS)
+        if key is not None:
+            cast = _cast_of(record)
+            casts.keep(key, cast)
+            record.cast_key = cast[5]
+        else:  # every record of a file names its cast the same way
+            record.cast_key = _cast_key(record)
+        return record
+    # The cast was checked before, in this very form: only the other fields are.
+    casts.hits += 1
+    return _record(where, item.items(), _JSON_CHECKS, cast=cast)
+
+
+# The cast of a JSON record, as its fields come out of the checks (see _cast_of), by
+# the raw values of those fields (see _json_cast_key): the scenes of a drama repeat
+# one cast, and checking it was a third of reading a large file. Bounded by the
+# memory it takes, roughly (_weigh_cast): a few tens of megabytes at most.
+_JSON_CAST_FIELDS = frozenset({"actors", "characters", "actors_korean", "actor_aliases"})
+_JSON_CAST_BYTES = 32 << 20
+_CastValues = tuple[
+    frozenset[str],
+    tuple[str, ...],
+    tuple[str | None, ...],
+    tuple[tuple[str, ...], ...],
+    tuple[Role, ...],
+    str,
+]
+_OBJECT = _NotGiven()  # marks a JSON object's keys in _frozen: no JSON value is it
+
+
+def _json_cast_key(item: dict[str, Any]) -> tuple[object, ...] | None:
+    """The raw cast fields of a JSON object in a hashable form, or None when they
+    are nested too deeply for one. Two raw casts have equal keys only when they are
+    the same JSON values: only text, null, lists and objects make a valid cast, and
+    none of them equals a value of another type."""
+    get = item.get
+    raw = (
+        get("actors", _NOT_GIVEN),
+        get("characters", _NOT_GIVEN),
+        get("actors_korean", _NOT_GIVEN),
+        get("actor_aliases", _NOT_GIVEN),
+    )
+    # Most casts are lists of texts and of objects holding texts: frozen a level deep,
+    # they hash. Deeper ones (aliases) are frozen whole.
+    key = tuple([_shallow(value) if type(value) is list else value for value in raw])
+    try:
+        hash(key)
+    except TypeError:
+        try:
+            return tuple([_frozen(value) for value in raw])
+        except RecursionError:
+            return None
+    return key
+
+
+def _shallow(value: list[Any]) -> tuple[object, ...]:
+    """A list frozen as _frozen does, but for what its objects hold."""
+    return tuple(
+        [(_OBJECT, _keys(part), *part.values()) if type(part) is dict else part for part in value]
+    )
+
+
+def _frozen(value: object) -> object:
+    """A parsed JSON value, hashable: a list as a tuple, an object as a tuple of
+    _OBJECT, the tuple of its keys, and its values."""
+    if type(value) is list:
+        return tuple([_frozen(v) if type(v) in _CONTAINERS else v for v in value])
+    if type(value) is dict:
+        values = [_frozen(v) if type(v) in _CONTAINERS else v for v in value.values()]
+        return (_OBJECT, _keys(value), *values)
+    return value
+
+
+def _keys(value: dict[str, Any]) -> tuple[str, ...]:
+    """An object's keys, held once however many objects have them (each line of a file
+    parses its own)."""
+    keys = tuple(value)
+    known = _KEYS.get(keys)
+    if known is None:
+        if len(_KEYS) > _MANY_KEYS:
+            _KEYS.clear()
+        known = _KEYS[keys] = keys
+    return known
+
+
+_CONTAINERS = (list, dict)
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MANY_KEYS = 1000
+
+
+def _cast_of(record: SceneRecord) -> _CastValues:
+    """What the checks made of a record's cast fields: the fields given, and the
+    values of the record's cast."""
+    given = record.given & _JSON_CAST_FIELDS
+    return (
+        _GIVEN.setdefault(given, given),
+        record.actors,
+        record.actors_korean,
+        record.actor_aliases,
+        record.characters,
+        _cast_key(record),
+    )
+
+
+def _cast_key(record: SceneRecord) -> str:
+    """The cast of a record in one string that no other cast gives (each part of it
+    counted, so that none can be taken for another): ``SceneRecord.cast_key``."""
+    parts: list[str | None] = [str(len(record.actors)), *record.actors]
+    parts += (str(len(record.actors_korean)), *record.actors_korean)
+    parts.append(str(len(record.actor_aliases)))
+    for aliases in record.actor_aliases:
+        parts += (str(len(aliases)), *aliases)
+    parts.append(str(len(record.characters)))
+    for role in record.characters:
+        parts += (role.name, role.actor, role.name_korean, role.actor_korean)
+        parts += (str(len(role.aliases)), *role.aliases)
+    return exact_key(parts)
+
+
+_GIVEN: dict[frozenset[str], frozenset[str]] = {}  # at most one for each subset
+
+
+def _weigh_cast(key: tuple[object, ...], cast: _CastValues) -> int:
+    """About the bytes a cached cast takes, with its key: those of its texts (held
+    twice at worst, raw and checked, in two bytes a character for Hangul), and of the
+    objects that hold them."""
+    _, actors, korean, actor_aliases, roles, key_text = cast
+    texts: list[str | None] = [*actors, *korean]
+    for aliases in actor_aliases:
+        texts += aliases
+    for role in roles:
+        texts += (role.name, role.actor, role.name_korean, role.actor_korean, *role.aliases)
+    return 350 + 2 * len(key_text) + sum(3 * len(text) + 100 if text else 16 for text in texts)
+
+
+class _JsonCasts(Bounded[tuple[object, ...], _CastValues]):
+    """The casts of JSON records met so far (see above), and whether they are worth
+    it: a file of more distinct casts than fit here, in no order, forgets each before
+    it comes again, and checking it was then the cheaper. Once the memory is full with
+    fewer hits than casts kept, it is not used for the rest of the file."""
+
+    def __init__(self) -> None:
+        super().__init__(_JSON_CAST_BYTES, _weigh_cast)
+        self.used = True
+        self.hits = 0
+
+    def start(self) -> None:
+        """Begin a new file."""
+        self.clear()
+        self.used = True
+        self.hits = 0
+
+    def keep(self, key: tuple[object, ...], cast: _CastValues) -> None:
+        if self.weight + _weigh_cast(key, cast) > self.size and self.hits < len(self):
+            self.used = False
+            self.clear()
+            return
+        self[key] = cast
+
+
+_JSON_CASTS = _JsonCasts()
 
 
 def _parse_json(text: str, where: str | None = None) -> object:

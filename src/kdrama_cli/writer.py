@@ -16,9 +16,9 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from . import names
+from .caches import Bounded, exact_key
 from .errors import KdramaError
 from .models import NameKind
 
@@ -40,65 +40,14 @@ _QUEUED_CAST_ROWS = 50_000
 # larger ones (see _weigh_cast): about 40 MB either way.
 _CAST_CACHE_UNITS = 100_000
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
-
-def exact_key(parts: Sequence[str | None]) -> str:
-    """Texts in one string that no other texts give: a key for the caches of a large
-    import, which keep one for every drama and cast, where one string takes a fraction
-    of the memory of a tuple of them.
-
-    The texts are joined with a unit separator, None written as a record separator.
-    Stored names never hold either (they are control characters); for texts that do,
-    the key is their repr, marked with two record separators, which no joined key has.
-    """
-    nones = 0
-    texts = []
-    for part in parts:
-        if part is None:
-            nones += 1
-            texts.append(_NONE)
-        else:
-            texts.append(part)
-    key = _UNIT.join(texts)
-    if key.count(_UNIT) == len(texts) - 1 and key.count(_NONE) == nones:
-        return key
-    return _NONE + _NONE + repr(tuple(parts))
-
-
-_UNIT, _NONE = "\x1f", "\x1e"
-
-
-def _weigh_cast(key: str, ids: tuple[list[int], list[int]]) -> int:
+def _weigh_cast(key: object, ids: tuple[Sequence[int], Sequence[int]]) -> int:
     """A cached cast's size in units of a cast of two actors and two characters (a key
     of about 100 characters and four ids)."""
-    return max(1, (len(key) + 25 * (len(ids[0]) + len(ids[1]))) // 200)
-
-
-class _Bounded(dict[_K, _V]):
-    """A cache that empties itself when it is full: cheaper than least-recently-used
-    bookkeeping on every hit, and an import meets the same names in runs.
-
-    Full is ``size`` entries, or ``size`` units of ``weigh`` for entries that differ
-    in size (casts of two actors or of five hundred)."""
-
-    def __init__(self, size: int, weigh: Callable[[_K, _V], int] | None = None) -> None:
-        super().__init__()
-        self.size = size
-        self.weigh = weigh
-        self.weight = 0
-
-    def __setitem__(self, key: _K, value: _V) -> None:
-        weight = 1 if self.weigh is None else self.weigh(key, value)
-        if self.weight + weight > self.size:
-            self.clear()
-        self.weight += weight
-        super().__setitem__(key, value)
-
-    def clear(self) -> None:
-        self.weight = 0
-        super().clear()
+    text = sum(len(part) for part in key if isinstance(part, str)) if isinstance(key, tuple) else 0
+    if isinstance(key, str):
+        text = len(key)
+    return max(1, (text + 25 * (len(ids[0]) + len(ids[1]))) // 200)
 
 
 @dataclass(frozen=True)
@@ -157,7 +106,7 @@ class Links:
     sources: set[int] = field(default_factory=set)
 
 
-def _unique(ids: Sequence[int]) -> Sequence[int]:
+def unique_ids(ids: Sequence[int]) -> Sequence[int]:
     """The ids without repeats, in order (a cast usually has none)."""
     return ids if len(set(ids)) == len(ids) else list(dict.fromkeys(ids))
 
@@ -181,22 +130,25 @@ class Writer:
         # catalog itself is the truth, asked again after a cache is emptied.
         # A large import meets each drama and its cast many times, a person or a
         # character once per cast: those are cached in full, these a little.
-        self._done: dict[str, _Bounded[object, int]] = {
-            kind: _Bounded(size)
+        self._done: dict[str, Bounded[object, int]] = {
+            kind: Bounded(size)
             for kind, size in (("drama", 100_000), ("person", 10_000), ("character", 10_000))
         }
-        self._done["source"] = _Bounded(10_000)
-        self.casts: _Bounded[str, tuple[list[int], list[int]]] = _Bounded(
+        self._done["source"] = Bounded(10_000)
+        # The ids of casts, without repeats, by a key that names the cast and its drama:
+        # a string (or a drama's id and a string), which takes less memory than a tuple.
+        self.casts: Bounded[object, tuple[Sequence[int], Sequence[int]]] = Bounded(
             _CAST_CACHE_UNITS, _weigh_cast
         )
-        self._known: _Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = _Bounded(10_000)
-        self._networks: _Bounded[int, str | None] = _Bounded(10_000)
+        self._known: Bounded[tuple[str, int], tuple[str | None, frozenset[str]]] = Bounded(10_000)
+        self._networks: Bounded[int, str | None] = Bounded(10_000)
         # Dramas from this id on were made by this writer.
         self._first_new_drama = (conn.execute("SELECT max(id) FROM dramas").fetchone()[0] or 0) + 1
         # Keys of new rows, written sorted in bulk (random inserts into the large key
         # indexes were most of a large import), and meanwhile looked up here as well.
         self._pending_keys: dict[str, list[tuple[str, int]]] = {}
         self._pending_index: dict[tuple[str, str], list[int]] = {}
+        self._pending_rows: dict[tuple[str, int], set[str]] = {}  # a row's pending keys
         self._pending_count = 0
         self._next_id: int | None = None
         self._queued_scenes: list[tuple[object, ...]] = []
@@ -500,19 +452,25 @@ class Writer:
 
         A new scene's cast is only queued, and written in bulk by ``flush``.
         """
-        people = [(scene_id, pid, i) for i, pid in enumerate(_unique(person_ids))]
-        characters = [(scene_id, cid, i) for i, cid in enumerate(_unique(character_ids))]
         if new:
-            self._queued_people += people
-            self._queued_characters += characters
-            queued_rows = len(self._queued_people) + len(self._queued_characters)
-            if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
-                self.flush()
+            self.queue_cast(scene_id, unique_ids(person_ids), unique_ids(character_ids))
             return
+        people = [(scene_id, pid, i) for i, pid in enumerate(unique_ids(person_ids))]
+        characters = [(scene_id, cid, i) for i, cid in enumerate(unique_ids(character_ids))]
         self.flush()
         self.conn.execute("DELETE FROM scene_people WHERE scene_id = ?", (scene_id,))
         self.conn.execute("DELETE FROM scene_characters WHERE scene_id = ?", (scene_id,))
         self._write_cast(people, characters, new_scenes=False)
+
+    def queue_cast(
+        self, scene_id: int, person_ids: Sequence[int], character_ids: Sequence[int]
+    ) -> None:
+        """Queue a new scene's cast, its ids without repeats, for ``flush``."""
+        self._queued_people += [(scene_id, pid, i) for i, pid in enumerate(person_ids)]
+        self._queued_characters += [(scene_id, cid, i) for i, cid in enumerate(character_ids)]
+        queued_rows = len(self._queued_people) + len(self._queued_characters)
+        if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
+            self.flush()
 
     def flush(self) -> None:
         """Write the queued new scenes and their casts, and the new rows' keys."""
@@ -634,9 +592,7 @@ class Writer:
             f"SELECT key FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,)
         )
         keys = {row[0] for row in rows}
-        for key, pending_id in self._pending_keys.get(entity.keys, ()):
-            if pending_id == row_id:
-                keys.add(key)
+        keys.update(self._pending_rows.get((entity.keys, row_id), ()))
         return keys
 
     def _flush_keys(self) -> None:
@@ -648,6 +604,7 @@ class Writer:
             self.conn.executemany(f"INSERT INTO {table} (key, {column}) VALUES (?, ?)", rows)
         self._pending_keys.clear()
         self._pending_index.clear()
+        self._pending_rows.clear()
         self._pending_count = 0
 
     def _aliases(self, entity: _Entity, row_id: int) -> list[str]:
@@ -680,6 +637,7 @@ class Writer:
         for key in keys:
             pending.append((key, row_id))
             self._pending_index.setdefault((entity.keys, key), []).append(row_id)
+        self._pending_rows[(entity.keys, row_id)] = keys
         self._pending_count += len(keys)
         if self._pending_count > _PENDING_KEYS:
             self._flush_keys()
