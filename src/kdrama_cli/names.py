@@ -106,7 +106,7 @@ SURNAMES: dict[str, str] = {
         "jo": "cho jo",
         "o": "oh o",
         "im": "lim im rim yim",
-        "yun": "yoon yun",
+        "yun": "yoon yun youn",
         "no": "noh roh no ro",
         "baek": "baek paik paek baik",
         "jeon": "jeon jun chun chon",
@@ -116,6 +116,10 @@ SURNAMES: dict[str, str] = {
         "hwang": "hwang whang",
         "yang": "yang ryang",
         "gwak": "gwak kwak kwack kwag",
+        "eom": "eom uhm um",
+        "byeon": "byeon byun",
+        "yeo": "yeo yuh",
+        "seol": "seol sul sol",
     }.items()
     for variant in variants.split()
 }
