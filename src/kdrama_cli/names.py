@@ -23,10 +23,10 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
     Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
-  - letters, within one syllable or typed word, never across: oo/u, ou/o, ae/e,
-    ee/i, ui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel
-    (Ah/A, Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u) stay apart, and doubled
-    letters are not collapsed.
+  - letters, within one syllable or typed word, never across: oo/u, ou/o, ee/i,
+    ui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
+    Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u), ㅐ (ae) and ㅔ (e) stay
+    apart, and doubled letters are not collapsed.
 
   Keys keep the join between surname and given name ("~gim.sohyeon" for Kim So Hyun,
   "~sohyeon.gim" read given name first), and a Hangul name's syllables are folded one
@@ -56,7 +56,8 @@ What matches what:
 
 Precision: keys are compared whole, never as substrings or by distance, so "Song Hye
 Kyo" does not find Song Joong Ki, "Kim So Hyun" does not find Kim Soo Hyun nor
-Kim Seo Hyung, and 이중기 does not find 이준기.
+Kim Seo Hyung, "Lee Jeong Je" does not find Lee Jung Jae, and 이중기 does not find
+이준기.
 
 What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stored
 without Hangul other than its own and the folds above (it has no second tier), a
@@ -150,7 +151,6 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     (_CLOSING_H, ""),
     ("oo", "u"),
     ("ou", "o"),
-    ("ae", "e"),
     ("ee", "i"),
     (_UI, "i"),
     ("wu", "u"),
