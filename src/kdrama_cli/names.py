@@ -420,10 +420,15 @@ def _name_readings(mark: str, parts: Sequence[Word], surnames: Sequence[str] = (
 
 
 def _popular_surnames(parts: Sequence[Word]) -> tuple[str, ...]:
+    """Second-tier spellings of a Hangul name's surname: the fans' ones that are also
+    another surname's, and McCune-Reischauer without breves ("So" for 서, also 소)."""
     if not parts:
         return ()
     written = "".join(parts[0])
-    return _POPULAR_SURNAMES.get(SURNAMES.get(written, written), ())
+    canonical = SURNAMES.get(written, written)
+    plain = "".join(_mccune_plain(p) for p in parts[0])
+    extra = () if SURNAMES.get(plain, plain) == canonical else (plain,)
+    return _POPULAR_SURNAMES.get(canonical, ()) + extra
 
 
 def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
