@@ -23,10 +23,11 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
     Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
-  - letters, within one syllable or typed word, never across: oo/u, ou/o, ee/i,
-    ui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
+  - letters, within one syllable or typed word, never across: oo/u, ee/i, ui/i,
+    wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
     Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u), ㅐ (ae) and ㅔ (e) stay
-    apart, and doubled letters are not collapsed.
+    apart, "ou" is not "o" (so "Koun", "Roun" keep 고+은, 로+운 readable), and doubled
+    letters are not collapsed.
 
   Keys keep the join between surname and given name ("~gim.sohyeon" for Kim So Hyun,
   "~sohyeon.gim" read given name first), and a Hangul name's syllables are folded one
@@ -38,9 +39,11 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
 **Second tier: popular readings** (stored with a leading ``+``), made from a stored
 Hangul name's given name syllable by syllable, each syllable independently (at most
 27 readings), so mixed spellings ("Lee Byeong Hun") match: ㅓ as u/uh/o ("Kim Sun
-Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁), ㅡ as u, ㅜ as oo/u; and
-surnames fans write that collide with another surname (Yoo/Yu/You for 류, besides
-유). Completion and "Did you mean" use the same tiers: the second only when the
+Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁) and before ng also you
+("Young" for 영), ㅠ as you ("Youn" for 윤), ㅡ as u, ㅜ as oo/u; and surnames
+that collide with another surname's spelling: fans' (Yoo/Yu/You for 류, besides 유)
+and McCune–Reischauer without breves ("So Hyon Chin" for 서현진, as 소 is So;
+"Song Tong Il" for 성동일, as 송 is Song; Pyon, Yo, Om, Hyon). Completion and "Did you mean" use the same tiers: the second only when the
 first has nothing.
 
 What matches what:
@@ -150,7 +153,6 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     ("ch", "j"),
     (_CLOSING_H, ""),
     ("oo", "u"),
-    ("ou", "o"),
     ("ee", "i"),
     (_UI, "i"),
     ("wu", "u"),
@@ -319,8 +321,12 @@ def _mccune_plain(syllable: str) -> str:
 
 def _popular(syllable: str) -> tuple[str, ...]:
     """The readings fans give a Revised Romanization syllable (see the docstring)."""
+    if "yeong" in syllable:  # "Young" for 영
+        return (syllable, *(syllable.replace("yeo", v) for v in ("yu", "yo", "you")))
     if "yeo" in syllable:
         return (syllable, syllable.replace("yeo", "yu"), syllable.replace("yeo", "yo"))
+    if "yu" in syllable:  # "Youn" for 윤
+        return (syllable, syllable.replace("yu", "you"))
     if "eo" in syllable:
         return (syllable, syllable.replace("eo", "u"), syllable.replace("eo", "o"))
     if "eu" in syllable:
