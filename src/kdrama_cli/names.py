@@ -43,8 +43,10 @@ Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁) and before ng al
 ("Young" for 영), ㅠ as you ("Youn" for 윤), ㅡ as u, ㅜ as oo/u; and surnames
 that collide with another surname's spelling: fans' (Yoo/Yu/You for 류, besides 유)
 and McCune–Reischauer without breves ("So Hyon Chin" for 서현진, as 소 is So;
-"Song Tong Il" for 성동일, as 송 is Song; Pyon, Yo, Om, Hyon). Completion and "Did you mean" use the same tiers: the second only when the
-first has nothing.
+"Song Tong Il" for 성동일, as 송 is Song; Pyon, Yo, Om, Hyon). Text typed in Hangul
+or in McCune–Reischauer with its breves (ŏ, ŭ) spells one name exactly and never
+reaches the second tier: "Mun Kun Yŏng" is 문군영, not 문근영. Completion and "Did you
+mean" use the same tiers: the second only when the first has nothing.
 
 What matches what:
 
@@ -551,10 +553,21 @@ def query_keys(text: str) -> list[str]:
     return sorted(keys)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _exact_only(text: str) -> bool:
+    """Whether typed text spells a name one way only, with no second tier: Hangul, or
+    McCune-Reischauer with its breves (ŏ, ŭ)."""
+    if _has_hangul(text):
+        return True
+    composed = unicodedata.normalize("NFC", text).casefold()
+    return any(marked in composed for marked, _ in _MCCUNE)
+
+
 def popular_keys(text: str) -> list[str]:
     """The second-tier keys to look up for typed text, when the first tier finds
-    nothing: its sound read as a popular spelling. None for Hangul, which is exact."""
-    if not name_key(text) or _has_hangul(text):
+    nothing: its sound read as a popular spelling. None for Hangul and for
+    McCune-Reischauer typed with breves, which are exact."""
+    if not name_key(text) or _exact_only(text):
         return []
     keys = _sound_readings(POPULAR, _latin_words(text))
     keys.discard("")
@@ -587,7 +600,7 @@ def prefix_keys(text: str) -> list[str]:
 
 def popular_prefix_keys(text: str) -> list[str]:
     """Second-tier key prefixes for completing a name being typed."""
-    if not name_key(text) or _has_hangul(text):
+    if not name_key(text) or _exact_only(text):
         return []
     keys = _prefix_readings(POPULAR, text)
     keys -= {"", POPULAR}
