@@ -12,7 +12,7 @@ import pytest
 
 from kdrama_cli.build import build_catalog
 
-from .conftest import Invoke, write_toml
+from .conftest import Invoke, run_process, write_toml
 
 # (person, Hangul)
 PEOPLE = [
@@ -111,14 +111,22 @@ def test_a_surname_spelled_exactly_hides_the_second_tier(kdrama: Invoke, db: Pat
     assert listed(kdrama, db, "So Chi Sop") == ["So Ji Sub"]
 
 
-def test_a_name_one_surname_vowel_away_in_latin_finds_the_second_tier_reading(
-    kdrama: Invoke, db: Path
+@pytest.mark.parametrize(
+    ("typed", "actors"),
+    [
+        ("Song Dong Il", []),
+        ("Song Dongil", []),
+        ("So Hyun Jin", []),
+        ("So Ji Seob", ["So Ji Sub"]),
+    ],
+)
+def test_a_surname_that_is_another_surnames_revised_romanization_needs_a_mccune_given_name(
+    kdrama: Invoke, db: Path, typed: str, actors: list[str]
 ) -> None:
-    """The cost of the rule above, as measured: "Song Dong Il" is the McCune-Reischauer
-    of 성동일 as well as the Revised Romanization of 송동일, so with no 송동일 in the
-    catalog it finds Sung Dong Il; typed in Hangul, 송동일 finds nobody."""
-    assert listed(kdrama, db, "Song Dong Il") == ["Sung Dong Il"]
-    assert listed(kdrama, db, "송동일") == []
+    """The Revised Romanization "Song Dong Il" is 송동일, which is not in the
+    catalog: it reads as 성동일 only with "Tong" for 동, as McCune-Reischauer starts a
+    word; likewise "So Hyun Jin" is not 서현진's "So Hyon Chin"."""
+    assert listed(kdrama, db, typed) == actors
 
 
 @pytest.mark.parametrize(
@@ -163,3 +171,20 @@ def test_mccune_reischauer_with_breves_is_exact(
     """With breves, "Mun Kun Yŏng" is 문군영, which is not in the catalog; without
     them, "Mun Kun Yong" may be anyone's popular reading."""
     assert listed(kdrama, db, typed) == ([actor] if actor else [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"), [("Song\\ Tong", "Sung\\ Dong\\ Il"), ("Song\\ Dong", None)]
+)
+def test_completion_offers_a_name_typed_in_mccune_reischauer_without_breves(
+    db: Path, typed: str, offered: str | None
+) -> None:
+    run = run_process(
+        env={
+            "_KDRAMA_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"kdrama list --actor {typed}",
+            "COMP_CWORD": "3",
+            "KDRAMA_DB": str(db),
+        }
+    )
+    assert run.stdout.splitlines() == ([offered] if offered else [])

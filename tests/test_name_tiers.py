@@ -103,7 +103,7 @@ def test_look_alike_names_stay_apart_at_the_joins(
     assert listed(kdrama, db, "--actor", typed) == [actor]
 
 
-@pytest.mark.parametrize("typed", ["Lee Jung Gi", "Lee Junggi", "Kim Se Hyung"])
+@pytest.mark.parametrize("typed", ["Lee Jung Gi", "Lee Junggi", "Kim Se Hyung", "Song Dong Il"])
 def test_a_letter_that_differs_at_a_join_finds_nobody(kdrama: Invoke, db: Path, typed: str) -> None:
     assert listed(kdrama, db, "--actor", typed) == []
 

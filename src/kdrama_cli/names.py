@@ -42,8 +42,12 @@ Hangul name's given name syllable by syllable, each syllable independently (at m
 Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁) and before ng also you
 ("Young" for 영), ㅠ as you ("Youn" for 윤), ㅡ as u, ㅜ as oo/u; and surnames
 that collide with another surname's spelling: fans' (Yoo/Yu/You for 류, besides 유)
-and McCune–Reischauer without breves ("So Hyon Chin" for 서현진, as 소 is So;
-"Song Tong Il" for 성동일, as 송 is Song; Pyon, Yo, Om, Hyon). Text typed in Hangul
+and McCune–Reischauer without breves (Pyon for 변, Yo for 여, Om for 엄, Hyon for
+현). Where that reading is another surname's Revised Romanization (So for 서 is 소,
+Song for 성 is 송, Son for 선, O for 어, Ho for 허), the whole name must be
+McCune–Reischauer, its words starting as that system starts a word (Tong, never
+Dong): "So Hyon Chin" and "Song Tong Il" find 서현진 and 성동일, "Song Dong Il" does
+not. Text typed in Hangul
 or in McCune–Reischauer with its breves (ŏ, ŭ) spells one name exactly and never
 reaches the second tier: "Mun Kun Yŏng" is 문군영, not 문근영. Completion and "Did you
 mean" use the same tiers: the second only when the first has nothing.
@@ -131,6 +135,21 @@ SURNAMES: dict[str, str] = {
 }
 # Surnames that fans also write as another one's spelling: in the second tier only.
 _POPULAR_SURNAMES = {"ryu": ("yu",)}
+# McCune-Reischauer without breves of a surname that is another surname's Revised
+# Romanization: 서 So (소), 성 Song (송), 선 Son (손), 어 O (오), 허 Ho (호).
+_MCCUNE_CLASHES = frozenset({"so", "song", "son", "o", "ho"})
+# Revised Romanization's initial consonants as McCune-Reischauer starts a word.
+_MCCUNE_INITIALS = [
+    ("kk", "kk"),
+    ("tt", "tt"),
+    ("pp", "pp"),
+    ("jj", "tch"),
+    ("ch", "ch"),
+    ("g", "k"),
+    ("d", "t"),
+    ("b", "p"),
+    ("j", "ch"),
+]
 # Surnames that make a two-word name a surname and a given name ("Choi Taek").
 _KNOWN_SURNAMES = {*SURNAMES}
 _KNOWN_SURNAMES.update(
@@ -427,16 +446,80 @@ def _name_readings(mark: str, parts: Sequence[Word], surnames: Sequence[str] = (
     return keys
 
 
+def _mccune_surname(parts: Sequence[Word]) -> str | None:
+    """McCune-Reischauer without breves of a Hangul name's surname, when it is not
+    one of the surname's first-tier spellings ("so" for 서, "hyon" for 현)."""
+    if not parts:
+        return None
+    written = "".join(parts[0])
+    plain = "".join(_mccune_plain(p) for p in parts[0])
+    return None if SURNAMES.get(plain, plain) == SURNAMES.get(written, written) else plain
+
+
 def _popular_surnames(parts: Sequence[Word]) -> tuple[str, ...]:
     """Second-tier spellings of a Hangul name's surname: the fans' ones that are also
-    another surname's, and McCune-Reischauer without breves ("So" for 서, also 소)."""
+    another surname's, and McCune-Reischauer without breves when it is no other
+    surname's Revised Romanization ("Hyon" for 현; for "So", see ``_mccune_keys``)."""
     if not parts:
         return ()
     written = "".join(parts[0])
-    canonical = SURNAMES.get(written, written)
-    plain = "".join(_mccune_plain(p) for p in parts[0])
-    extra = () if SURNAMES.get(plain, plain) == canonical else (plain,)
-    return _POPULAR_SURNAMES.get(canonical, ()) + extra
+    plain = _mccune_surname(parts)
+    extra = (plain,) if plain and plain not in _MCCUNE_CLASHES else ()
+    return _POPULAR_SURNAMES.get(SURNAMES.get(written, written), ()) + extra
+
+
+def _fold_word(letters: str) -> str:
+    """A word folded but for its first consonant, kept as written: McCune-Reischauer
+    starts a word with k, t, p, ch, never g, d, b, j ("Tong", "Dong" stay apart)."""
+    head = "ch" if letters.startswith("ch") else letters[:1]
+    return head + _fold(letters[len(head) :])
+
+
+def _mccune_word(syllable: str) -> str:
+    """A Revised Romanization syllable as McCune-Reischauer without breves spells it
+    at the start of a word: "jin" -> "chin", "deok" -> "tok"."""
+    plain = _mccune_plain(syllable)
+    for revised, mccune in _MCCUNE_INITIALS:
+        if plain.startswith(revised):
+            return mccune + plain[len(revised) :]
+    return plain
+
+
+def _mccune_keys(parts: Sequence[Word]) -> set[str]:
+    """Second-tier keys of a Hangul name whose surname in McCune-Reischauer without
+    breves is another surname's Revised Romanization (``_MCCUNE_CLASHES``): the
+    whole name in McCune-Reischauer, its given name spaced and joined, each word's
+    first consonant unfolded, so "Song Tong Il" finds 성동일 and "Song Dong Il" does
+    not."""
+    surname = _mccune_surname(parts)
+    if surname not in _MCCUNE_CLASHES or len(parts) < 2:
+        return set()
+    given = [piece for word in parts[1:] for piece in word]
+    spaced = "".join(_fold_word(_mccune_word(piece)) for piece in given)
+    joined = _fold_word(_mccune_word(given[0])) + "".join(
+        _fold(_mccune_plain(piece)) for piece in given[1:]
+    )
+    head = _fold(surname)
+    return {
+        POPULAR + order
+        for body in (spaced, joined)
+        for order in (head + JOIN + body, body + JOIN + head)
+    }
+
+
+def _mccune_query_keys(parts: Sequence[Word]) -> set[str]:
+    """The keys of ``_mccune_keys`` that typed words may spell, surname first or last."""
+    keys = set()
+    for at in (0, len(parts) - 1):
+        written = "".join(parts[at])
+        surname = _fold(SURNAMES.get(written, written))
+        if len(parts) < 2 or surname not in _MCCUNE_CLASHES:
+            continue
+        given = [_fold_word(piece) for word in parts for piece in word]
+        del given[at]
+        body = "".join(given)
+        keys.add(POPULAR + (surname + JOIN + body if at == 0 else body + JOIN + surname))
+    return keys
 
 
 def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
@@ -458,6 +541,8 @@ def _person_keys(names: Sequence[str]) -> tuple[set[str], set[str]]:
             keys |= _name_readings(SOUND, parts)
         for parts in _popular_spellings(name):
             popular |= _name_readings(POPULAR, parts, _popular_surnames(parts))
+        if _has_hangul(name):
+            popular |= _mccune_keys(_latin_words(name))
     return keys, popular
 
 
@@ -569,7 +654,8 @@ def popular_keys(text: str) -> list[str]:
     McCune-Reischauer typed with breves, which are exact."""
     if not name_key(text) or _exact_only(text):
         return []
-    keys = _sound_readings(POPULAR, _latin_words(text))
+    parts = _latin_words(text)
+    keys = _sound_readings(POPULAR, parts) | _mccune_query_keys(parts)
     keys.discard("")
     return sorted(keys)
 
@@ -602,6 +688,6 @@ def popular_prefix_keys(text: str) -> list[str]:
     """Second-tier key prefixes for completing a name being typed."""
     if not name_key(text) or _exact_only(text):
         return []
-    keys = _prefix_readings(POPULAR, text)
+    keys = _prefix_readings(POPULAR, text) | _mccune_query_keys(_latin_words(text))
     keys -= {"", POPULAR}
     return sorted(keys)
