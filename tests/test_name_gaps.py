@@ -27,6 +27,7 @@ PEOPLE = [
     ("Lee Jung Jae", "이정재"),
     ("Kim Go Eun", "김고은"),
     ("Rowoon", "로운"),
+    ("IU", "아이유"),
     ("Moon Geun Young", "문근영"),
     ("Park Min Young", "박민영"),
     ("Go Youn Jung", "고윤정"),
@@ -147,6 +148,7 @@ def test_ae_and_e_stay_apart(kdrama: Invoke, db: Path, typed: str, actor: str | 
         ("Kim Koun", "Kim Go Eun"),
         ("Kim Goun", "Kim Go Eun"),
         ("Roun", "Rowoon"),
+        ("Aiyu", "IU"),
         ("Park Min Yong", "Park Min Young"),
     ],
 )

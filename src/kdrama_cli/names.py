@@ -55,7 +55,9 @@ mean" use the same tiers: the second only when the first has nothing.
 What matches what:
 
 - A person matches on their name, their Hangul name, an alias, or the readings of the
-  Hangul name, in surname-first or given-name-first order ("Ye-jin Son").
+  Hangul name, in surname-first or given-name-first order ("Ye-jin Son"); a person
+  with a one-word stage name (IU, Rowoon) also on the readings of a one-word Hangul
+  name read whole ("Aiyu" for 아이유).
 - A character matches the same way, and also on the given name alone ("Se Ri", "세리",
   "Taek" for 최택 or "Choi Taek"), because that is how scenes and fans name them.
 - A drama matches on its English title, Korean title, alternative titles and
@@ -535,10 +537,16 @@ def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
 def _person_keys(names: Sequence[str]) -> tuple[set[str], set[str]]:
     keys: set[str] = set()
     popular: set[str] = set()
+    # A one-word Latin name is a stage name (IU, Rowoon): its Hangul is read whole
+    # too, not only as a surname and a given name ("Aiyu" for 아이유).
+    stage = any(len(words(name)) == 1 and not _has_hangul(name) for name in names)
     for name in names:
         keys.add(name_key(name))
+        whole = stage and len(words(name)) == 1 and _has_hangul(name)
         for parts in _spellings(name):
             keys |= _name_readings(SOUND, parts)
+            if whole:
+                keys.add(_key(SOUND, parts, None))
         for parts in _popular_spellings(name):
             popular |= _name_readings(POPULAR, parts, _popular_surnames(parts))
         if _has_hangul(name):
