@@ -28,6 +28,7 @@ PEOPLE = [
     ("Kim Go Eun", "김고은"),
     ("Rowoon", "로운"),
     ("IU", "아이유"),
+    ("Ryu Seung Ryong", "류승룡"),
     ("Moon Geun Young", "문근영"),
     ("Park Min Young", "박민영"),
     ("Go Youn Jung", "고윤정"),
@@ -165,9 +166,12 @@ def test_a_joined_given_name_is_read_syllable_by_syllable(
         ("Mun Kŭnyŏng", "Moon Geun Young"),
         ("Mun Kun Yong", "Moon Geun Young"),
         ("Mun Kun Yŏng", None),
+        ("Ryu Sŭngnyong", "Ryu Seung Ryong"),
+        ("Ryu Sungnyong", "Ryu Seung Ryong"),
+        ("Ryu Seungnyong", "Ryu Seung Ryong"),
     ],
 )
-def test_mccune_reischauer_with_breves_is_exact(
+def test_mccune_reischauer_with_breves_is_exact_and_assimilates(
     kdrama: Invoke, db: Path, typed: str, actor: str | None
 ) -> None:
     """With breves, "Mun Kun Yŏng" is 문군영, which is not in the catalog; without

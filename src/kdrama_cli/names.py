@@ -16,7 +16,8 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   how the stored spelling, an alias, and Hangul typed as Hangul match.
 - **Sound keys** (stored with a leading ``~``), for Latin text: the stored spelling,
   and for a stored Hangul name its Revised Romanization and its McCune–Reischauer
-  reading without breves (ㅓ as o, ㅡ as u in the given name); typed
+  reading without breves (ㅓ as o, ㅡ as u in the given name), each also with ㄹ
+  read as n after ㅇ or ㅁ as McCune–Reischauer writes it ("Sŭngnyong" for 승룡); typed
   McCune–Reischauer with breves reads ŏ as eo and ŭ as eu ("Hyŏn Pin" is 현빈's
   "hyeon bin"). Spellings of one sound are then folded together:
 
@@ -361,8 +362,8 @@ def _popular(syllable: str) -> tuple[str, ...]:
 def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
     """The first-tier spellings of a stored name: as written, and for Hangul also its
     given name in McCune-Reischauer without breves (a surname keeps the spellings of
-    ``SURNAMES``: 성 is Sung, never Song); ``surname``: whether the first word is a
-    surname."""
+    ``SURNAMES``: 성 is Sung, never Song), each also with ㄹ assimilated
+    (``_assimilated``); ``surname``: whether the first word is a surname."""
     latin = _latin_words(text)
     if not _has_hangul(text):
         return (latin,)
@@ -370,7 +371,19 @@ def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ..
         tuple(_mccune_plain(p) for p in word) if at > 0 or len(latin) == 1 or not surname else word
         for at, word in enumerate(latin)
     )
-    return (latin, plain) if plain != latin else (latin,)
+    found = [latin, plain]
+    found += [tuple(_assimilated(word) for word in spelling) for spelling in found]
+    return tuple(dict.fromkeys(found))
+
+
+def _assimilated(word: Word) -> Word:
+    """A Hangul word's syllables with ㄹ read as n after ㅇ or ㅁ, as McCune-Reischauer
+    (and Revised Romanization outside names) writes it: 승룡 "sŭngnyong"."""
+    pieces = list(word)
+    for at in range(1, len(pieces)):
+        if pieces[at].startswith("r") and pieces[at - 1].endswith(("ng", "m")):
+            pieces[at] = "n" + pieces[at][1:]
+    return tuple(pieces)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
