@@ -29,6 +29,7 @@ PEOPLE = [
     ("Rowoon", "로운"),
     ("IU", "아이유"),
     ("Ryu Seung Ryong", "류승룡"),
+    ("Kim Eui Sung", "김의성"),
     ("Moon Geun Young", "문근영"),
     ("Park Min Young", "박민영"),
     ("Go Youn Jung", "고윤정"),
@@ -81,6 +82,8 @@ def listed(kdrama: Invoke, db: Path, text: str) -> list[str]:
         ("Seol Kyung Gu", "Sol Kyung Gu"),
         ("Sul Gyeong Gu", "Sol Kyung Gu"),
         ("Go Youn Jeong", "Go Youn Jung"),
+        ("Kim Eui Seong", "Kim Eui Sung"),
+        ("Kim Ui Sung", "Kim Eui Sung"),
     ],
 )
 def test_fan_surnames_and_spellings_find_the_name(

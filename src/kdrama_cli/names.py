@@ -24,8 +24,8 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
     Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
-  - letters, within one syllable or typed word, never across: oo/u, ee/i, ui/i,
-    wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
+  - letters, within one syllable or typed word, never across: oo/u, ee/i,
+    ui/eui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
     Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u), ㅐ (ae) and ㅔ (e) stay
     apart, "ou" is not "o" (so "Koun", "Roun" keep 고+은, 로+운 readable), and doubled
     letters are not collapsed.
@@ -171,7 +171,7 @@ _MCCUNE += [("w\u01d2", "wo"), ("\u01d4i", "ui"), ("\u01d2", "eo"), ("\u01d4", "
 # The letter folds, applied in this order. Literal pairs use str.replace, which is
 # many times faster than a regular expression and gives the same result here.
 _CLOSING_H = re.compile(r"(?<=[aeiouw])h(?![aeiouwy])")  # an "h" closing a vowel: Ah, Oh
-_UI = re.compile(r"[uy]i")
+_UI = re.compile(r"e?[uy]i")  # also "Eui" for 의
 _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     ("sh", "s"),
     ("ch", "j"),
