@@ -23,7 +23,8 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
 
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
-    Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
+    Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O, Uhm/Um/Eom, Byun/Byeon,
+    Yoon/Youn, Yeo/Yuh, Seol/Sul/Sol and more (``SURNAMES``);
   - letters, within one syllable or typed word, never across: oo/u, ee/i,
     ui/eui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
     Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u), ㅐ (ae) and ㅔ (e) stay
@@ -73,10 +74,12 @@ Kim Seo Hyung, "Lee Jeong Je" does not find Lee Jung Jae, and 이중기 does not
 
 What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stored
 without Hangul other than its own and the folds above (it has no second tier), a
-joined given name whose letters fold across its syllable join ("Gaeun" for 가은 needs
-"Ga Eun"), surnames given a syllable of the given name ("Namgoong Min" stored as
-"Nam Goong Min"), a drama by Hangul when it has no Korean title stored, popular
-vowels in a surname (성 is Sung or Seong, never Song), and anything one letter off.
+joined given name whose letters fold across its syllable join ("Gim Hyeeun" for 김혜은
+needs "Gim Hye Eun"), surnames given a syllable of the given name ("Namgoong Min"
+stored as "Nam Goong Min"), a drama by Hangul when it has no Korean title stored,
+popular vowels in a surname beyond those above ("So" and "Song" for 서 and 성 only
+with a McCune–Reischauer given name: "Song Dong Il" is 송동일), and anything one
+letter off.
 Text with no letters or digits has no key and matches nothing.
 
 Changing these rules changes stored keys: a catalog migration must recompute them
