@@ -197,3 +197,10 @@ def test_completion_offers_a_name_typed_in_mccune_reischauer_without_breves(
         }
     )
     assert run.stdout.splitlines() == ([offered] if offered else [])
+
+
+@pytest.mark.parametrize("typed", ["ᄒ", "ᄒ ᄒ", "So ᄒ"])
+def test_a_lone_jamo_finds_nobody_without_an_error(kdrama: Invoke, db: Path, typed: str) -> None:
+    run = kdrama("list", "--actor", typed, "--db", str(db))
+    assert (run.exit_code, run.stdout) == (0, "")
+    assert run.stderr.startswith("No actor matches")

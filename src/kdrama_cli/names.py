@@ -527,11 +527,13 @@ def _mccune_keys(parts: Sequence[Word]) -> set[str]:
 
 def _mccune_query_keys(parts: Sequence[Word]) -> set[str]:
     """The keys of ``_mccune_keys`` that typed words may spell, surname first or last."""
-    keys = set()
+    keys: set[str] = set()
+    if len(parts) < 2:
+        return keys
     for at in (0, len(parts) - 1):
         written = "".join(parts[at])
         surname = _fold(SURNAMES.get(written, written))
-        if len(parts) < 2 or surname not in _MCCUNE_CLASHES:
+        if surname not in _MCCUNE_CLASHES:
             continue
         given = [_fold_word(piece) for word in parts for piece in word]
         del given[at]
