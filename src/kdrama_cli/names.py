@@ -16,16 +16,19 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
   how the stored spelling, an alias, and Hangul typed as Hangul match.
 - **Sound keys** (stored with a leading ``~``), for Latin text: the stored spelling,
   and for a stored Hangul name its Revised Romanization and its McCune–Reischauer
-  reading without breves (ㅓ as o, ㅡ as u in the given name); typed
+  reading without breves (ㅓ as o, ㅡ as u in the given name), each also with ㄹ
+  read as n after ㅇ or ㅁ as McCune–Reischauer writes it ("Sŭngnyong" for 승룡); typed
   McCune–Reischauer with breves reads ŏ as eo and ŭ as eu ("Hyŏn Pin" is 현빈's
   "hyeon bin"). Spellings of one sound are then folded together:
 
   - surnames, in the surname's place: Park/Bak/Pak, Lee/Yi/Rhee/I/Ri, Kim/Gim,
     Choi/Choe, Jung/Jeong/Chung, Yoo/Yu/You, Ryu/Ryoo/Lyu, Hwang/Whang, Yang/Ryang,
-    Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O and more (``SURNAMES``);
-  - letters, within one syllable or typed word, never across: oo/u, ou/o, ae/e,
-    ee/i, ui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel
-    (Ah/A, Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u) stay apart, and doubled
+    Kwak/Kwack, Shin/Sin, Kang/Gang, Cho/Jo, Oh/O, Uhm/Um/Eom, Byun/Byeon,
+    Yoon/Youn, Yeo/Yuh, Seol/Sul/Sol and more (``SURNAMES``);
+  - letters, within one syllable or typed word, never across: oo/u, ee/i,
+    ui/eui/i, wu/u, k/g, t/d, p/b, ch/j, sh/s, l/r, and an "h" closing a vowel (Ah/A,
+    Sohn/Son). ㅓ (eo) and ㅗ (o), ㅡ (eu) and ㅜ (u), ㅐ (ae) and ㅔ (e) stay
+    apart, "ou" is not "o" (so "Koun", "Roun" keep 고+은, 로+운 readable), and doubled
     letters are not collapsed.
 
   Keys keep the join between surname and given name ("~gim.sohyeon" for Kim So Hyun,
@@ -38,15 +41,25 @@ Lookups have two tiers. The second is consulted only when the first finds nothin
 **Second tier: popular readings** (stored with a leading ``+``), made from a stored
 Hangul name's given name syllable by syllable, each syllable independently (at most
 27 readings), so mixed spellings ("Lee Byeong Hun") match: ㅓ as u/uh/o ("Kim Sun
-Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁), ㅡ as u, ㅜ as oo/u; and
-surnames fans write that collide with another surname (Yoo/Yu/You for 류, besides
-유). Completion and "Did you mean" use the same tiers: the second only when the
-first has nothing.
+Ho" for 김선호), ㅕ as yu/yo ("Ri Jung Hyuk" for 리정혁) and before ng also you
+("Young" for 영), ㅠ as you ("Youn" for 윤), ㅡ as u, ㅜ as oo/u; and surnames
+that collide with another surname's spelling: fans' (Yoo/Yu/You for 류, besides 유)
+and McCune–Reischauer without breves (Pyon for 변, Yo for 여, Om for 엄, Hyon for
+현). Where that reading is another surname's Revised Romanization (So for 서 is 소,
+Song for 성 is 송, Son for 선, O for 어, Ho for 허), the whole name must be
+McCune–Reischauer, its words starting as that system starts a word (Tong, never
+Dong): "So Hyon Chin" and "Song Tong Il" find 서현진 and 성동일, "Song Dong Il" does
+not. Text typed in Hangul
+or in McCune–Reischauer with its breves (ŏ, ŭ) spells one name exactly and never
+reaches the second tier: "Mun Kun Yŏng" is 문군영, not 문근영. Completion and "Did you
+mean" use the same tiers: the second only when the first has nothing.
 
 What matches what:
 
 - A person matches on their name, their Hangul name, an alias, or the readings of the
-  Hangul name, in surname-first or given-name-first order ("Ye-jin Son").
+  Hangul name, in surname-first or given-name-first order ("Ye-jin Son"); a person
+  with a one-word stage name (IU, Rowoon) also on the readings of a one-word Hangul
+  name read whole ("Aiyu" for 아이유).
 - A character matches the same way, and also on the given name alone ("Se Ri", "세리",
   "Taek" for 최택 or "Choi Taek"), because that is how scenes and fans name them.
 - A drama matches on its English title, Korean title, alternative titles and
@@ -56,14 +69,17 @@ What matches what:
 
 Precision: keys are compared whole, never as substrings or by distance, so "Song Hye
 Kyo" does not find Song Joong Ki, "Kim So Hyun" does not find Kim Soo Hyun nor
-Kim Seo Hyung, and 이중기 does not find 이준기.
+Kim Seo Hyung, "Lee Jeong Je" does not find Lee Jung Jae, and 이중기 does not find
+이준기.
 
 What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stored
 without Hangul other than its own and the folds above (it has no second tier), a
-joined given name whose letters fold across its syllable join ("Gaeun" for 가은 needs
-"Ga Eun"), surnames given a syllable of the given name ("Namgoong Min" stored as
-"Nam Goong Min"), a drama by Hangul when it has no Korean title stored, popular
-vowels in a surname (성 is Sung or Seong, never Song), and anything one letter off.
+joined given name whose letters fold across its syllable join ("Gim Hyeeun" for 김혜은
+needs "Gim Hye Eun"), surnames given a syllable of the given name ("Namgoong Min"
+stored as "Nam Goong Min"), a drama by Hangul when it has no Korean title stored,
+popular vowels in a surname beyond those above ("So" and "Song" for 서 and 성 only
+with a McCune–Reischauer given name: "Song Dong Il" is 송동일), and anything one
+letter off.
 Text with no letters or digits has no key and matches nothing.
 
 Changing these rules changes stored keys: a catalog migration must recompute them
@@ -106,7 +122,7 @@ SURNAMES: dict[str, str] = {
         "jo": "cho jo",
         "o": "oh o",
         "im": "lim im rim yim",
-        "yun": "yoon yun",
+        "yun": "yoon yun youn",
         "no": "noh roh no ro",
         "baek": "baek paik paek baik",
         "jeon": "jeon jun chun chon",
@@ -116,11 +132,30 @@ SURNAMES: dict[str, str] = {
         "hwang": "hwang whang",
         "yang": "yang ryang",
         "gwak": "gwak kwak kwack kwag",
+        "eom": "eom uhm um",
+        "byeon": "byeon byun",
+        "yeo": "yeo yuh",
+        "seol": "seol sul sol",
     }.items()
     for variant in variants.split()
 }
 # Surnames that fans also write as another one's spelling: in the second tier only.
 _POPULAR_SURNAMES = {"ryu": ("yu",)}
+# McCune-Reischauer without breves of a surname that is another surname's Revised
+# Romanization: 서 So (소), 성 Song (송), 선 Son (손), 어 O (오), 허 Ho (호).
+_MCCUNE_CLASHES = frozenset({"so", "song", "son", "o", "ho"})
+# Revised Romanization's initial consonants as McCune-Reischauer starts a word.
+_MCCUNE_INITIALS = [
+    ("kk", "kk"),
+    ("tt", "tt"),
+    ("pp", "pp"),
+    ("jj", "tch"),
+    ("ch", "ch"),
+    ("g", "k"),
+    ("d", "t"),
+    ("b", "p"),
+    ("j", "ch"),
+]
 # Surnames that make a two-word name a surname and a given name ("Choi Taek").
 _KNOWN_SURNAMES = {*SURNAMES}
 _KNOWN_SURNAMES.update(
@@ -139,14 +174,12 @@ _MCCUNE += [("w\u01d2", "wo"), ("\u01d4i", "ui"), ("\u01d2", "eo"), ("\u01d4", "
 # The letter folds, applied in this order. Literal pairs use str.replace, which is
 # many times faster than a regular expression and gives the same result here.
 _CLOSING_H = re.compile(r"(?<=[aeiouw])h(?![aeiouwy])")  # an "h" closing a vowel: Ah, Oh
-_UI = re.compile(r"[uy]i")
+_UI = re.compile(r"e?[uy]i")  # also "Eui" for 의
 _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     ("sh", "s"),
     ("ch", "j"),
     (_CLOSING_H, ""),
     ("oo", "u"),
-    ("ou", "o"),
-    ("ae", "e"),
     ("ee", "i"),
     (_UI, "i"),
     ("wu", "u"),
@@ -315,8 +348,12 @@ def _mccune_plain(syllable: str) -> str:
 
 def _popular(syllable: str) -> tuple[str, ...]:
     """The readings fans give a Revised Romanization syllable (see the docstring)."""
+    if "yeong" in syllable:  # "Young" for 영
+        return (syllable, *(syllable.replace("yeo", v) for v in ("yu", "yo", "you")))
     if "yeo" in syllable:
         return (syllable, syllable.replace("yeo", "yu"), syllable.replace("yeo", "yo"))
+    if "yu" in syllable:  # "Youn" for 윤
+        return (syllable, syllable.replace("yu", "you"))
     if "eo" in syllable:
         return (syllable, syllable.replace("eo", "u"), syllable.replace("eo", "o"))
     if "eu" in syllable:
@@ -328,8 +365,8 @@ def _popular(syllable: str) -> tuple[str, ...]:
 def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ...]:
     """The first-tier spellings of a stored name: as written, and for Hangul also its
     given name in McCune-Reischauer without breves (a surname keeps the spellings of
-    ``SURNAMES``: 성 is Sung, never Song); ``surname``: whether the first word is a
-    surname."""
+    ``SURNAMES``: 성 is Sung, never Song), each also with ㄹ assimilated
+    (``_assimilated``); ``surname``: whether the first word is a surname."""
     latin = _latin_words(text)
     if not _has_hangul(text):
         return (latin,)
@@ -337,7 +374,19 @@ def _spellings(text: str, *, surname: bool = True) -> tuple[tuple[Word, ...], ..
         tuple(_mccune_plain(p) for p in word) if at > 0 or len(latin) == 1 or not surname else word
         for at, word in enumerate(latin)
     )
-    return (latin, plain) if plain != latin else (latin,)
+    found = [latin, plain]
+    found += [tuple(_assimilated(word) for word in spelling) for spelling in found]
+    return tuple(dict.fromkeys(found))
+
+
+def _assimilated(word: Word) -> Word:
+    """A Hangul word's syllables with ㄹ read as n after ㅇ or ㅁ, as McCune-Reischauer
+    (and Revised Romanization outside names) writes it: 승룡 "sŭngnyong"."""
+    pieces = list(word)
+    for at in range(1, len(pieces)):
+        if pieces[at].startswith("r") and pieces[at - 1].endswith(("ng", "m")):
+            pieces[at] = "n" + pieces[at][1:]
+    return tuple(pieces)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -425,11 +474,82 @@ def _name_readings(mark: str, parts: Sequence[Word], surnames: Sequence[str] = (
     return keys
 
 
+def _mccune_surname(parts: Sequence[Word]) -> str | None:
+    """McCune-Reischauer without breves of a Hangul name's surname, when it is not
+    one of the surname's first-tier spellings ("so" for 서, "hyon" for 현)."""
+    if not parts:
+        return None
+    written = "".join(parts[0])
+    plain = "".join(_mccune_plain(p) for p in parts[0])
+    return None if SURNAMES.get(plain, plain) == SURNAMES.get(written, written) else plain
+
+
 def _popular_surnames(parts: Sequence[Word]) -> tuple[str, ...]:
+    """Second-tier spellings of a Hangul name's surname: the fans' ones that are also
+    another surname's, and McCune-Reischauer without breves when it is no other
+    surname's Revised Romanization ("Hyon" for 현; for "So", see ``_mccune_keys``)."""
     if not parts:
         return ()
     written = "".join(parts[0])
-    return _POPULAR_SURNAMES.get(SURNAMES.get(written, written), ())
+    plain = _mccune_surname(parts)
+    extra = (plain,) if plain and plain not in _MCCUNE_CLASHES else ()
+    return _POPULAR_SURNAMES.get(SURNAMES.get(written, written), ()) + extra
+
+
+def _fold_word(letters: str) -> str:
+    """A word folded but for its first consonant, kept as written: McCune-Reischauer
+    starts a word with k, t, p, ch, never g, d, b, j ("Tong", "Dong" stay apart)."""
+    head = "ch" if letters.startswith("ch") else letters[:1]
+    return head + _fold(letters[len(head) :])
+
+
+def _mccune_word(syllable: str) -> str:
+    """A Revised Romanization syllable as McCune-Reischauer without breves spells it
+    at the start of a word: "jin" -> "chin", "deok" -> "tok"."""
+    plain = _mccune_plain(syllable)
+    for revised, mccune in _MCCUNE_INITIALS:
+        if plain.startswith(revised):
+            return mccune + plain[len(revised) :]
+    return plain
+
+
+def _mccune_keys(parts: Sequence[Word]) -> set[str]:
+    """Second-tier keys of a Hangul name whose surname in McCune-Reischauer without
+    breves is another surname's Revised Romanization (``_MCCUNE_CLASHES``): the
+    whole name in McCune-Reischauer, its given name spaced and joined, each word's
+    first consonant unfolded, so "Song Tong Il" finds 성동일 and "Song Dong Il" does
+    not."""
+    surname = _mccune_surname(parts)
+    if surname not in _MCCUNE_CLASHES or len(parts) < 2:
+        return set()
+    given = [piece for word in parts[1:] for piece in word]
+    spaced = "".join(_fold_word(_mccune_word(piece)) for piece in given)
+    joined = _fold_word(_mccune_word(given[0])) + "".join(
+        _fold(_mccune_plain(piece)) for piece in given[1:]
+    )
+    head = _fold(surname)
+    return {
+        POPULAR + order
+        for body in (spaced, joined)
+        for order in (head + JOIN + body, body + JOIN + head)
+    }
+
+
+def _mccune_query_keys(parts: Sequence[Word]) -> set[str]:
+    """The keys of ``_mccune_keys`` that typed words may spell, surname first or last."""
+    keys: set[str] = set()
+    if len(parts) < 2:
+        return keys
+    for at in (0, len(parts) - 1):
+        written = "".join(parts[at])
+        surname = _fold(SURNAMES.get(written, written))
+        if surname not in _MCCUNE_CLASHES:
+            continue
+        given = [_fold_word(piece) for word in parts for piece in word]
+        del given[at]
+        body = "".join(given)
+        keys.add(POPULAR + (surname + JOIN + body if at == 0 else body + JOIN + surname))
+    return keys
 
 
 def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
@@ -445,12 +565,20 @@ def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
 def _person_keys(names: Sequence[str]) -> tuple[set[str], set[str]]:
     keys: set[str] = set()
     popular: set[str] = set()
+    # A one-word Latin name is a stage name (IU, Rowoon): its Hangul is read whole
+    # too, not only as a surname and a given name ("Aiyu" for 아이유).
+    stage = any(len(words(name)) == 1 and not _has_hangul(name) for name in names)
     for name in names:
         keys.add(name_key(name))
+        whole = stage and len(words(name)) == 1 and _has_hangul(name)
         for parts in _spellings(name):
             keys |= _name_readings(SOUND, parts)
+            if whole:
+                keys.add(_key(SOUND, parts, None))
         for parts in _popular_spellings(name):
             popular |= _name_readings(POPULAR, parts, _popular_surnames(parts))
+        if _has_hangul(name):
+            popular |= _mccune_keys(_latin_words(name))
     return keys, popular
 
 
@@ -546,12 +674,24 @@ def query_keys(text: str) -> list[str]:
     return sorted(keys)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _exact_only(text: str) -> bool:
+    """Whether typed text spells a name one way only, with no second tier: Hangul, or
+    McCune-Reischauer with its breves (ŏ, ŭ)."""
+    if _has_hangul(text):
+        return True
+    composed = unicodedata.normalize("NFC", text).casefold()
+    return any(marked in composed for marked, _ in _MCCUNE)
+
+
 def popular_keys(text: str) -> list[str]:
     """The second-tier keys to look up for typed text, when the first tier finds
-    nothing: its sound read as a popular spelling. None for Hangul, which is exact."""
-    if not name_key(text) or _has_hangul(text):
+    nothing: its sound read as a popular spelling. None for Hangul and for
+    McCune-Reischauer typed with breves, which are exact."""
+    if not name_key(text) or _exact_only(text):
         return []
-    keys = _sound_readings(POPULAR, _latin_words(text))
+    parts = _latin_words(text)
+    keys = _sound_readings(POPULAR, parts) | _mccune_query_keys(parts)
     keys.discard("")
     return sorted(keys)
 
@@ -582,8 +722,8 @@ def prefix_keys(text: str) -> list[str]:
 
 def popular_prefix_keys(text: str) -> list[str]:
     """Second-tier key prefixes for completing a name being typed."""
-    if not name_key(text) or _has_hangul(text):
+    if not name_key(text) or _exact_only(text):
         return []
-    keys = _prefix_readings(POPULAR, text)
+    keys = _prefix_readings(POPULAR, text) | _mccune_query_keys(_latin_words(text))
     keys -= {"", POPULAR}
     return sorted(keys)
