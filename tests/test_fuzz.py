@@ -150,11 +150,14 @@ def read_commands(draw: st.DrawFn) -> tuple[list[str], str]:
     if one_in(draw, 6):  # a stray argument, option or command name
         stray = draw(st.sampled_from(["", "-", "--"])) + draw(FUZZ)
         args.insert(draw(st.integers(0, len(args))), stray)
+        # A stray option ("-a") may take the format option after it as its value
+        # (`stats -a --json` asks for the actor "--json"): the format is unknown.
+        fmt_args = ["?"]
     if command == "db path":
         return args, "raw"
     if command == "export" and not fmt_args:
         return args, "json"
-    fmt = "table" if not fmt_args else "json" if fmt_args == ["--json"] else fmt_args[1]
+    fmt = "table" if not fmt_args else "json" if fmt_args == ["--json"] else fmt_args[-1]
     return args, fmt if fmt in ("table", "json", "jsonl", "csv", "tsv") else "?"
 
 
