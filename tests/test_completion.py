@@ -84,6 +84,26 @@ def test_completion_uses_the_catalog_named_by_db_or_env(make_catalog: Callable[.
     assert bash_words("kdrama list --db /no/such/file.db --actor So") == []
 
 
+def test_names_spelled_as_typed_come_first_then_names_that_sound_alike(
+    make_catalog: Callable[..., Path],
+) -> None:
+    data = one_scene()
+    data["people"] += [{"name": "Bak Bo Young"}, {"name": "Park Bo Gum"}, {"name": "Kim Bo"}]
+    data["dramas"][0]["characters"] += [
+        {"name": "Third", "actor": "Bak Bo Young"},
+        {"name": "Fourth", "actor": "Park Bo Gum"},
+        {"name": "Fifth", "actor": "Kim Bo"},
+    ]
+    db = make_catalog(data)
+    offered = f"kdrama list --db {db} --actor"
+    assert bash_words(f"{offered} 'Park Bo'") == ["Park\\ Bo\\ Gum", "Bak\\ Bo\\ Young"]
+    assert bash_words(f"{offered} 'Bak Bo'") == ["Bak\\ Bo\\ Young", "Park\\ Bo\\ Gum"]
+    # One word is a surname being typed: the names spelled so are enough.
+    assert bash_words(f"{offered} Park") == ["Park\\ Bo\\ Gum"]
+    # Nothing spelled so: the names that sound so.
+    assert bash_words(f"{offered} Pak") == ["Bak\\ Bo\\ Young", "Park\\ Bo\\ Gum"]
+
+
 def test_names_holding_control_characters_are_not_offered(
     make_catalog: Callable[..., Path],
 ) -> None:

@@ -655,14 +655,23 @@ class Catalog:
     def complete_names(
         self, kind: NameKind, incomplete: str, limit: int = 50
     ) -> list[tuple[str, str | None]]:
-        """Names of this kind that ``incomplete`` begins, sorted, each with its Korean
-        form when the catalog has one. Names spelled as typed come first; only when
-        there are none are other spellings (sound keys, Hangul romanized) consulted,
-        and only when those find none, popular spellings (the second tier)."""
-        exact = names.name_key(incomplete)
-        found = self._names_by_prefix(kind, [exact], limit)
-        if not found:
-            found = self._names_by_prefix(kind, names.prefix_keys(incomplete), limit)
+        """Names of this kind that ``incomplete`` begins, each with its Korean form
+        when the catalog has one. Names spelled as typed come first, sorted. Then come
+        the other names whose sound it begins (other spellings, Hangul romanized), also
+        sorted: all of them when no name is spelled as typed, and otherwise only once
+        a surname and the start of a given name are typed in Latin letters ("Park Bo"
+        offers Park Bo Gum, then Bak Bo Young; "So" alone would offer every name with
+        a given name sounding "so…"). Only when neither finds a name, popular
+        spellings (the second tier)."""
+        found = self._names_by_prefix(kind, [names.name_key(incomplete)], limit)
+        prefixes = names.prefix_keys(incomplete)
+        if found and incomplete.isascii():  # the readings with a surname and a given name
+            prefixes = [prefix for prefix in prefixes if names.JOIN in prefix]
+        elif found:
+            prefixes = []
+        if prefixes and len(found) < limit:
+            sounding = self._names_by_prefix(kind, prefixes, limit)
+            found += [name for name in sounding if name not in found][: limit - len(found)]
         if not found:
             found = self._names_by_prefix(kind, names.popular_prefix_keys(incomplete), limit)
         return found
