@@ -136,6 +136,14 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def _order(sort: Sort, descending: bool) -> str:
+    """The ORDER BY terms of ``sort``: ties go by id, and unrated scenes come last
+    whichever way ratings go."""
+    direction = "DESC" if descending else "ASC"
+    order = f"{_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
+    return "s.rating IS NULL, " + order if sort is Sort.RATING else order
+
+
 class Query:
     """A scene query under construction: SQL fragments and their bound parameters."""
 
@@ -354,7 +362,20 @@ class Catalog:
         exactly ``json.dumps(scene.to_dict(), ensure_ascii=False, separators=(",", ":"))``,
         without making a Scene. Bulk output (export, JSON Lines) is several times
         faster this way; it streams from one query, so memory stays flat."""
-        sql, params = self._list_sql(filters, sort, limit, descending, _SCENE_JSON, with_drama=True)
+        if limit is None:
+            sql, params = self._list_sql(
+                filters, sort, limit, descending, _SCENE_JSON, with_drama=True
+            )
+        else:
+            # The scenes first, then JSON for those alone: with the JSON in the query
+            # that sorts, SQLite builds it for every scene that ties on the sort
+            # column (a whole year, for --sort year) before it keeps ``limit``.
+            picked, params = self._list_sql(
+                filters, sort, limit, descending, "s.id", with_drama=False
+            )
+            query = Query()
+            query.where.append(f"s.id IN ({picked})")
+            sql = f"{query.sql(_SCENE_JSON, with_drama=True)} ORDER BY {_order(sort, descending)}"
         try:
             for (text,) in self.conn.execute(sql, params):
                 yield text
@@ -377,12 +398,8 @@ class Catalog:
         with_drama: bool,
     ) -> tuple[str, dict[str, Any]]:
         query = filter_query(filters or SceneFilter())
-        direction = "DESC" if descending else "ASC"
-        order = f"{_SORT_COLUMNS[sort]} {direction}, s.id {direction}"
-        if sort is Sort.RATING:
-            order = "s.rating IS NULL, " + order  # unrated scenes last either way
         with_drama = with_drama or sort in (Sort.YEAR, Sort.DRAMA)
-        sql = f"{query.sql(columns, with_drama=with_drama)} ORDER BY {order}"
+        sql = f"{query.sql(columns, with_drama=with_drama)} ORDER BY {_order(sort, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"
             query.params["limit"] = limit
