@@ -144,3 +144,18 @@ def test_json_on_a_terminal_escapes_what_json_leaves_raw_and_still_parses_the_sa
     assert json.loads(shown) == json.loads(piped)
     coloured = on_a_terminal(*args, "--db", str(hostile_db), colour=True)
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == shown
+
+
+@pytest.mark.parametrize("sort", ["id", "year", "drama", "title", "rating"])
+@pytest.mark.parametrize("order", [[], ["--desc"]])
+def test_a_limited_json_list_is_the_start_of_the_whole_list(
+    kdrama: Invoke, tmp_path: Path, sort: str, order: list[str]
+) -> None:
+    db = tmp_path / "scenes.db"
+    db.write_bytes(BUNDLED.read_bytes())
+    assert kdrama("rate", "2", "4", "--db", str(db)).exit_code == 0
+    assert kdrama("rate", "5", "4", "--db", str(db)).exit_code == 0
+    whole = kdrama("list", "--json", "--sort", sort, *order, "--db", str(db)).json()
+    for limit in (1, 3, 5):
+        run = kdrama("list", "--json", "--sort", sort, *order, "-n", str(limit), "--db", str(db))
+        assert run.json() == whole[:limit]
