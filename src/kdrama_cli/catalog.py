@@ -136,6 +136,14 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+_MARKS = (names.SOUND, names.LATIN, names.POPULAR)
+
+
+def _kind_of(key: str) -> str:
+    """The mark a key begins with (see names.py), or "" for an exact key."""
+    return key[0] if key.startswith(_MARKS) else ""
+
+
 def _order(sort: Sort, descending: bool) -> str:
     """The ORDER BY terms of ``sort``: ties go by id, and unrated scenes come last
     whichever way ratings go."""
@@ -631,15 +639,21 @@ class Catalog:
             self._keys_near(t, queries)
             or self.conn.execute(f"SELECT key, {t.key_id} FROM {t.keys}").fetchall()
         )
-        rows = [(key, key_id) for key, key_id in rows if isinstance(key, str)]
-        choices = [key for key, _ in rows]
+        # A query is compared with the keys of its own kind (exact, sound, popular):
+        # across kinds the marks differ, and the keys of a kind are a fraction of all.
+        kinds: dict[str, tuple[list[str], list[int]]] = {}
+        for key, key_id in dict.fromkeys(rows):
+            if isinstance(key, str):
+                choices, ids = kinds.setdefault(_kind_of(key), ([], []))
+                choices.append(key)
+                ids.append(key_id)
         best: dict[int, float] = {}
-        for query in queries:
+        for query in dict.fromkeys(queries):
+            choices, ids = kinds.get(_kind_of(query), ([], []))
             for _, score, index in process.extract(
                 query, choices, scorer=fuzz.ratio, score_cutoff=_SUGGESTION_CUTOFF, limit=50
             ):
-                row_id = rows[index][1]
-                best[row_id] = max(score, best.get(row_id, 0.0))
+                best[ids[index]] = max(score, best.get(ids[index], 0.0))
         found = {
             row_id: name
             for row_id, name in self.conn.execute(
@@ -658,11 +672,13 @@ class Catalog:
         return list(ranked)[:limit]
 
     def _keys_near(self, t: _NameTable, queries: list[str]) -> list[tuple[str, int]]:
-        """Keys that share their first two letters with one of ``queries``."""
+        """Keys that share their first two letters with one of ``queries``; each range
+        read once, however many queries begin alike."""
         rows: list[tuple[str, int]] = []
-        for query in queries:
-            marked = query.startswith((names.SOUND, names.LATIN, names.POPULAR))
-            prefix = query[:3] if marked else query[:2]
+        prefixes = dict.fromkeys(
+            query[:3] if query.startswith(_MARKS) else query[:2] for query in queries
+        )
+        for prefix in prefixes:
             rows += self.conn.execute(
                 f"SELECT key, {t.key_id} FROM {t.keys} WHERE key >= ? AND key < ?",
                 (prefix, prefix + "\U0010ffff"),
