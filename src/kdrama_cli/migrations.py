@@ -216,8 +216,9 @@ _NAMED = [
 def m005_name_keys_v2(conn: sqlite3.Connection) -> None:
     """Every drama's, person's and character's match keys, recomputed with the rules of
     names v2 (see names.py): joins kept, Hangul exact, popular spellings a second tier.
-    One pass per named row (not per scene); the keys are written sorted, which walks
-    each key index once."""
+    One pass per named row (not per scene). The keys go to a temporary table as they
+    are made, and from it to the key table in key order, sorted by SQLite: that walks
+    each key index once, and a million names' keys never sit in Python's memory."""
     from . import names
 
     keys_of = {
@@ -230,13 +231,22 @@ def m005_name_keys_v2(conn: sqlite3.Connection) -> None:
         for row_id, alias in conn.execute(f"SELECT {id_column}, alias FROM {aliases_table}"):
             if isinstance(alias, str):
                 aliases.setdefault(row_id, []).append(alias)
-        rows: list[tuple[str, int]] = []
-        for row_id, own, own_korean in conn.execute(f"SELECT id, {name}, {korean} FROM {table}"):
-            texts = [t for t in (own, own_korean, *aliases.get(row_id, ())) if isinstance(t, str)]
-            rows += [(key, row_id) for key in keys_of[table](texts)]
-        rows.sort()
+        rows = conn.execute(f"SELECT id, {name}, {korean} FROM {table}")
+        made = (
+            (key, row_id)
+            for row_id, own, own_korean in rows
+            for key in keys_of[table](
+                [t for t in (own, own_korean, *aliases.get(row_id, ())) if isinstance(t, str)]
+            )
+        )
+        conn.execute("CREATE TEMP TABLE new_keys (key TEXT NOT NULL, row_id INTEGER NOT NULL)")
+        conn.executemany("INSERT INTO temp.new_keys (key, row_id) VALUES (?, ?)", made)
         conn.execute(f"DELETE FROM {keys}")
-        conn.executemany(f"INSERT INTO {keys} (key, {id_column}) VALUES (?, ?)", rows)
+        conn.execute(
+            f"INSERT INTO {keys} (key, {id_column})"
+            " SELECT key, row_id FROM temp.new_keys ORDER BY key, row_id"
+        )
+        conn.execute("DROP TABLE temp.new_keys")
 
 
 MIGRATIONS: list[Migration] = [
