@@ -231,3 +231,59 @@ def test_editing_finds_a_character_by_its_popular_spelling(kdrama: Invoke, db: P
     assert run.exit_code == 0, run.stderr
     assert run.stderr.startswith("Updated character Ri Jeong Hyeok (리정혁)")
     assert listed(kdrama, db, "--character", "Captain Ri") == ["Hyun Bin"]
+
+
+# Names typed in by fans have no Hangul: their second tier loosens the vowels fans
+# write several ways (eo/o, eu/u, ae/e, ou/o), since no Hangul says which is meant.
+LATIN_ONLY = [("Park Min Young", "Kim Go Eun"), ("Park Min Yong", "Seo Kang Joon")]
+
+
+@pytest.fixture
+def user_db(kdrama: Invoke, tmp_path: Path) -> Path:
+    """A catalog made as a fan makes one: `add` with Latin names only."""
+    path = tmp_path / "mine.db"
+    for number, cast in enumerate(LATIN_ONLY, start=1):
+        actors = [arg for actor in cast for arg in ("-a", actor)]
+        run = kdrama(
+            "add",
+            "-t",
+            f"Scene {number}",
+            "-d",
+            f"Drama {number}",
+            "-y",
+            "2020",
+            *actors,
+            "--db",
+            str(path),
+        )
+        assert run.exit_code == 0, run.stderr
+    return path
+
+
+@pytest.mark.parametrize(
+    ("typed", "actor"),
+    [
+        ("Kim Go Un", "Kim Go Eun"),
+        ("Kim Goun", "Kim Go Eun"),
+        ("So Kang Joon", "Seo Kang Joon"),
+        ("Suh Kang Joon", "Seo Kang Joon"),
+        ("Park Min Yeong", "Park Min Young"),
+    ],
+)
+def test_a_name_stored_without_hangul_is_found_by_loosened_vowels(
+    kdrama: Invoke, user_db: Path, typed: str, actor: str
+) -> None:
+    assert actor in listed(kdrama, user_db, "--actor", typed)
+
+
+def test_an_exact_spelling_hides_the_loosened_ones(kdrama: Invoke, user_db: Path) -> None:
+    # Scene 1 has Park Min Young, scene 2 Park Min Yong: each finds only its own.
+    for typed, scene in [("Park Min Yong", 2), ("Park Min Young", 1)]:
+        run = kdrama("list", "--actor", typed, "--fields", "id", "--json", "--db", str(user_db))
+        assert run.json() == [{"id": scene}]
+
+
+def test_a_name_stored_with_hangul_is_not_loosened(kdrama: Invoke, db: Path) -> None:
+    # 김소현 (Kim So Hyun) and 김서형 (Kim Seo Hyung): with their Hangul stored,
+    # "eo" and "o" stay apart, as names v2 keeps them.
+    assert listed(kdrama, db, "--actor", "Kim Seo Hyun") == []

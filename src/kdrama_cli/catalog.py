@@ -136,7 +136,7 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-_MARKS = (names.SOUND, names.LATIN, names.POPULAR)
+_MARKS = (names.SOUND, names.LATIN, names.POPULAR, names.LOOSE)
 
 
 def _kind_of(key: str) -> str:

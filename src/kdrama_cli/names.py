@@ -54,6 +54,13 @@ or in McCune–Reischauer with its breves (ŏ, ŭ) spells one name exactly and n
 reaches the second tier: "Mun Kun Yŏng" is 문군영, not 문근영. Completion and "Did you
 mean" use the same tiers: the second only when the first has nothing.
 
+**Second tier of a name stored without Hangul** (stored with a leading ``*``), as fans
+type names into their own catalogs: with no Hangul to say which vowel is meant, its
+sound keys with eo, eu, ae and ou loosened to o, u, e and o, and typed text loosened
+the same way ("Park Min Yong" and "Yeong" find Park Min Young, "Kim Go Un" finds Kim
+Go Eun, "Suh Kang Joon" finds Seo Kang Joon). A name stored with Hangul never gets
+these keys, so the look-alikes above stay apart wherever the Hangul is known.
+
 What matches what:
 
 - A person matches on their name, their Hangul name, an alias, or the readings of the
@@ -73,7 +80,7 @@ Kim Seo Hyung, "Lee Jeong Je" does not find Lee Jung Jae, and 이중기 does not
 이준기.
 
 What does not match: Yale romanization ("Son Yey-cin"), spellings of a name stored
-without Hangul other than its own and the folds above (it has no second tier), a
+without Hangul beyond its own, the folds above and its loosened vowels, a
 joined given name whose letters fold across its syllable join ("Gim Hyeeun" for 김혜은
 needs "Gim Hye Eun"), surnames given a syllable of the given name ("Namgoong Min"
 stored as "Nam Goong Min"), a drama by Hangul when it has no Korean title stored,
@@ -97,6 +104,7 @@ from collections.abc import Iterable, Sequence
 SOUND = "~"  # first-tier sound keys
 LATIN = "^"  # first-tier sound keys of a row with no Hangul: what a Hangul query meets
 POPULAR = "+"  # second-tier keys: popular readings of a Hangul name
+LOOSE = "*"  # second-tier keys of a row with no Hangul: its sound with vowels loosened
 JOIN = "."  # between surname and given name in a sound key
 # Names are cached as they are reduced to keys: a writer looks a name up, then stores
 # it. Bounded so that a large import's memory stays flat.
@@ -184,6 +192,8 @@ _LETTER_FOLDS: list[tuple[str | re.Pattern[str], str]] = [
     (_UI, "i"),
     ("wu", "u"),
 ]
+# The second tier of a row with no Hangul (see ``_loosen``), applied in this order.
+_LOOSE_FOLDS = [("eo", "o"), ("eu", "u"), ("ae", "e"), ("ou", "o")]
 # The letter each pattern's match holds: without it, there is nothing to replace.
 _NEEDS = {_CLOSING_H: "h", _UI: "i"}
 _CONSONANT_FOLDS = str.maketrans("ktpr", "gdbl")
@@ -552,10 +562,26 @@ def _mccune_query_keys(parts: Sequence[Word]) -> set[str]:
     return keys
 
 
+def _loosen(sound: str) -> str:
+    """A sound key's letters with the vowels fans write several ways made one: eo, eu,
+    ae and ou as o, u, e and o ("Young" and "Yong", "Go Eun" and "Go Un"). Only for
+    names stored without Hangul, whose syllables are not known (see ``_finish``)."""
+    for pair, single in _LOOSE_FOLDS:
+        sound = sound.replace(pair, single)
+    return sound
+
+
+def _loose(keys: Iterable[str]) -> set[str]:
+    """The loosened forms (``_loosen``) of the first-tier sound keys among ``keys``."""
+    return {LOOSE + _loosen(key[1:]) for key in keys if key.startswith(SOUND)}
+
+
 def _finish(keys: set[str], popular: set[str], hangul: bool) -> set[str]:
     """First-tier keys; second-tier ones the first tier does not already hold; and for
-    a row with no Hangul, its sound keys again for Hangul queries."""
+    a row with no Hangul, its sound keys again for Hangul queries, and as its second
+    tier, its sound keys loosened (it has no Hangul to read popular spellings from)."""
     if not hangul:
+        popular = popular | _loose(keys)
         keys |= {LATIN + key[1:] for key in keys if key.startswith(SOUND)}
     keys |= {key for key in popular if SOUND + key[1:] not in keys}
     keys.discard("")
@@ -692,7 +718,9 @@ def popular_keys(text: str) -> list[str]:
         return []
     parts = _latin_words(text)
     keys = _sound_readings(POPULAR, parts) | _mccune_query_keys(parts)
+    keys |= _loose(_sound_readings(SOUND, parts))
     keys.discard("")
+    keys.discard(LOOSE)
     return sorted(keys)
 
 
@@ -725,5 +753,6 @@ def popular_prefix_keys(text: str) -> list[str]:
     if not name_key(text) or _exact_only(text):
         return []
     keys = _prefix_readings(POPULAR, text) | _mccune_query_keys(_latin_words(text))
-    keys -= {"", POPULAR}
+    keys |= _loose(_prefix_readings(SOUND, text))
+    keys -= {"", POPULAR, LOOSE}
     return sorted(keys)
