@@ -128,13 +128,18 @@ def json_or_format(ctx: typer.Context, fmt: _Format, json_flag: bool) -> _Format
         json_format = type(fmt)["json"]
         source = ctx.get_parameter_source("fmt")
         if source is not None and source.name != "DEFAULT" and fmt is not json_format:
-            raise typer.BadParameter(
-                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
-            )
+            raise _json_clash(fmt)
         fmt = json_format
     if fmt.value != "table":
         utf8_stdout()
     return fmt
+
+
+def _json_clash(fmt: Enum) -> typer.BadParameter:
+    """The usage error of --json given with another --format."""
+    return typer.BadParameter(
+        f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
+    )
 
 
 def export_format(fmt: ExportFormat | None, json_flag: bool, output: Path | None) -> ExportFormat:
@@ -143,9 +148,7 @@ def export_format(fmt: ExportFormat | None, json_flag: bool, output: Path | None
     it; one naming no format is refused unless --format says what to write."""
     if json_flag:
         if fmt not in (None, ExportFormat.json):
-            raise typer.BadParameter(
-                f"--json clashes with --format {fmt.value}; use one of them", param_hint="'--json'"
-            )
+            raise _json_clash(fmt)
         fmt = ExportFormat.json
     try:
         named = ExportFormat.from_path(output)

@@ -23,7 +23,7 @@ from .models import (
     OutputFormat,
     Scene,
 )
-from .text import CONTROL, HEART, Column, Row
+from .text import CONTROL, HEART, Column, Row, written_out
 
 if TYPE_CHECKING:
     import csv
@@ -235,11 +235,7 @@ _LINE_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _line_escape(match: re.Match[str]) -> str:
-    char = match[0]
-    if char in _LINE_ESCAPES:
-        return _LINE_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _LINE_ESCAPES.get(match[0]) or written_out(match)
 
 
 def _line_field(value: object) -> str:

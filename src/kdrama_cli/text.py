@@ -39,10 +39,12 @@ def visible(text: str) -> str:
     out as ``\\xNN`` or ``\\uNNNN``, so an imported title can neither clear the screen,
     set the window title, write to the clipboard, hide a link, nor reorder or hide the
     text around it. Machine formats keep the text exact."""
-    return CONTROL.sub(_written_out, text)
+    return CONTROL.sub(written_out, text)
 
 
-def _written_out(match: re.Match[str]) -> str:
+def written_out(match: re.Match[str]) -> str:
+    """One character a regular expression matched, written out as ``\\xNN`` or
+    ``\\uNNNN``: how ``visible`` and piped lines show what cannot be shown."""
     code = ord(match[0])
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
