@@ -146,7 +146,10 @@ def read_commands(draw: st.DrawFn) -> tuple[list[str], str]:
         fmt_args = ["--format", draw(VALUE)]
     else:
         fmt_args = draw(st.sampled_from(FORMATS[command]))
-    args += fmt_args
+    if "--" in args:  # ends the options: a --json after it is a search word
+        fmt_args, args = ["?"], args + fmt_args
+    else:
+        args += fmt_args
     if one_in(draw, 6):  # a stray argument, option or command name
         stray = draw(st.sampled_from(["", "-", "--"])) + draw(FUZZ)
         args.insert(draw(st.integers(0, len(args))), stray)
