@@ -39,6 +39,8 @@ INTERNAL = {
     "person_counts_stale",
     "person_keys",
     "scene_search",
+    "tag_counts",
+    "tag_counts_stale",
     "scene_search_config",
     "scene_search_content",
     "scene_search_data",

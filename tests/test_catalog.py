@@ -82,6 +82,7 @@ def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) 
         "m003_search_and_scene_view",
         "m004_scene_counts",
         "m005_name_keys_v2",
+        "m006_episodes_links_tags_notes",
     ]
     assert migrate(conn) == []
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -105,6 +106,9 @@ def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) 
         "source_id",
         "favorite",
         "rating",
+        "episode",
+        "time",
+        "note",
     ]
     foreign = {row[2] for row in conn.execute("PRAGMA foreign_key_list(scene_people)")}
     assert foreign == {"scenes", "people"}

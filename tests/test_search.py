@@ -458,7 +458,9 @@ def test_scenes_sharing_a_drama_and_cast_are_each_indexed_as_if_alone(db: Path) 
             SELECT s.id, s.title,
                 d.title || ' ' || coalesce(d.title_korean, '') || ' ' || coalesce(
                 (SELECT group_concat(alias, ' ') FROM drama_aliases WHERE drama_id = d.id), ''),
-                (SELECT group_concat(n, ' ') FROM ({search._SCENE_NAMES})), s.description
+                (SELECT group_concat(n, ' ') FROM ({search._SCENE_NAMES})), s.description,
+                (SELECT group_concat(t.name, ' ') FROM scene_tags st
+                    JOIN tags t ON t.id = st.tag_id WHERE st.scene_id = s.id), s.note
             FROM scenes s JOIN dramas d ON d.id = s.drama_id WHERE s.id = ?"""
         indexed = conn.execute("SELECT rowid, * FROM scene_search ORDER BY rowid").fetchall()
         expected = [

@@ -33,7 +33,10 @@ KEPT = (
     _Kept("person_counts", "person_id", "scene_people", ranked=True),
     _Kept("drama_counts", "drama_id", "scenes", ranked=True),
     _Kept("character_counts", "character_id", "scene_characters", ranked=False),
+    _Kept("tag_counts", "tag_id", "scene_tags", ranked=True),
 )
+# Schema 4 kept the first three; schema 6 added the tags' counts.
+KEPT_V4 = KEPT[:3]
 
 
 def _trigger(kept: str, event: str, counted: str) -> str:
@@ -45,11 +48,12 @@ def _trigger(kept: str, event: str, counted: str) -> str:
 INSERT_TRIGGERS = tuple(_trigger(kept.table, "INSERT", kept.counted) for kept in KEPT)
 
 
-def counts_schema() -> str:
-    """The tables of scenes per person, drama and character, the lists of those to
-    count again, and the triggers that keep the lists, as SQL."""
+def counts_schema(kept: tuple[_Kept, ...] = KEPT) -> str:
+    """The tables of scenes per person, drama, character and tag (or those of
+    ``kept``), the lists of those to count again, and the triggers that keep the
+    lists, as SQL."""
     statements: list[str] = []
-    for table, key, counted, ranked in KEPT:
+    for table, key, counted, ranked in kept:
         statements += [
             f"CREATE TABLE {table} ({key} INTEGER PRIMARY KEY, scenes INTEGER NOT NULL);",
             *([f"CREATE INDEX {table}_most ON {table}(scenes DESC);"] if ranked else []),
@@ -98,10 +102,11 @@ def refresh_counts(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}_stale")
 
 
-def count_all(conn: sqlite3.Connection) -> None:
-    """Count every person's, drama's and character's scenes from scratch, inside the
-    caller's transaction: for a catalog that had no counts, or was written in bulk."""
-    for table, key, counted, _ in KEPT:
+def count_all(conn: sqlite3.Connection, kept: tuple[_Kept, ...] = KEPT) -> None:
+    """Count every person's, drama's, character's and tag's scenes (or those of
+    ``kept``) from scratch, inside the caller's transaction: for a catalog that had no
+    counts, or was written in bulk."""
+    for table, key, counted, _ in kept:
         conn.execute(f"DELETE FROM {table}")
         conn.execute(
             f"INSERT INTO {table} ({key}, scenes) SELECT {key}, count(*) FROM {counted}"

@@ -165,14 +165,15 @@ def m002_favorites_ratings_and_bundle(conn: sqlite3.Connection) -> None:
 
 
 def m003_search_and_scene_view(conn: sqlite3.Connection) -> None:
-    """The full-text index of scenes, filled for the scenes already there (see
-    search.py), and ``scenes_with_cast``: one row per scene with its drama and its
-    actors and characters as JSON arrays, for tools that read the file directly."""
+    """The full-text index of scenes (see search.py), and ``scenes_with_cast``: one
+    row per scene with its drama and its actors and characters as JSON arrays, for
+    tools that read the file directly. The scenes already there are marked to be
+    indexed; m006, which remakes the index, indexes them (an upgrade applies every
+    migration at once)."""
     from . import search
 
-    _run_script(conn, search.schema())
+    _run_script(conn, search.schema_v3())
     conn.execute("INSERT INTO search_stale (scene_id) SELECT id FROM scenes")
-    search.refresh(conn)
     _run_script(
         conn,
         """
@@ -201,8 +202,8 @@ def m004_scene_counts(conn: sqlite3.Connection) -> None:
     scenes already there."""
     from . import counts
 
-    _run_script(conn, counts.counts_schema())
-    counts.count_all(conn)
+    _run_script(conn, counts.counts_schema(counts.KEPT_V4))
+    counts.count_all(conn, counts.KEPT_V4)
 
 
 # Each kind of named row: its table, name columns, aliases and keys (see names.py).
@@ -249,12 +250,55 @@ def m005_name_keys_v2(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE temp.new_keys")
 
 
+def m006_episodes_links_tags_notes(conn: sqlite3.Connection) -> None:
+    """Where a scene is (its episode, and the time in it in seconds), where to watch
+    it (its clip links, in order), what kind of moment it is (tags, each kept in the
+    form first typed and matched by its case-folded ``key``) and the fan's note; the
+    tags' scene counts, kept like the others (counts.py); and the full-text index made
+    again with two more columns, tags and note, for every scene (search.py)."""
+    from . import counts, search
+
+    _run_script(
+        conn,
+        """
+        ALTER TABLE scenes ADD COLUMN episode INTEGER CHECK (episode >= 1);
+        ALTER TABLE scenes ADD COLUMN time INTEGER CHECK (time >= 0);
+        ALTER TABLE scenes ADD COLUMN note TEXT;
+        CREATE INDEX scenes_episode ON scenes(episode) WHERE episode IS NOT NULL;
+        CREATE TABLE scene_urls (
+            scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            PRIMARY KEY (scene_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE scene_tags (
+            scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (scene_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX scene_tags_tag ON scene_tags(tag_id, scene_id);
+        """,
+    )
+    _run_script(conn, counts.counts_schema(counts.KEPT[len(counts.KEPT_V4) :]))
+    conn.execute(f"DROP TABLE {search.TABLE}")
+    _run_script(conn, search.index_table() + "\n" + search.tag_and_note_triggers())
+    conn.execute("INSERT OR IGNORE INTO search_stale (scene_id) SELECT id FROM scenes")
+    search.refresh(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial_schema,
     m002_favorites_ratings_and_bundle,
     m003_search_and_scene_view,
     m004_scene_counts,
     m005_name_keys_v2,
+    m006_episodes_links_tags_notes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

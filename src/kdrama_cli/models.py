@@ -46,6 +46,13 @@ class Scene(NamedTuple):
     drama_aliases: tuple[str, ...] = ()
     actors_korean: tuple[str | None, ...] = ()
     actor_aliases: tuple[tuple[str, ...], ...] = ()
+    # Where the moment is and what the fan keeps about it (schema 6): the episode, the
+    # time in it in seconds, clip links, tags in the form first typed, a note.
+    episode: int | None = None
+    time: int | None = None
+    urls: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    note: str | None = None
 
     def cast_lines(self, *, korean: bool = False) -> list[str]:
         """The cast as people read it: "Actor as Character", then any actor who plays
@@ -96,6 +103,11 @@ class Scene(NamedTuple):
             "actor_aliases": [
                 list(aliases) for aliases in _by_actor(self.actor_aliases, len(self.actors), ())
             ],
+            "episode": self.episode,
+            "time": self.time,
+            "urls": list(self.urls),
+            "tags": list(self.tags),
+            "note": self.note,
         }
 
 
@@ -129,6 +141,11 @@ SCENE_FIELDS = (
     "drama_aliases",
     "actors_korean",
     "actor_aliases",
+    "episode",
+    "time",
+    "urls",
+    "tags",
+    "note",
 )
 
 
@@ -201,6 +218,11 @@ class SceneRecord:
     # Parallel to ``actors``: each actor's Hangul name (None when not given) and aliases.
     actors_korean: tuple[str | None, ...] = ()
     actor_aliases: tuple[tuple[str, ...], ...] = ()
+    episode: int | None = None
+    time: int | None = None  # seconds into the episode
+    urls: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    note: str | None = None
     # A string that names the cast (the four fields above and ``characters``), the same
     # object for records with the same cast, when the reader gives one: the writer
     # remembers the ids of a cast by it. Not part of the record's value.
@@ -261,6 +283,8 @@ class SceneFilter(NamedTuple):
     years: YearRange = YearRange()
     favorites: bool = False
     min_rating: int | None = None
+    episode: int | None = None
+    tags: tuple[str, ...] = ()  # every one of them, matched without regard to case
 
 
 class Sort(str, Enum):

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from . import moments
 from .caches import Bounded, exact_key
 from .importfile import ImportFormat, ImportInput, JsonArray, RecordError, split_lines
 from .models import CSV_COLUMNS, EARLIEST_YEAR, Role, SceneRecord, latest_year
@@ -46,6 +47,7 @@ class ControlCharacterError(RecordError):
 MAX_TEXT = 1_000  # a title, a name, a network, a source
 MAX_DESCRIPTION = 20_000
 MAX_CAST = 500  # actors, characters or aliases in one scene
+MAX_LINKS = 100  # clip links or tags of one scene
 # Ids and ranks: every JSON reader holds these exactly, and new ids stay far below
 # SQLite's limit of 2**63 - 1.
 MAX_NUMBER = 2**53 - 1
@@ -144,6 +146,7 @@ class _NotGiven:
 _NOT_GIVEN = _NotGiven()
 
 _T = TypeVar("_T")
+_V = TypeVar("_V")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _TRUE_WORDS = {"true", "1", "yes"}
 _FALSE_WORDS = {"false", "0", "no"}
@@ -310,6 +313,68 @@ def _optional_text(value: object, limit: int = MAX_TEXT) -> str | None:
 
 def _description(value: object) -> str | None:
     return _optional_text(value, MAX_DESCRIPTION)
+
+
+def _moment(check: Callable[[_T], _V], value: _T) -> _V:
+    """A value checked by the rules of ``moments``, its refusal as a record problem."""
+    try:
+        return check(value)
+    except ValueError as error:
+        raise _Problem(str(error)) from None
+
+
+def _json_time(value: object) -> int | None:
+    """Seconds into the episode, or null; "42:13" is taken too, as fans write it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _moment(moments.parse_time, value)
+    return _moment(moments.check_time, _json_int(0)(value))
+
+
+def _csv_time(cell: str) -> int | None:
+    return _moment(moments.parse_time, cell) if cell.strip() else None
+
+
+def _links(
+    items: Sequence[object], check: Callable[[str], str], key: Callable[[str], str]
+) -> tuple[str, ...]:
+    """Checked clip links or tags, in order, each once (by ``key``)."""
+    if len(items) > MAX_LINKS:
+        raise _Problem(f"has {len(items):,} items; the most is {MAX_LINKS}")
+    kept: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise _Problem(f"must be a list of text, not hold {_show_json(item)}")
+        text = _moment(check, item.strip())
+        kept.setdefault(key(text), text)
+    return tuple(kept.values())
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _json_list(
+    check: Callable[[str], str], key: Callable[[str], str]
+) -> Callable[[object], tuple[str, ...]]:
+    def read(value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise _Problem("must be a list of text")
+        return _links(value, check, key)
+
+    return read
+
+
+def _csv_list(
+    check: Callable[[str], str], key: Callable[[str], str]
+) -> Callable[[str], tuple[str, ...]]:
+    def read(cell: str) -> tuple[str, ...]:
+        return _links(_split_list(cell), check, key)
+
+    return read
 
 
 def _json_actors(value: object) -> tuple[str, ...]:
@@ -601,6 +666,11 @@ _JSON_CHECKS: dict[str, Callable[[object], object]] = {
     "drama_aliases": _json_aliases,
     "actors_korean": _json_koreans,
     "actor_aliases": _json_alias_lists,
+    "episode": _or_null(_json_int(1)),
+    "time": _json_time,
+    "urls": _json_list(moments.check_url, _same),
+    "tags": _json_list(moments.clean_tag, moments.tag_key),
+    "note": _description,
 }
 
 _CSV_CHECKS: dict[str, Callable[[str], object]] = {
@@ -620,6 +690,11 @@ _CSV_CHECKS: dict[str, Callable[[str], object]] = {
     "actor_aliases": _csv_alias_lists,
     "characters_korean": _csv_koreans,
     "character_aliases": _csv_alias_lists,
+    "episode": _or_blank(_csv_int(1)),
+    "time": _csv_time,
+    "urls": _csv_list(moments.check_url, _same),
+    "tags": _csv_list(moments.clean_tag, moments.tag_key),
+    "note": _description,
 }
 assert set(_CSV_CHECKS) == set(CSV_COLUMNS), "every CSV column is read back"
 

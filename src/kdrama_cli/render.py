@@ -171,6 +171,8 @@ def _flat(scene: Scene) -> dict[str, Any]:
         _escaped(r.name_korean) if r.name_korean else "" for r in roles
     )
     row["character_aliases"] = _parallel(_aliases(r.aliases) for r in roles)
+    row["urls"] = _joined(scene.urls)
+    row["tags"] = _joined(scene.tags)
     return row
 
 

@@ -1,13 +1,14 @@
 """Full-text search: how scenes are indexed, and how a typed query becomes a safe one.
 
 The index is an FTS5 table, ``scene_search``, with one row per scene (its rowid is the
-scene's id) and four columns: the scene's title, its drama's titles, the names of its
-actors and characters, and its description. SQLite's ``unicode61`` tokenizer splits
-Latin text into words and folds case and accents. Hangul (and other CJK text, which has
-no spaces inside words) is indexed as overlapping pairs of characters, the classic
-bigram approach: 도깨비가 is stored as 도깨 깨비 비가 가, so 도깨비, 깨비 and 가 are all
-found inside it. FTS5's trigram tokenizer would do this too, but it was measured at
-24 s to index 100,000 scenes, against 4 s for words and pairs, and it cannot match
+scene's id) and six columns: the scene's title, its drama's titles, the names of its
+actors and characters, its description, its tags and the fan's note. SQLite's
+``unicode61`` tokenizer splits Latin text into words and folds case and accents.
+Hangul (and other CJK text, which has no spaces inside words) is indexed as
+overlapping pairs of characters, the classic bigram approach: 도깨비가 is
+stored as 도깨 깨비 비가 가, so 도깨비, 깨비 and 가 are all found inside it.
+FTS5's trigram tokenizer would do this too, but it was measured at 24 s to index
+100,000 scenes, against 4 s for words and pairs, and it cannot match
 terms shorter than three characters at all.
 
 Triggers on every table the index reads mark the scenes a write touches in
@@ -51,9 +52,11 @@ _FILLER = frozenset(
     }
 )
 
-# Columns of the index, in order, and their weights in the ranking (bm25).
-COLUMNS = ("title", "drama", "names", "description")
-_WEIGHTS = (4.0, 3.0, 3.0, 1.0)
+# Columns of the index, in order, and their weights in the ranking (bm25). Schema 3
+# made the index with the first four; schema 6 added tags and notes.
+COLUMNS = ("title", "drama", "names", "description", "tags", "note")
+COLUMNS_V3 = COLUMNS[:4]
+_WEIGHTS = (4.0, 3.0, 3.0, 1.0, 2.0, 1.0)
 
 
 @lru_cache(maxsize=1 << 13)
@@ -190,7 +193,10 @@ _SCENE_NAMES = """
 _STALE_SCENES = """
     SELECT s.id, s.title, s.description, s.drama_id,
         (SELECT group_concat(person_id) FROM scene_people WHERE scene_id = s.id),
-        (SELECT group_concat(character_id) FROM scene_characters WHERE scene_id = s.id)
+        (SELECT group_concat(character_id) FROM scene_characters WHERE scene_id = s.id),
+        (SELECT group_concat(t.name, ' ') FROM scene_tags st JOIN tags t ON t.id = st.tag_id
+            WHERE st.scene_id = s.id),
+        s.note
     FROM search_stale st JOIN scenes s ON s.id = st.scene_id JOIN dramas d ON d.id = s.drama_id
 """
 # The indexed text of some dramas, by id, and of the casts of some scenes, by scene id.
@@ -220,7 +226,8 @@ def refresh(conn: sqlite3.Connection) -> int:
         f"DELETE FROM {TABLE} WHERE rowid IN (SELECT scene_id FROM search_stale"
         f" WHERE scene_id <= (SELECT rowid FROM {TABLE} ORDER BY rowid DESC LIMIT 1))"
     )
-    insert = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
+    marks = ", ".join("?" for _ in COLUMNS)
+    insert = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (?, {marks})"
     dramas: dict[int, str | None] = {}
     casts: dict[_Cast, str | None] = {}
     cursor = conn.execute(_STALE_SCENES)
@@ -242,8 +249,10 @@ def refresh(conn: sqlite3.Connection) -> int:
                     dramas[drama_id],
                     casts[people, characters],
                     description if description.isascii() else index_text(description),
+                    index_text(tags),
+                    index_text(note),
                 )
-                for scene_id, title, description, drama_id, people, characters in rows
+                for scene_id, title, description, drama_id, people, characters, tags, note in rows
             ],
         )
     conn.execute("DELETE FROM search_stale")
@@ -265,6 +274,7 @@ INSERT_TRIGGERS = (
     "search_scenes_insert",
     "search_scene_people_insert",
     "search_scene_characters_insert",
+    "search_scene_tags_insert",
 )
 
 
@@ -292,11 +302,19 @@ def _scenes_of_person(row: str) -> str:
     )
 
 
-def schema() -> str:
-    """The index, the stale list and the triggers that keep the list, as SQL."""
-    statements = [
+def index_table(columns: Iterable[str] = COLUMNS) -> str:
+    """The index itself, as SQL."""
+    return (
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-        f"{', '.join(COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2');",
+        f"{', '.join(columns)}, tokenize = 'porter unicode61 remove_diacritics 2');"
+    )
+
+
+def schema_v3() -> str:
+    """The index, the stale list and the triggers that keep the list, as schema 3
+    made them (``migrations.m003``): frozen, since a catalog at version 3 has them."""
+    statements = [
+        index_table(COLUMNS_V3),
         "CREATE TABLE search_stale (scene_id INTEGER PRIMARY KEY);",
         _stale_for("INSERT", "scenes", "VALUES (NEW.id)"),
         _stale_for("UPDATE OF title, description, drama_id", "scenes", "VALUES (NEW.id)"),
@@ -334,4 +352,21 @@ def schema() -> str:
                 f"SELECT scene_id FROM scene_characters WHERE character_id = {row}.character_id",
             ),
         ]
+    return "\n".join(statements)
+
+
+def tag_and_note_triggers() -> str:
+    """The triggers schema 6 added or changed, which mark the scenes whose tags or
+    note change (the scenes' own update trigger now watches the note too)."""
+    statements = [
+        _stale_for("INSERT", "scene_tags", "VALUES (NEW.scene_id)"),
+        _stale_for("DELETE", "scene_tags", "VALUES (OLD.scene_id)"),
+        "DROP TRIGGER search_scenes_update;",
+        _stale_for("UPDATE OF title, description, drama_id, note", "scenes", "VALUES (NEW.id)"),
+        _stale_for(
+            "UPDATE OF name",
+            "tags",
+            "SELECT scene_id FROM scene_tags WHERE tag_id = NEW.id",
+        ),
+    ]
     return "\n".join(statements)

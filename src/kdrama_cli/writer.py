@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from . import names
+from . import moments, names
 from .caches import Bounded, exact_key
 from .errors import KdramaError
 from .models import NameKind
@@ -104,6 +104,7 @@ class Links:
     people: set[int] = field(default_factory=set)
     characters: set[int] = field(default_factory=set)
     sources: set[int] = field(default_factory=set)
+    tags: set[int] = field(default_factory=set)
 
 
 def unique_ids(ids: Sequence[int]) -> Sequence[int]:
@@ -430,7 +431,10 @@ class Writer:
 
     def update_scene(self, scene_id: int, **columns: object) -> None:
         """Set some of a scene's own columns (not its cast)."""
-        allowed = {"drama_id", "title", "description", "rank", "source_id", "favorite", "rating"}
+        allowed = {
+            *("drama_id", "title", "description", "rank", "source_id", "favorite", "rating"),
+            *("episode", "time", "note"),
+        }
         unknown = set(columns) - allowed
         if unknown:
             raise ValueError(f"not scene columns: {sorted(unknown)}")
@@ -517,6 +521,9 @@ class Writer:
             links.characters.update(
                 self._ids("SELECT character_id FROM scene_characters WHERE scene_id = ?", scene_id)
             )
+            links.tags.update(
+                self._ids("SELECT tag_id FROM scene_tags WHERE scene_id = ?", scene_id)
+            )
         return links
 
     def prune(self, links: Links) -> None:
@@ -552,7 +559,73 @@ class Writer:
                 " (SELECT 1 FROM scenes WHERE source_id = ?1)",
                 (source_id,),
             )
+        self._prune_tags(links.tags)
         self._forget()
+
+    # Clip links and tags --------------------------------------------------------------
+
+    def set_urls(self, scene_id: int, urls: Sequence[str]) -> None:
+        """Make ``urls`` (already checked, see ``moments.check_url``) the scene's clip
+        links, in this order."""
+        self.flush()
+        self.conn.execute("DELETE FROM scene_urls WHERE scene_id = ?", (scene_id,))
+        self.conn.executemany(
+            "INSERT INTO scene_urls (scene_id, position, url) VALUES (?, ?, ?)",
+            [(scene_id, position, url) for position, url in enumerate(urls)],
+        )
+
+    def tag_ids(self, tags: Iterable[str]) -> list[int]:
+        """The ids of these tags (checked, see ``moments.clean_tag``), each once, in
+        order; a tag the catalog does not have yet is made in the form given here, and
+        one it has keeps the form first typed."""
+        ids: dict[int, None] = {}
+        for tag in tags:
+            key = moments.tag_key(tag)
+            found = self.conn.execute("SELECT id FROM tags WHERE key = ?", (key,)).fetchone()
+            if found is None:
+                found = (self._insert("INSERT INTO tags (name, key) VALUES (?, ?)", (tag, key)),)
+            ids[int(found[0])] = None
+        return list(ids)
+
+    def set_tags(self, scene_id: int, tags: Sequence[str]) -> None:
+        """Make ``tags`` the scene's tags, in this order; tags no scene has any more
+        leave the catalog."""
+        self.flush()
+        old = set(self._ids("SELECT tag_id FROM scene_tags WHERE scene_id = ?", scene_id))
+        self.conn.execute("DELETE FROM scene_tags WHERE scene_id = ?", (scene_id,))
+        self.conn.executemany(
+            "INSERT INTO scene_tags (scene_id, tag_id, position) VALUES (?, ?, ?)",
+            [(scene_id, tag_id, position) for position, tag_id in enumerate(self.tag_ids(tags))],
+        )
+        self._prune_tags(old)
+
+    def change_tags(
+        self, scene_id: int, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        """Add and remove some of a scene's tags (matched without regard to case);
+        return its tags afterwards, in order. Added tags go after those it had."""
+        gone = {moments.tag_key(tag) for tag in remove}
+        kept = [tag for tag in self.tags_of(scene_id) if moments.tag_key(tag) not in gone]
+        have = {moments.tag_key(tag) for tag in kept}
+        kept += [tag for tag in add if moments.tag_key(tag) not in have | gone]
+        self.set_tags(scene_id, kept)
+        return self.tags_of(scene_id)
+
+    def tags_of(self, scene_id: int) -> tuple[str, ...]:
+        """A scene's tags, in order, in their kept form."""
+        rows = self.conn.execute(
+            "SELECT t.name FROM scene_tags st JOIN tags t ON t.id = st.tag_id"
+            " WHERE st.scene_id = ? ORDER BY st.position",
+            (scene_id,),
+        )
+        return tuple(row[0] for row in rows)
+
+    def _prune_tags(self, tag_ids: Iterable[int]) -> None:
+        self.conn.executemany(
+            "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS"
+            " (SELECT 1 FROM scene_tags WHERE tag_id = ?1)",
+            [(tag_id,) for tag_id in tag_ids],
+        )
 
     def _forget(self) -> None:
         """Empty the caches: after rows were deleted or renamed, what was found by a
