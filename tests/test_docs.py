@@ -33,7 +33,8 @@ def test_commands_are_registered() -> None:
     assert COMMANDS == [
         "actors", "add", "browse", "character edit", "db check", "db info", "db path",
         "drama edit", "dramas", "edit", "export", "fav", "import", "list", "person edit",
-        "random", "rate", "rm", "search", "show", "stats", "unfav", "unrate", "years",
+        "random", "rate", "rm", "search", "show", "stats", "tag", "tags", "unfav", "unrate",
+        "years",
     ]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ BUNDLED_STATS = {
     "dramas": 6,
     "actors": 10,
     "characters": 12,
+    "tags": 0,
     "favorites": 0,
     "rated": 0,
     "average_rating": None,
@@ -36,6 +37,7 @@ BUNDLED_STATS = {
     ],
     "top_actors": BUNDLED_ACTORS[:5],
     "top_dramas": BUNDLED_DRAMAS[:5],
+    "top_tags": [],
     "ratings": NO_RATINGS,
 }
 
@@ -44,12 +46,14 @@ ZERO_STATS = {
     "dramas": 0,
     "actors": 0,
     "characters": 0,
+    "tags": 0,
     "favorites": 0,
     "rated": 0,
     "average_rating": None,
     "years": [],
     "top_actors": [],
     "top_dramas": [],
+    "top_tags": [],
     "ratings": NO_RATINGS,
 }
 
@@ -115,6 +119,7 @@ def test_stats_take_lists_filters(kdrama: Invoke) -> None:
         "dramas": 2,
         "actors": 3,
         "characters": 4,
+        "tags": 0,
         "favorites": 0,
         "rated": 0,
         "average_rating": None,
@@ -138,6 +143,7 @@ def test_stats_take_lists_filters(kdrama: Invoke) -> None:
                 "count": 1,
             },
         ],
+        "top_tags": [],
         "ratings": NO_RATINGS,
     }
     assert kdrama("stats", "-c", "Sunny", "--json").json()["top_dramas"][0]["drama"] == "Goblin"
@@ -206,9 +212,10 @@ def test_charts_show_totals_and_bars_scaled_to_the_largest_count(kdrama: Invoke)
         "Scenes      6    Favourites     0",
         "Dramas      6    Rated          0",
         "Actors     10    Average rating -",
-        "Characters 12",
+        "Characters 12    Tags           0",
     ]
-    for title in ("Scenes per year", "Top actors", "Top dramas", "Favourites and ratings"):
+    titles = ("Scenes per year", "Top actors", "Top dramas", "Top tags", "Favourites and ratings")
+    for title in titles:
         assert title in lines
     drawn = bars(run.stdout)
     assert drawn["2018 2"] == 40 and drawn["2016 1"] == 20
@@ -238,7 +245,7 @@ def test_a_zero_scene_catalog_draws_without_dividing_by_zero(kdrama: Invoke, emp
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout.splitlines()[0] == "Scenes     0    Favourites     0"
     assert "Average rating -" in run.stdout
-    assert run.stdout.count("  none") == 3
+    assert run.stdout.count("  none") == 4  # actors, dramas, tags, years
     assert "█" not in run.stdout
 
 

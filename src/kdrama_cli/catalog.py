@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from . import names, search
+from . import moments, names, search
 from .counts import are_kept
 from .errors import CatalogError, NothingToPick, SceneNotFound
-from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
+from .models import NameKind, Scene, SceneFilter, Sort, UnknownTag, Unmatched, YearRange
 from .scenes import load_scenes
 from .storage import (
     Location,
@@ -221,6 +221,16 @@ def filter_query(filters: SceneFilter) -> Query:
     if filters.min_rating is not None:
         query.where.append("s.rating >= :min_rating")
         query.params["min_rating"] = filters.min_rating
+    if filters.episode is not None:
+        query.where.append("s.episode = :episode")
+        query.params["episode"] = filters.episode
+    for i, tag in enumerate(dict.fromkeys(map(moments.tag_key, filters.tags))):
+        # The tag's scenes, read in scene order from the scene_tags_tag index.
+        query.where.append(
+            "s.id IN (SELECT st.scene_id FROM scene_tags st"
+            f" WHERE st.tag_id = (SELECT id FROM tags WHERE key = :tag{i}))"
+        )
+        query.params[f"tag{i}"] = tag
     return query
 
 
@@ -608,6 +618,55 @@ class Catalog:
             for kind, text in self.names_in(filters)
             if not self._matches_any(kind, text)
         ]
+
+    def unknown_tags(self, filters: SceneFilter, limit: int = 3) -> list[UnknownTag]:
+        """The tags in ``filters`` that no scene has, each with up to ``limit``
+        suggestions: the catalog's tags closest to it, whatever their case."""
+        unknown = []
+        for text in dict.fromkeys(filters.tags):
+            key = moments.tag_key(text)
+            if self.conn.execute("SELECT 1 FROM tags WHERE key = ?", (key,)).fetchone() is None:
+                unknown.append(UnknownTag(text, tuple(self._near_tags(key, limit))))
+        return unknown
+
+    def _near_tags(self, key: str, limit: int) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        rows = [
+            (name, tag_key)
+            for name, tag_key in self.conn.execute("SELECT name, key FROM tags")
+            if isinstance(name, str) and isinstance(tag_key, str)
+        ]
+        found = process.extract(
+            key,
+            [tag_key for _, tag_key in rows],
+            scorer=fuzz.ratio,
+            score_cutoff=_SUGGESTION_CUTOFF,
+            limit=limit,
+        )
+        return [rows[index][0] for _, _, index in found]
+
+    def tags_of(self, scene_id: int) -> tuple[str, ...]:
+        """The scene's tags, in order, in the form first typed; SceneNotFound if there
+        is no such scene."""
+        if self.conn.execute("SELECT 1 FROM scenes WHERE id = ?", (scene_id,)).fetchone() is None:
+            raise SceneNotFound(scene_id)
+        rows = self.conn.execute(
+            "SELECT t.name FROM scene_tags st JOIN tags t ON t.id = st.tag_id"
+            " WHERE st.scene_id = ? ORDER BY st.position",
+            (scene_id,),
+        )
+        return tuple(row[0] for row in rows)
+
+    def complete_tags(self, incomplete: str, limit: int = 50) -> list[str]:
+        """The catalog's tags that begin with ``incomplete`` (whatever its case),
+        sorted, in the form first typed."""
+        prefix = moments.tag_key(incomplete)
+        rows = self.conn.execute(
+            "SELECT name FROM tags WHERE key >= :low AND key < :high ORDER BY key LIMIT :limit",
+            {"low": prefix, "high": prefix + "\U0010ffff", "limit": limit},
+        )
+        return [row[0] for row in rows if isinstance(row[0], str)]
 
     def _matches_any(self, kind: NameKind, text: str) -> bool:
         t = _NAME_TABLES[kind]

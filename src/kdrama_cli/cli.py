@@ -91,6 +91,8 @@ def scene_filter(
     year: YearRange | None,
     favorites: bool = False,
     min_rating: int | None = None,
+    tag: list[str] | None = None,
+    episode: int | None = None,
 ) -> SceneFilter:
     """The filter that list's options describe."""
     return SceneFilter(
@@ -100,6 +102,8 @@ def scene_filter(
         years=year or YearRange(),
         favorites=favorites,
         min_rating=min_rating,
+        episode=episode,
+        tags=tuple(tag or ()),
     )
 
 
@@ -212,13 +216,24 @@ def suggest_names(unmatched: list[Unmatched]) -> None:
         note(message, style="yellow")
 
 
+def suggest_unmatched(catalog: Catalog, filters: SceneFilter) -> bool:
+    """Say which names and tags of ``filters`` matched nothing, with what the catalog
+    has that is close; whether any did."""
+    unmatched = catalog.unmatched_names(filters)
+    suggest_names(unmatched)
+    unknown = catalog.unknown_tags(filters)
+    for tag in unknown:
+        message = f"No scene has the tag {tag.text!r}."
+        if tag.suggestions:
+            message += f" Did you mean: {', '.join(tag.suggestions)}?"
+        note(message, style="yellow")
+    return bool(unmatched or unknown)
+
+
 def explain_empty(catalog: Catalog, filters: SceneFilter, fmt: OutputFormat) -> None:
     """After an empty result: name what matched nothing, or say plainly that no scene
     matched (under a table, where an empty stdout would look like a failure)."""
-    unmatched = catalog.unmatched_names(filters)
-    if unmatched:
-        suggest_names(unmatched)
-    elif fmt in FOR_PEOPLE:
+    if not suggest_unmatched(catalog, filters) and fmt in FOR_PEOPLE:
         note("No scenes match.")
 
 
@@ -231,6 +246,8 @@ def list_(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     sort: options.SortBy = Sort.ID,
     desc: options.Descending = False,
     limit: options.Limit = None,
@@ -250,7 +267,7 @@ def list_(
       kdrama list --json | jq '.[].title'
     """
     fmt = output_format(ctx, fmt, json_)
-    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     limit, capped = screen_limit(limit, show_all, fmt)
     from .export import write_scenes
 
@@ -273,6 +290,8 @@ def random(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     count: Annotated[
         int,
         typer.Option(
@@ -305,12 +324,12 @@ def random(
       kdrama random --year 2018.. --seed 7 --json
     """
     fmt = output_format(ctx, fmt, json_)
-    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     with Catalog.open(locate(db)) as catalog:
         try:
             scenes = catalog.random_scenes(filters, count, seed)
         except NothingToPick:
-            suggest_names(catalog.unmatched_names(filters))
+            suggest_unmatched(catalog, filters)
             raise
     if len(scenes) < count:
         note(f"Only {len(scenes)} scene(s) match; showing all of them.")
@@ -355,6 +374,8 @@ def export(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
@@ -400,7 +421,7 @@ def export(
 
     fmt = export_format(fmt, json_, output)
     utf8_stdout()
-    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     with Catalog.open(locate(db)) as catalog:
         count = export_scenes(
             catalog,

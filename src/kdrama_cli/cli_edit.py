@@ -1,4 +1,4 @@
-"""Commands that change a catalog: add, edit, rm, import, fav, unfav, rate, unrate.
+"""Commands that change a catalog: add, edit, rm, import, fav, unfav, rate, unrate, tag.
 
 Each writes to the catalog ``storage.locate_for_writing`` picks: never the bundled one.
 """
@@ -16,7 +16,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from . import editing, options
+from . import editing, moments, options
 from .catalog import Catalog
 from .cli_core import command_set, confirm, note, usage_error
 from .cli_write import stored, writable
@@ -24,7 +24,7 @@ from .errors import ExitCode
 from .importfile import ImportFormat, ImportInput, RecordError, guess_format
 from .models import Role, SceneRecord
 from .records import ControlCharacterError, ControlStripper, iter_records
-from .storage import locate_for_writing
+from .storage import locate, locate_for_writing
 from .writer import NearDuplicateDrama
 
 commands = command_set()
@@ -584,3 +584,94 @@ def unrate(scene_id: SceneId, db: options.Db = None) -> None:
     with writable(db) as catalog:
         editing.set_rating(catalog, scene_id, None)
         note(f"Cleared the rating of scene {scene_id}.")
+
+
+def _tag_words(words: list[str]) -> tuple[list[int], list[str], list[str]]:
+    """The scene ids, then the tags to add (+word or word) and to remove (-word), of
+    ``kdrama tag``'s arguments; a usage error for anything else."""
+    ids: list[int] = []
+    while words and words[0].isascii() and words[0].isdigit():
+        ids.append(options.positive_int(words.pop(0)))
+    if not ids:
+        raise typer.BadParameter("give the id of a scene first", param_hint="'IDS...'")
+    add: list[str] = []
+    remove: list[str] = []
+    for word in words:
+        if word.startswith("--"):
+            usage_error(f"no such option: {word}")
+        wanted, text = (remove, word[1:]) if word.startswith("-") else (add, word)
+        text = text.removeprefix("+") if wanted is add else text
+        try:
+            wanted.append(moments.clean_tag(text))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="'WORD'") from None
+    both = {moments.tag_key(tag) for tag in add} & {moments.tag_key(tag) for tag in remove}
+    if both:
+        usage_error(f"{min(both)!r} is both added and removed; say which")
+    return ids, add, remove
+
+
+@commands.command(
+    # -word removes a tag: no short option may take it (-h included, so --help only).
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+)
+def tag(
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="IDS... [+|-]WORD...",
+            help="Scene ids, then tags: +word or word adds, -word removes.",
+            show_default=False,
+        ),
+    ],
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Write each scene's id and tags afterwards as JSON.",
+            rich_help_panel=options.OUTPUT,
+        ),
+    ] = False,
+    db: options.Db = None,
+) -> None:
+    """Tag scenes: add (+word, or word) and remove (-word) tags, or list a scene's tags.
+
+    Tags are single words (letters, digits, - _ . '), matched in any case and kept
+    in the form first typed. What changed goes to stderr; --json writes the tags.
+
+    [bold]Examples[/bold]
+
+      kdrama tag 6 kiss rain
+      kdrama tag 2 6 +first-meeting -comedy
+      kdrama tag 6
+      kdrama list --tag kiss
+    """
+    from .render import write_json, write_lines
+
+    ids, add, remove = _tag_words(list(words))
+    if not (add or remove):
+        if len(ids) > 1:
+            usage_error("give tags to add (+word) or remove (-word), or one id to list its tags")
+        with Catalog.open(locate(db)) as catalog:
+            tags = catalog.tags_of(ids[0])
+        if json_:
+            write_json([{"id": ids[0], "tags": list(tags)}], sys.stdout)
+        elif tags:
+            write_lines([[tag] for tag in tags], sys.stdout)
+        else:
+            note(f"Scene {ids[0]} has no tags.")
+        return
+    with writable(db) as catalog:
+        changes = editing.change_tags(catalog, ids, add, remove)
+        for change in changes:
+            note(_tag_change(change))
+    if json_:
+        write_json([{"id": c.scene_id, "tags": list(c.after)} for c in changes], sys.stdout)
+
+
+def _tag_change(change: editing.TagChange) -> str:
+    """What ``tag`` did to one scene, in a line."""
+    done = [f"added {', '.join(change.added)}"] if change.added else []
+    done += [f"removed {', '.join(change.removed)}"] if change.removed else []
+    tags = ", ".join(change.after) or "none"
+    return f"Scene {change.scene_id}: {'; '.join(done) or 'no change'}. Tags: {tags}."

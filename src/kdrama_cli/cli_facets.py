@@ -1,4 +1,4 @@
-"""Commands that count scenes: actors, dramas, years and stats.
+"""Commands that count scenes: actors, dramas, years, tags and stats.
 
 They take list's filters and count exactly the scenes ``list`` would show; the
 counting is in ``facets.py``, the drawing in ``render.py``.
@@ -20,7 +20,7 @@ from .cli import (
     output_format,
     scene_filter,
     screen_limit,
-    suggest_names,
+    suggest_unmatched,
 )
 from .cli_core import command_set
 from .models import DetailFormat, OutputFormat, SceneFilter
@@ -48,6 +48,7 @@ _DRAMA_TABLE: list[ColumnSpec] = [
     ("count", "Scenes", "right"),
 ]
 _YEAR_TABLE: list[ColumnSpec] = [("year", "Year", "left"), ("count", "Scenes", "right")]
+_TAG_TABLE: list[ColumnSpec] = [("name", "Tag", "left"), ("count", "Scenes", "right")]
 
 
 def _show_counts(
@@ -87,6 +88,8 @@ def actors(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     limit: options.Limit = None,
     show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
@@ -109,7 +112,7 @@ def actors(
         _ACTOR_TABLE,
         total=facets.total_actors,
         noun="actors",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
         limit=limit,
         show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
@@ -126,6 +129,8 @@ def dramas(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     limit: options.Limit = None,
     show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
@@ -148,7 +153,7 @@ def dramas(
         _DRAMA_TABLE,
         total=facets.total_dramas,
         noun="dramas",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
         limit=limit,
         show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
@@ -165,6 +170,8 @@ def years(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     limit: options.Limit = None,
     show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
@@ -187,7 +194,48 @@ def years(
         _YEAR_TABLE,
         total=facets.total_years,
         noun="years",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating),
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
+        limit=limit,
+        show_all=show_all,
+        fmt=output_format(ctx, fmt, json_),
+        db=db,
+    )
+
+
+@commands.command()
+def tags(
+    ctx: typer.Context,
+    actor: options.Actor = None,
+    character: options.Character = None,
+    drama: options.Drama = None,
+    year: options.Year = None,
+    favorites: options.Favorites = False,
+    min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
+    limit: options.Limit = None,
+    show_all: options.All = False,
+    fmt: options.Format = OutputFormat.table,
+    json_: options.Json = False,
+    db: options.Db = None,
+) -> None:
+    """Count scenes by tag, most first.
+
+    [bold]Examples[/bold]
+
+      kdrama tags
+      kdrama tags --actor "Son Ye Jin" --limit 5
+      kdrama tags --tag kiss --json
+    """
+    from . import facets
+
+    _show_counts(
+        facets.count_tags,
+        facets.TAG_FIELDS,
+        _TAG_TABLE,
+        total=facets.total_tags,
+        noun="tags",
+        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
         limit=limit,
         show_all=show_all,
         fmt=output_format(ctx, fmt, json_),
@@ -204,20 +252,22 @@ def stats(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     top: Annotated[
         int,
         typer.Option(
             "--top",
             metavar="N",
             parser=options.positive_int,
-            help="How many actors and dramas to rank.",
+            help="How many actors, dramas and tags to rank.",
         ),
     ] = 5,
     fmt: options.DetailFormatOption = DetailFormat.table,
     json_: options.Json = False,
     db: options.Db = None,
 ) -> None:
-    """Show the catalog at a glance: totals, scenes per year, top actors and dramas, ratings.
+    """Show the catalog at a glance: totals, scenes per year, top actors, dramas and tags, ratings.
 
     --json (or --format json) writes the numbers as one JSON object.
 
@@ -231,9 +281,9 @@ def stats(
     from .render import render_stats
 
     fmt = json_or_format(ctx, fmt, json_)
-    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     with Catalog.open(locate(db)) as catalog:
         counted = facets.catalog_stats(catalog, filters, top)
         if not counted.scenes:
-            suggest_names(catalog.unmatched_names(filters))
+            suggest_unmatched(catalog, filters)
     render_stats(counted, sys.stdout, as_json=fmt is DetailFormat.json)

@@ -10,7 +10,7 @@ import typer
 
 from . import options, search
 from .catalog import Catalog
-from .cli import FOR_PEOPLE, note_more, output_format, scene_filter, screen_limit, suggest_names
+from .cli import FOR_PEOPLE, note_more, output_format, scene_filter, screen_limit, suggest_unmatched
 from .cli_core import command_set, note
 from .models import NameKind, OutputFormat, SceneFilter
 from .storage import locate
@@ -45,6 +45,8 @@ def search_(
     year: options.Year = None,
     favorites: options.Favorites = False,
     min_rating: options.MinRating = None,
+    tag: options.Tag = None,
+    episode: options.Episode = None,
     limit: options.Limit = None,
     show_all: options.All = False,
     fmt: options.Format = OutputFormat.table,
@@ -55,7 +57,7 @@ def search_(
     """Search scenes, dramas and names for words, best matches first.
 
     Looks in scene titles and descriptions, drama titles (English, Korean and other
-    titles) and the names of actors and characters. Korean words are found inside
+    titles), the names of actors and characters, and tags. Korean words are found inside
     longer words; English words in any form ("tears" finds "tear"). Words that are
     an actor's or a drama's name in another spelling find that name's scenes.
 
@@ -68,7 +70,7 @@ def search_(
     """
     fmt = output_format(ctx, fmt, json_)
     text = " ".join(query)
-    filters = scene_filter(actor, character, drama, year, favorites, min_rating)
+    filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     limit, capped = screen_limit(limit, show_all, fmt)
     from .render import render_scenes
 
@@ -111,8 +113,5 @@ def _named_by(catalog: Catalog, text: str, filters: SceneFilter) -> tuple[SceneF
 
 def _explain_no_match(catalog: Catalog, text: str, filters: SceneFilter, fmt: OutputFormat) -> None:
     """Say that nothing matched, naming any name filter that matched nothing."""
-    unmatched = catalog.unmatched_names(filters)
-    if unmatched:
-        suggest_names(unmatched)
-    elif fmt in FOR_PEOPLE:
+    if not suggest_unmatched(catalog, filters) and fmt in FOR_PEOPLE:
         note(f"No scene matches {text!r}.")

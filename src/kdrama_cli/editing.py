@@ -1,5 +1,5 @@
-"""Changing a catalog: adding, editing, removing and importing scenes, favourites and
-ratings.
+"""Changing a catalog: adding, editing, removing and importing scenes, favourites,
+ratings and tags.
 
 Every change is one transaction, which takes the write lock before it reads anything
 the change depends on (the scenes it names, the ids in use), so changes made at the
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, NamedTuple
 
-from . import counts, search
+from . import counts, moments, search
 from .caches import exact_key
 from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
@@ -136,6 +136,45 @@ def set_rating(catalog: Catalog, scene_id: int, rating: int | None) -> None:
     with transaction(catalog.conn):
         existing_ids(catalog, [scene_id])
         catalog.conn.execute("UPDATE scenes SET rating = ? WHERE id = ?", (rating, scene_id))
+
+
+class TagChange(NamedTuple):
+    """A scene's tags before and after ``change_tags``, in the form first typed."""
+
+    scene_id: int
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        had = {moments.tag_key(tag) for tag in self.before}
+        return tuple(tag for tag in self.after if moments.tag_key(tag) not in had)
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        has = {moments.tag_key(tag) for tag in self.after}
+        return tuple(tag for tag in self.before if moments.tag_key(tag) not in has)
+
+
+def change_tags(
+    catalog: Catalog, scene_ids: Sequence[int], add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> list[TagChange]:
+    """Add tags to and remove tags from each scene, matched without regard to case (a
+    tag the catalog has keeps the form first typed). All in one transaction: an
+    unknown id (SceneNotFound) or a tag that is not one (ValueError, see
+    ``moments.clean_tag``) changes nothing."""
+    add = [moments.clean_tag(tag) for tag in add]
+    remove = [moments.clean_tag(tag) for tag in remove]
+    ids = list(dict.fromkeys(scene_ids))
+    changes = []
+    with transaction(catalog.conn):
+        existing_ids(catalog, ids)
+        writer = Writer(catalog.conn)
+        for scene_id in ids:
+            before = writer.tags_of(scene_id)
+            after = writer.change_tags(scene_id, add, remove) if add or remove else before
+            changes.append(TagChange(scene_id, before, after))
+    return changes
 
 
 def import_records(

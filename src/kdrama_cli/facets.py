@@ -1,4 +1,4 @@
-"""Counting scenes: by actor, by drama, by year, and the catalog's statistics.
+"""Counting scenes: by actor, by drama, by year, by tag, and the catalog's statistics.
 
 Every function takes the same ``SceneFilter`` as ``Catalog.list_scenes`` and counts
 exactly the scenes that ``list`` would show. Counted rows come largest first, ties in
@@ -81,6 +81,17 @@ class YearCount:
 
 
 @dataclass(frozen=True)
+class TagCount:
+    """A tag, in the form first typed, and how many counted scenes have it."""
+
+    name: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tag": self.name, "count": self.count}
+
+
+@dataclass(frozen=True)
 class RatingCount:
     """A rating from 1 to 5 and how many counted scenes have it."""
 
@@ -98,13 +109,14 @@ class RatingCount:
 ACTOR_FIELDS = ("actor", "actor_korean", "count")
 DRAMA_FIELDS = ("drama", "drama_korean", "year", "count")
 YEAR_FIELDS = ("year", "count")
+TAG_FIELDS = ("tag", "count")
 
 
 @dataclass(frozen=True)
 class Stats:
     """The counted scenes at a glance.
 
-    ``actors`` and ``characters`` count those who appear in the counted scenes;
+    ``actors``, ``characters`` and ``tags`` count those the counted scenes have;
     ``average_rating`` is None when no counted scene is rated. ``years`` is in year
     order; ``ratings`` has a row for each rating from 1 to 5, zeros included.
     """
@@ -113,12 +125,14 @@ class Stats:
     dramas: int
     actors: int
     characters: int
+    tags: int
     favorites: int
     rated: int
     average_rating: float | None
     years: tuple[YearCount, ...]
     top_actors: tuple[ActorCount, ...]
     top_dramas: tuple[DramaCount, ...]
+    top_tags: tuple[TagCount, ...]
     ratings: tuple[RatingCount, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,12 +142,14 @@ class Stats:
             "dramas": self.dramas,
             "actors": self.actors,
             "characters": self.characters,
+            "tags": self.tags,
             "favorites": self.favorites,
             "rated": self.rated,
             "average_rating": self.average_rating,
             "years": [row.to_dict() for row in self.years],
             "top_actors": [row.to_dict() for row in self.top_actors],
             "top_dramas": [row.to_dict() for row in self.top_dramas],
+            "top_tags": [row.to_dict() for row in self.top_tags],
             "ratings": [row.to_dict() for row in self.ratings],
         }
 
@@ -169,6 +185,27 @@ def _person_counts(conn: sqlite3.Connection, query: Query) -> str:
         "SELECT sp.person_id AS person_id, count(*) AS n FROM scene_people sp"
         f"{_scene_ids(query, 'sp.scene_id')} GROUP BY sp.person_id"
     )
+
+
+def _tag_counts(conn: sqlite3.Connection, query: Query) -> str:
+    """SQL for ``(tag_id, n)``: how many of the scenes ``query`` selects have each tag;
+    with no filter, the kept counts when the catalog has them. A catalog older than
+    tags (schema 6, read as it is) has none."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'scene_tags'").fetchone():
+        return "SELECT NULL AS tag_id, 0 AS n WHERE 0"
+    if not query.where and are_kept(conn, "tag_counts"):
+        return "SELECT tag_id, scenes AS n FROM tag_counts"
+    return (
+        "SELECT st.tag_id AS tag_id, count(*) AS n FROM scene_tags st"
+        f"{_scene_ids(query, 'st.scene_id')} GROUP BY st.tag_id"
+    )
+
+
+def _tags(conn: sqlite3.Connection) -> str:
+    """The tags table, or an empty stand-in in a catalog older than tags."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tags'").fetchone():
+        return "tags"
+    return "(SELECT NULL AS id, NULL AS name, NULL AS key WHERE 0)"
 
 
 def _limit(sql: str, params: dict[str, Any], limit: int | None) -> str:
@@ -208,6 +245,31 @@ def count_dramas(
     sql = _limit(sql, query.params, limit)
     for row in catalog.conn.execute(sql, query.params):
         yield DramaCount(*row)
+
+
+def count_tags(
+    catalog: Catalog, filters: SceneFilter | None = None, limit: int | None = None
+) -> Iterator[TagCount]:
+    """Each tag of the scenes ``filters`` selects, with its number of scenes."""
+    query = filter_query(filters or SceneFilter())
+    sql = (
+        f"SELECT t.name, c.n FROM ({_tag_counts(catalog.conn, query)}) c"
+        f" CROSS JOIN {_tags(catalog.conn)} t ON t.id = c.tag_id"
+        " ORDER BY c.n DESC, t.key, t.id"
+    )
+    sql = _limit(sql, query.params, limit)
+    for name, count in catalog.conn.execute(sql, query.params):
+        yield TagCount(name, count)
+
+
+def total_tags(catalog: Catalog, filters: SceneFilter | None = None) -> int:
+    """How many rows ``count_tags`` gives without a limit."""
+    query = filter_query(filters or SceneFilter())
+    sql = (
+        f"SELECT count(*) FROM ({_tag_counts(catalog.conn, query)}) c"
+        f" CROSS JOIN {_tags(catalog.conn)} t ON t.id = c.tag_id"
+    )
+    return int(catalog.conn.execute(sql, query.params).fetchone()[0])
 
 
 def count_years(
@@ -310,6 +372,7 @@ def catalog_stats(catalog: Catalog, filters: SceneFilter | None = None, top: int
     query = filter_query(filters)
     conn = catalog.conn
     scenes, dramas, actors, characters = _totals(conn, query)
+    tags = total_tags(catalog, filters)
     favorites, given = _favorites_and_ratings(conn, query)
     rated = sum(given.values())
     average = sum(rating * count for rating, count in given.items()) / rated if rated else None
@@ -318,11 +381,13 @@ def catalog_stats(catalog: Catalog, filters: SceneFilter | None = None, top: int
         dramas=dramas,
         actors=actors,
         characters=characters,
+        tags=tags,
         favorites=favorites,
         rated=rated,
         average_rating=None if average is None else round(average, 2),
         years=tuple(count_years(catalog, filters, by_year=True)),
         top_actors=tuple(count_actors(catalog, filters, top)),
         top_dramas=tuple(count_dramas(catalog, filters, top)),
+        top_tags=tuple(count_tags(catalog, filters, top)),
         ratings=tuple(RatingCount(rating, given.get(rating, 0)) for rating in RATINGS),
     )

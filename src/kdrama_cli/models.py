@@ -358,6 +358,14 @@ class NameKind(str, Enum):
     DRAMA = "drama"
 
 
+class UnknownTag(NamedTuple):
+    """A tag given to a filter that no scene has, with the catalog's closest tags,
+    best first."""
+
+    text: str
+    suggestions: tuple[str, ...] = ()
+
+
 class Unmatched(NamedTuple):
     """A name given to a filter that matches nothing in the catalog, with the
     catalog's closest names, best first."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from . import names
+from . import moments, names
 from .models import (
     EARLIEST_YEAR,
     DetailFormat,
@@ -66,6 +66,22 @@ def whole_number(value: str) -> int:
     return number
 
 
+def tag(value: str) -> str:
+    """A tag as kdrama keeps them (see ``moments.clean_tag``), or a usage error naming it."""
+    try:
+        return moments.clean_tag(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def episode(value: str) -> int:
+    """An episode number, or a usage error naming the value."""
+    try:
+        return moments.check_episode(whole_number(value))
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 def _year_range(value: str) -> YearRange:
     try:
         return YearRange.parse(value)
@@ -121,6 +137,26 @@ Year = Annotated[
         metavar="Y|A..B",
         parser=_year_range,
         help="A year (2018) or an inclusive range (2016..2018, 2019.., ..2017).",
+        rich_help_panel=FILTERS,
+    ),
+]
+Tag = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        metavar="WORD",
+        parser=tag,
+        help="Scenes with this tag (in any case); repeat to require several.",
+        rich_help_panel=FILTERS,
+    ),
+]
+Episode = Annotated[
+    int | None,
+    typer.Option(
+        "--episode",
+        metavar="N",
+        parser=episode,
+        help="Scenes from episode N of their drama.",
         rich_help_panel=FILTERS,
     ),
 ]

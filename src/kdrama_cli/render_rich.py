@@ -622,13 +622,14 @@ def write_stats(stats: Stats, out: TextIO) -> None:
             [("Scenes", stats.scenes), ("Favourites", stats.favorites)],
             [("Dramas", stats.dramas), ("Rated", stats.rated)],
             [("Actors", stats.actors), ("Average rating", average)],
-            [("Characters", stats.characters)],
+            [("Characters", stats.characters), ("Tags", stats.tags)],
         ]
     )
     charts = [
         ("Scenes per year", [(str(row.year), row.count) for row in stats.years]),
         ("Top actors", [(row.name, row.count) for row in stats.top_actors]),
         ("Top dramas", [(f"{row.name} ({row.year})", row.count) for row in stats.top_dramas]),
+        ("Top tags", [(row.name, row.count) for row in stats.top_tags]),
         (
             "Favourites and ratings",
             [("favourites", stats.favorites)]
