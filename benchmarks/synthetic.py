@@ -19,6 +19,11 @@ A few fixed rows let benchmarks ask questions with known answers:
   characters "Yoon Se Ri" (윤세리) and "Ri Jeong Hyeok" (리정혁);
 - "Something in the Rain" (밥 잘 사주는 예쁜 누나, 2018) has the third Son Ye Jin scene.
 
+Nearly half the scenes have tags (schema 6), drawn with a skew like a fan's: "kiss"
+on about one scene in twelve, "rain" on one in twenty-five, "umbrella" on one in two
+hundred (``TAGS``). They are drawn after every other row, from a generator of their
+own, so the other rows are the ones a catalog without tags had.
+
 No generated name shares a key with these, so the counts hold at any size.
 """
 
@@ -36,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kdrama_cli import counts, names, search
+from kdrama_cli import counts, moments, names, search
 from kdrama_cli.migrations import SCHEMA_VERSION, migrate
 
 # Romanized surnames with their Hangul; several spellings of one surname, as fans meet
@@ -151,6 +156,15 @@ to together tomorrow tonight too toward true turn under until up very voice wait
 want warm watch water way when where while whisper why wind window winter with without
 word world write wrong year yes yesterday yet you young
 """.split()  # noqa: SIM905
+
+# Tags and the share of scenes that have each: a few common, most rare.
+TAGS: list[tuple[str, float]] = [
+    ("kiss", 0.08), ("comedy", 0.06), ("confession", 0.05), ("hug", 0.05),
+    ("rain", 0.04), ("tears", 0.04), ("first-meeting", 0.03), ("flashback", 0.03),
+    ("fight", 0.03), ("jealousy", 0.02), ("goodbye", 0.02), ("drunk", 0.02),
+    ("cliffhanger", 0.02), ("OTP", 0.02), ("rooftop", 0.01), ("piggyback", 0.01),
+    ("slow-motion", 0.007), ("umbrella", 0.005),
+]  # fmt: skip
 
 BATCH = 100_000
 
@@ -519,6 +533,9 @@ def make_catalog(path: Path, scenes: int, seed: int = 0, *, quiet: bool = False)
                     role_rows,
                 )
                 progress(f"{scene_rows[-1][0]:,} / {scenes:,} scenes")
+            if "scene_tags" in tables(conn):
+                _add_tags(conn, scenes, seed)
+                progress("tags")
             search.refresh(conn)  # the triggers marked every scene for the search index
             progress("search index")
             counts.count_all(conn)  # the scenes of every person, drama and character
@@ -536,6 +553,29 @@ def make_catalog(path: Path, scenes: int, seed: int = 0, *, quiet: bool = False)
     return path
 
 
+def tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _add_tags(conn: sqlite3.Connection, scenes: int, seed: int) -> None:
+    """Tag nearly half the scenes, each tag on its share of scenes (``TAGS``)."""
+    rng = random.Random(seed + 1)
+    _insert(
+        conn,
+        "INSERT INTO tags (id, name, key) VALUES (?, ?, ?)",
+        [(i, tag, moments.tag_key(tag)) for i, (tag, _) in enumerate(TAGS, start=1)],
+    )
+    shares = [(i, share) for i, (_, share) in enumerate(TAGS, start=1)]
+    for start in range(1, scenes + 1, BATCH):
+        rows: list[tuple[int, int, int]] = []
+        for sid in range(start, min(start + BATCH, scenes + 1)):
+            chosen = [tag_id for tag_id, share in shares if rng.random() < share]
+            rows += [(sid, tag_id, position) for position, tag_id in enumerate(chosen)]
+        conn.executemany(
+            "INSERT INTO scene_tags (scene_id, tag_id, position) VALUES (?, ?, ?)", rows
+        )
+
+
 def cached_catalog(scenes: int, path: Path | None = None) -> Path:
     """A synthetic catalog of ``scenes`` scenes, built once into ``benchmarks/.cache/``
     (or at ``path``) and built again when kdrama's schema has moved on since."""
@@ -544,6 +584,8 @@ def cached_catalog(scenes: int, path: Path | None = None) -> Path:
         conn = sqlite3.connect(path)
         try:
             current = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            # A catalog made before synthetic catalogs had tags is made again.
+            current = current and conn.execute("SELECT 1 FROM tags LIMIT 1").fetchone()
         finally:
             conn.close()
         if current:
