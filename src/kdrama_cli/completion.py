@@ -1,14 +1,16 @@
-"""Shell completion of actor, character and drama names, from the catalog in use.
+"""Shell completion of actor, character and drama names and of tags, from the catalog in
+use.
 
 The completion scripts that ``kdrama --install-completion`` writes (Typer's, for bash,
 zsh and fish) run ``kdrama`` on every TAB with ``_KDRAMA_COMPLETE`` set. When the word
-being completed is the value of ``--actor``, ``--character`` or ``--drama``, it is
-answered here, before Typer and Rich are imported, so that TAB stays instant; any other
+being completed is the value of ``--actor``, ``--character``, ``--drama`` or ``--tag``,
+it is answered here, before Typer and Rich are imported, so that TAB stays instant; any other
 completion (commands, options) falls through to Typer.
 
 Names complete in any spelling the name matcher knows (``kdrama_cli.names``): "So" and
 "손" offer Son Ye Jin, "Hyeon" offers Hyun Bin. Typer's own completion would drop such
-candidates, as it keeps only those that begin with the typed text.
+candidates, as it keeps only those that begin with the typed text. Tags complete from
+those the catalog has, in any case ("KI" offers kiss).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import re
 import shlex
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,7 @@ NAME_OPTIONS = {
     "--drama": NameKind.DRAMA,
     "-d": NameKind.DRAMA,
 }
+TAG_OPTIONS = {"--tag"}
 _BASH_SPECIAL = re.compile(r"([^\w\-.,:/@+=%])")
 
 
@@ -85,18 +88,26 @@ def _typed(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:
     return words, ""
 
 
-def _name_being_typed(before: list[str], incomplete: str) -> tuple[NameKind, str] | None:
-    """The kind of name and the text typed so far, when completing a name option."""
-    if before and before[-1] in NAME_OPTIONS:
-        return NAME_OPTIONS[before[-1]], incomplete
+def _value_being_typed(
+    before: list[str], incomplete: str, options: Collection[str]
+) -> tuple[str, str] | None:
+    """The option and the text typed so far, when completing the value of one of
+    ``options``."""
+    if before and before[-1] in options:
+        return before[-1], incomplete
     if before[-2:-1] and before[-1] == "=" and before[-2].startswith("--"):
         # Bash splits "--actor=So" into "--actor", "=", "So".
-        kind = NAME_OPTIONS.get(before[-2])
-        return (kind, incomplete) if kind else None
+        return (before[-2], incomplete) if before[-2] in options else None
     option, equals, value = incomplete.partition("=")
-    if equals and option in NAME_OPTIONS and option.startswith("--"):
-        return NAME_OPTIONS[option], value
+    if equals and option in options and option.startswith("--"):
+        return option, value
     return None
+
+
+def _name_being_typed(before: list[str], incomplete: str) -> tuple[NameKind, str] | None:
+    """The kind of name and the text typed so far, when completing a name option."""
+    typed = _value_being_typed(before, incomplete, NAME_OPTIONS)
+    return (NAME_OPTIONS[typed[0]], typed[1]) if typed else None
 
 
 def _catalog(before: list[str], env: Mapping[str, str]) -> Location:
@@ -130,6 +141,15 @@ def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str
     ]
 
 
+def _tags(text: str, location: Location) -> list[tuple[str, str]]:
+    try:
+        with Catalog.open(location) as catalog:
+            found = catalog.complete_tags(text)
+    except (KdramaError, sqlite3.Error):
+        return []
+    return [(tag, "") for tag in found if not _UNTYPABLE.search(tag)]
+
+
 def _zsh_word(text: str) -> str:
     """Single-quote a word for the zsh code that Typer's zsh script evaluates."""
     return "'" + text.replace("'", "'\\''") + "'"
@@ -154,7 +174,12 @@ def _zsh(candidates: list[tuple[str, str]], typed: str) -> str:
 
 
 def _format(
-    shell: str, candidates: list[tuple[str, str]], typed: str, env: Mapping[str, str]
+    shell: str,
+    candidates: list[tuple[str, str]],
+    typed: str,
+    env: Mapping[str, str],
+    *,
+    names: bool = True,
 ) -> Answer:
     if shell == "bash":
         # Bash inserts a completion as it is: spaces and quotes must come escaped.
@@ -162,8 +187,8 @@ def _format(
     if shell == "zsh":
         return Answer(_zsh(candidates, typed))
     # fish keeps only candidates that look like the typed text, so Hangul typed is
-    # offered the Hangul names, which match it.
-    if any(is_hangul(char) for char in typed):
+    # offered the Hangul names, which match it (tags are offered as they are).
+    if names and any(is_hangul(char) for char in typed):
         candidates = [(korean, name) for name, korean in candidates if korean]
     if env.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args":
         return Answer("", 0 if candidates else 1)
@@ -179,6 +204,9 @@ def complete(env: Mapping[str, str] = os.environ) -> Answer | None:
         before, incomplete = _typed(env, shell)
     except _BrokenRequest as broken:
         return Answer("", 2, f"Error: cannot complete: {broken}")
+    tag = _value_being_typed(before, incomplete, TAG_OPTIONS)
+    if tag is not None:
+        return _format(shell, _tags(tag[1], _catalog(before, env)), tag[1], env, names=False)
     wanted = _name_being_typed(before, incomplete)
     if wanted is None:
         return None
