@@ -1,7 +1,7 @@
 """Every kdrama benchmark in one run, side by side, written as Markdown tables (issue 6).
 
     uv run python benchmarks/run.py [--sizes 10000,100000,1000000] [--runs 7]
-        [--long-runs 3] [--only startup,lookup,export,import,search,json,screen,names]
+        [--long-runs 3] [--only startup,lookup,export,import,search,json,screen,tags,names]
         [--import-sizes 100000,1000000] [--timer auto|hyperfine|harness]
         [--write BENCHMARKS.md]
 
@@ -27,6 +27,10 @@ is compared with a reference measured in the same run, and the ratio with its ta
   harness makes), showing the first screenful and its note, against the same on the
   bundled catalog, within 1.3x; and, at a million scenes, ``kdrama list --all --format
   table`` drawn into /dev/null, under 100 MB of peak memory (issue 15);
+- tags: ``kdrama list --tag kiss`` on a terminal (the first screenful and its note) and
+  piped as JSON, and ``kdrama tags``, on synthetic catalogs (where about one scene in
+  twelve is tagged kiss) against the same on a copy of the bundled catalog with its kiss
+  scene tagged, within 1.3x (issue 17);
 - names: not a timing but the quality of name matching (issue 16, ``names_eval.py``):
   real actors' and characters' names spelled by independent romanizers and popular
   variants, looked up as ``list --actor``/``--character`` does; recall and wrong
@@ -73,7 +77,9 @@ from kdrama_cli.catalog import _SCENE_JSON
 from kdrama_cli.names import name_key, sound_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("startup", "lookup", "export", "import", "search", "json", "screen", "names")
+SECTIONS = (
+    *("startup", "lookup", "export", "import", "search", "json", "screen", "tags", "names"),
+)
 MB = 1_000_000
 STARTUP_TARGET = 1.3
 LOOKUP_TARGET = 1.3
@@ -94,6 +100,7 @@ JSON_TARGET = 2.0  # at EXPORT_TARGET_SCENES; below, start-up weighs in
 # (``Catalog.list_scenes_json``), one object a line: the floor for piped ``list --json``.
 JSON_SQL = f"SELECT {_SCENE_JSON} FROM scenes s JOIN dramas d ON d.id = s.drama_id ORDER BY s.id"
 SCREEN_TARGET = 1.3
+TAGS_TARGET = 1.3
 SCREEN_MEMORY_LIMIT = 100 * MB
 # A million scenes drawn as a table take minutes: one run, no warm-up.
 SCREEN_ALL_RUNS = 1
@@ -641,6 +648,64 @@ def screen(r: Runner, size: int, db: Path) -> list[Row]:
     return rows
 
 
+# Each command of the tags section: its words, whether it runs on a terminal, the target.
+TAG_COMMANDS: list[tuple[list[str], bool, float | None]] = [
+    (["list", "--tag", "kiss"], True, TAGS_TARGET),
+    (["list", "--tag", "kiss", "--limit", "30", "--json"], False, TAGS_TARGET),
+    (["list", "--tag", "KISS", "--tag", "rain", "--limit", "30", "--json"], False, TAGS_TARGET),
+    (["tags", "--json"], False, TAGS_TARGET),
+]
+# The bundled scene that is a kiss (Crash Landing on You's "kisses Se Ri's tears away").
+BUNDLED_KISS = 6
+
+
+def tagged_bundled(r: Runner) -> Path:
+    """A copy of the bundled catalog with its kiss scene tagged kiss and rain: the
+    reference of the tags section, which must find a scene as the large catalog does."""
+    from kdrama_cli.storage import bundled_catalog_path
+
+    copy = r.temp / "bundled-tagged.db"
+    if not copy.exists():
+        shutil.copyfile(bundled_catalog_path(), copy)
+        r.output(r.kd("tag", str(BUNDLED_KISS), "kiss", "rain", env=catalog_env(copy)))
+    return copy
+
+
+def tags(r: Runner, size: int, db: Path) -> list[Row]:
+    """``list --tag`` and the tags facet against the same on the tagged bundled catalog."""
+    bundled = tagged_bundled(r)
+    kiss = r.output(r.kd("tags", "--json", env=catalog_env(db)))
+    count = {row["tag"]: row["count"] for row in json.loads(kiss)}.get("kiss", 0)
+    drawn = r.output(on_a_terminal(r, ["list", "--tag", "kiss"], catalog_env(db)))
+    note = f"Showing 30 of {count:,} scenes. Use --limit N or --all."
+    if not count or note not in drawn:
+        raise BenchmarkError(f"kdrama list --tag kiss on a terminal did not end with {note!r}")
+    rows = []
+    for words, terminal, target in TAG_COMMANDS:
+        if terminal:
+            large = on_a_terminal(r, words, catalog_env(db))
+            small = on_a_terminal(r, words, catalog_env(bundled))
+        else:
+            large = r.kd(*words, env=catalog_env(db))
+            small = r.kd(*words, env=catalog_env(bundled))
+        timing, reference_timing = r.measure([large, small])
+        rows.append(
+            Row(
+                "tags",
+                large,
+                f"{size:,} scenes",
+                timing,
+                small,
+                "same, bundled catalog (its kiss scene tagged)",
+                reference_timing,
+                target,
+                size=size,
+                memory=terminal,
+            )
+        )
+    return rows
+
+
 def _whole_table(r: Runner, size: int, db: Path) -> Row:
     """``list --all --format table`` into /dev/null against the same rows as piped
     lines (the same scenes read, nothing drawn): the cost of drawing, and its memory."""
@@ -1013,6 +1078,15 @@ SECTION_TEXT = {
         f"{SCREEN_MEMORY_LIMIT // MB} MB; {SCREEN_ALL_RUNS} run, no warm-up (it takes "
         "minutes), the time for information.",
     ),
+    "tags": (
+        "Tags",
+        "`list --tag kiss` on a terminal (the first 30 rows and the note on how many "
+        "there are, as in the screen section) and piped as JSON, an all-of filter of two "
+        "tags (the first typed in another case), and the `tags` facet, on synthetic "
+        "catalogs where nearly half the scenes have tags (kiss on about one in twelve, "
+        "`TAGS` in `synthetic.py`), against the same on a copy of the bundled catalog "
+        f"with its kiss scene tagged kiss and rain; target {TAGS_TARGET}x.",
+    ),
     "names": (
         "Name matching",
         "Not a timing: how well `list --actor`/`--character` find real names as people "
@@ -1062,6 +1136,7 @@ def run_sections(
                 "search": search,
                 "json": json_list,
                 "screen": screen,
+                "tags": tags,
             }[name]
             found = [row for size in sizes for row in measure(r, size, catalog(size))]
         minutes = (time.perf_counter() - started) / 60
