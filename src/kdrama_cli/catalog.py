@@ -466,7 +466,7 @@ class Catalog:
         if not query.where and are_kept(self.conn, "drama_counts"):
             total = self.conn.execute("SELECT sum(scenes) FROM drama_counts").fetchone()[0]
             return int(total or 0)
-        if filters is not None and filters == SceneFilter(tags=filters.tags):
+        if filters is not None and filters.tags and filters == SceneFilter(tags=filters.tags):
             return self._count_tagged(filters.tags)
         return int(self.conn.execute(query.sql("count(*)"), query.params).fetchone()[0])
 
