@@ -65,6 +65,8 @@ COMMAND_MODULES = {
     "unfav": "cli_edit",
     "rate": "cli_edit",
     "unrate": "cli_edit",
+    "note": "cli_note",
+    "open": "cli_note",
     "drama": "cli_names",
     "person": "cli_names",
     "character": "cli_names",
