@@ -21,22 +21,11 @@ from kdrama_cli.records import MAX_DESCRIPTION
 from kdrama_cli.writer import Writer
 
 from .conftest import KDRAMA_BIN, Invoke, Run, on_terminal, read_pty, run_process
+from .test_naming import db, on
 from .test_read_only import assert_children_cannot
 from .test_read_only import kdrama as unprivileged_kdrama
 
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A writable copy of the bundled catalog."""
-    path = tmp_path / "mine.db"
-    path.write_bytes(storage.bundled_catalog_path().read_bytes())
-    return path
-
-
-@pytest.fixture
-def on(db: Path, kdrama: Invoke) -> Callable[..., Run]:
-    """``kdrama ARGS`` on the ``db`` catalog, in-process."""
-    return lambda *args, **kw: kdrama(*args, "--db", str(db), **kw)
+__all__ = ["db", "on"]  # the fixtures shared with test_naming: a catalog copy, run on it
 
 
 def note_of(on: Callable[..., Run], scene_id: int) -> Any:
@@ -239,6 +228,15 @@ def test_editor_falls_back_to_editor_when_visual_is_unset(
     assert note_of(on, 6) == "From $EDITOR."
 
 
+def test_visual_comes_before_editor(
+    on: Callable[..., Run], editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.setenv("FAKE_EDITOR_WRITES", "From $VISUAL.")
+    assert on("note", "6").exit_code == 0
+    assert note_of(on, 6) == "From $VISUAL."
+
+
 def test_saving_an_empty_file_removes_the_note(
     on: Callable[..., Run], editor: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -360,9 +358,12 @@ def test_a_note_changed_elsewhere_while_editing_is_not_overwritten(
 
 
 def test_note_on_a_real_terminal_opens_the_editor(db: Path, tmp_path: Path) -> None:
-    """stdin and stdout on a pseudo-terminal, as a person runs it: the editor opens."""
+    """stdin and stdout on a pseudo-terminal, as a person runs it: the editor opens.
+    Ctrl-C while it is open is the editor's (here it sends one to kdrama, which waits
+    for the editor and saves), as in git."""
     editor = _script(
-        tmp_path / "editor", 'for file; do :; done\necho "Typed at a terminal." > "$file"\n'
+        tmp_path / "editor",
+        'kill -INT $PPID\nfor file; do :; done\necho "Typed at a terminal." > "$file"\n',
     )
     leader, follower = os.openpty()
     with subprocess.Popen(

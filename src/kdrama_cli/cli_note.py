@@ -3,9 +3,13 @@ editor as ``git commit`` does) and ``open`` (the scene's clip, in the browser)."
 
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -150,7 +154,7 @@ def _run_editor(path: Path, scene_id: int) -> None:
     """Run the person's editor on ``path`` and wait for it to end, as git does."""
     command, named_by = _editor()
     try:
-        done = subprocess.run([*command, str(path)], check=False)
+        editor = subprocess.Popen([*command, str(path)])
     except OSError as error:
         path.unlink()
         reason = (error.strerror or str(error)).lower()
@@ -164,11 +168,31 @@ def _run_editor(path: Path, scene_id: int) -> None:
             f"cannot start the editor {command[0]!r} that {named_by} names ({reason}); set"
             f' $VISUAL or $EDITOR to an editor, or give the note: kdrama note {scene_id} "TEXT"'
         ) from None
-    if done.returncode != 0:
+    with _interrupts_left_to_the_editor():
+        status = editor.wait()
+    if status != 0:
         raise KdramaError(
-            f"the editor {command[0]!r} ended with status {done.returncode}; nothing was"
+            f"the editor {command[0]!r} ended with status {status}; nothing was"
             f" saved, and what you wrote is kept in {path}"
         )
+
+
+@contextmanager
+def _interrupts_left_to_the_editor() -> Iterator[None]:
+    """Ctrl-C and Ctrl-\\ are the editor's while it runs, as git leaves them: kdrama
+    waits for it to end, and then goes by how it ended."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in _EDITOR_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_EDITOR_SIGNALS = (signal.SIGINT, signal.SIGQUIT)
 
 
 def _editor() -> tuple[list[str], str | None]:
