@@ -555,3 +555,17 @@ def test_the_api_reads_and_writes_notes_and_links(db: Path) -> None:
         assert notes.clip_to_open(catalog, 3) == f"{YOUTUBE}&t=42s"
         assert notes.set_note(catalog, 3, None) is True
         assert notes.note_of(catalog, 3) is None
+
+
+def test_a_hostile_note_stored_around_kdrama_is_shown_safely_on_a_terminal(db: Path) -> None:
+    """A catalog written by another program may hold a note kdrama would refuse: on a
+    terminal its control characters are written out; piped, it is exact."""
+    hostile = "Title\x1b]0;pwned\x07 and \u202eright-to-left"
+    with Catalog.open(db, write=True) as catalog, storage.transaction(catalog.conn):
+        Writer(catalog.conn).update_scene(6, note=hostile)
+
+    shown = on_terminal("note", "6", "--db", str(db))  # stdout a terminal, stdin not
+
+    assert (shown.code, shown.stderr) == (0, "")
+    assert shown.stdout == "Title\\x1b]0;pwned\\x07 and \\u202eright-to-left\n"
+    assert run_process("note", "6", "--db", str(db)).stdout == hostile + "\n"
