@@ -237,6 +237,30 @@ def test_visual_comes_before_editor(
     assert note_of(on, 6) == "From $VISUAL."
 
 
+def test_an_editor_variable_that_names_no_program_is_passed_over(
+    on: Callable[..., Run], editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VISUAL='' (quotes and nothing in them) must not run the note file itself."""
+    monkeypatch.setenv("EDITOR", os.environ["VISUAL"])
+    monkeypatch.setenv("VISUAL", "''")
+    monkeypatch.setenv("FAKE_EDITOR_WRITES", "From $EDITOR.")
+    assert on("note", "6").exit_code == 0
+    assert note_of(on, 6) == "From $EDITOR."
+
+
+def test_an_editor_variable_shell_words_cannot_split_is_one_line_exit_1(
+    db: Path, on: Callable[..., Run], editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = db.read_bytes()
+    monkeypatch.setenv("VISUAL", "vim '-c")
+    run = on("note", "6")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        'Error: cannot read $VISUAL ("vim \'-c"): No closing quotation\n',
+    )
+    assert db.read_bytes() == before
+
+
 def test_saving_an_empty_file_removes_the_note(
     on: Callable[..., Run], editor: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

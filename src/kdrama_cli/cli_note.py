@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -153,43 +153,54 @@ def _read_back(path: Path) -> str:
 def _run_editor(path: Path, scene_id: int) -> None:
     """Run the person's editor on ``path`` and wait for it to end, as git does."""
     command, named_by = _editor()
-    try:
-        editor = subprocess.Popen([*command, str(path)])
-    except OSError as error:
-        path.unlink()
-        reason = (error.strerror or str(error)).lower()
-        if named_by is None:
-            raise KdramaError(
-                f"no editor could be started: $VISUAL and $EDITOR are not set and vi"
-                f" cannot be run ({reason}); set one of them, or give the note:"
-                f' kdrama note {scene_id} "TEXT"'
-            ) from None
-        raise KdramaError(
-            f"cannot start the editor {command[0]!r} that {named_by} names ({reason}); set"
-            f' $VISUAL or $EDITOR to an editor, or give the note: kdrama note {scene_id} "TEXT"'
-        ) from None
-    with _interrupts_left_to_the_editor():
+    with _interrupts_left_to_the_editor() as in_the_editor:
+        try:
+            editor = subprocess.Popen([*command, str(path)], preexec_fn=in_the_editor)
+        except OSError as error:
+            path.unlink()
+            raise KdramaError(_cannot_start(command[0], named_by, error, scene_id)) from None
         status = editor.wait()
     if status != 0:
+        ended = f"was stopped by signal {-status}" if status < 0 else f"ended with status {status}"
         raise KdramaError(
-            f"the editor {command[0]!r} ended with status {status}; nothing was"
-            f" saved, and what you wrote is kept in {path}"
+            f"the editor {command[0]!r} {ended}; nothing was saved, and what you wrote is"
+            f" kept in {path}"
         )
 
 
+def _cannot_start(program: str, named_by: str | None, error: OSError, scene_id: int) -> str:
+    reason = (error.strerror or str(error)).lower()
+    if named_by is None:
+        return (
+            f"no editor could be started: $VISUAL and $EDITOR are not set and vi cannot be"
+            f' run ({reason}); set one of them, or give the note: kdrama note {scene_id} "TEXT"'
+        )
+    return (
+        f"cannot start the editor {program!r} that {named_by} names ({reason}); set $VISUAL"
+        f' or $EDITOR to an editor, or give the note: kdrama note {scene_id} "TEXT"'
+    )
+
+
 @contextmanager
-def _interrupts_left_to_the_editor() -> Iterator[None]:
+def _interrupts_left_to_the_editor() -> Iterator[Callable[[], None] | None]:
     """Ctrl-C and Ctrl-\\ are the editor's while it runs, as git leaves them: kdrama
-    waits for it to end, and then goes by how it ended."""
+    ignores them, and waits for the editor to end, then goes by how it ended. They are
+    ignored from before the editor starts; what this yields gives them back to the
+    editor, in its process before it runs."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield None
         return
     previous = {number: signal.signal(number, signal.SIG_IGN) for number in _EDITOR_SIGNALS}
     try:
-        yield
+        yield _default_signals
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _default_signals() -> None:
+    for number in _EDITOR_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
 
 
 _EDITOR_SIGNALS = (signal.SIGINT, signal.SIGQUIT)
@@ -204,9 +215,11 @@ def _editor() -> tuple[list[str], str | None]:
         if not value:
             continue
         try:
-            return shlex.split(value), f"${variable}"
+            words = shlex.split(value)
         except ValueError as error:
             raise KdramaError(f"cannot read ${variable} ({value!r}): {error}") from None
+        if words and words[0]:  # '' names no program: the next choice is taken, as for a blank one
+            return words, f"${variable}"
     return ["vi"], None
 
 
