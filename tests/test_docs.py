@@ -32,8 +32,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_commands_are_registered() -> None:
     assert COMMANDS == [
         "actors", "add", "browse", "character edit", "db check", "db info", "db path",
-        "drama edit", "dramas", "edit", "export", "fav", "import", "list", "person edit",
-        "random", "rate", "rm", "search", "show", "stats", "tag", "tags", "unfav", "unrate",
+        "drama edit", "dramas", "edit", "export", "fav", "import", "list", "note", "open",
+        "person edit", "random", "rate", "rm", "search", "show", "stats", "tag", "tags",
+        "unfav", "unrate",
         "years",
     ]  # fmt: skip
 

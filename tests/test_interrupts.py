@@ -139,6 +139,9 @@ EVERY_COMMAND = [
     ["rate", "1", "5"],
     ["unrate", "1"],
     ["import", "-"],
+    ["note", "1", "A note."],
+    ["note", "1"],
+    ["open", "1"],
 ]
 
 

@@ -67,6 +67,8 @@ COMMAND_MODULES = {
     "rate": "cli_edit",
     "unrate": "cli_edit",
     "tag": "cli_edit",
+    "note": "cli_note",
+    "open": "cli_note",
     "drama": "cli_names",
     "person": "cli_names",
     "character": "cli_names",

@@ -240,3 +240,4 @@ Fields = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+SceneId = Annotated[int, typer.Argument(metavar="ID", parser=positive_int, help="The scene's id.")]

@@ -203,11 +203,15 @@ def _cast_size(count: int, what: str) -> None:
         raise _Problem(f"has {count:,} {what}; the most is {MAX_CAST:,}")
 
 
+_LONG_TEXT = {"description", "note"}
+
+
 def clean_text(value: str, field: str) -> str:
     """``value`` as it is stored in ``field``, with the checks an import applies; for
-    text that arrives another way (the options of ``add`` and ``edit``)."""
+    text that arrives another way (the options of ``add`` and ``edit``, ``kdrama note``).
+    A description and a note may be long; other text is one line's worth."""
     try:
-        return _clean(value, MAX_DESCRIPTION if field == "description" else MAX_TEXT)
+        return _clean(value, MAX_DESCRIPTION if field in _LONG_TEXT else MAX_TEXT)
     except _Problem as problem:
         raise RecordError("", str(problem)) from None
 

@@ -23,7 +23,7 @@ from .models import (
     OutputFormat,
     Scene,
 )
-from .text import CONTROL, HEART, Column, Row, written_out
+from .text import CONTROL, HEART, Column, Row, visible, written_out
 
 if TYPE_CHECKING:
     import csv
@@ -118,6 +118,13 @@ def write_json(value: Any, out: TextIO, *, pretty: bool | None = None) -> None:
         json_writer(out)(_for_terminal(text) + "\n")
         return
     out.write(text + "\n")
+
+
+def write_text(text: str, out: TextIO) -> None:
+    """Write one piece of free text (a scene's note, a link) and a line feed: exact for
+    programs; on a terminal, its control characters written out (``text.visible``), as
+    in tables."""
+    out.write((visible(text) if is_terminal(out) else text) + "\n")
 
 
 def _for_terminal(text: str) -> str:
