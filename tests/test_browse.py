@@ -107,9 +107,11 @@ def test_scene_view_has_the_six_scenes_with_actors_as_json_arrays(bundled: Any) 
     assert rows[5]["drama"] == "Crash Landing on You"
 
 
-def test_scene_view_facets_by_actor_drama_and_year_without_being_asked(bundled: Any) -> None:
+def test_scene_view_facets_by_actor_drama_year_and_tag_without_being_asked(
+    bundled: Any,
+) -> None:
     facets = get(bundled, "/scenes/scenes_with_cast.json").json()["facet_results"]
-    assert set(facets) == {"actors", "drama", "year"}
+    assert set(facets) == {"actors", "drama", "year", "tags"}
     counts = {result["value"]: result["count"] for result in facets["actors"]["results"]}
     assert counts["Son Ye Jin"] == 2 and counts["Hyun Bin"] == 1
     assert {r["value"]: r["count"] for r in facets["year"]["results"]}[2018] == 2
@@ -299,7 +301,7 @@ def test_internal_tables_are_hidden_and_the_data_is_listed(bundled: Any) -> None
 
 def test_descriptions_from_the_metadata_appear_on_the_pages(bundled: Any) -> None:
     view = get(bundled, "/scenes/scenes_with_cast").text
-    assert "One row per scene, with its drama and its cast." in view
+    assert "One row per scene, with its drama, its cast, where it is" in view
     assert "The actors in the scene, in billing order" in view
     assert "Actors, with their names in Hangul." in get(bundled, "/scenes/people").text
     assert "Dramas, with their Korean titles" in get(bundled, "/scenes/dramas").text

@@ -5,9 +5,16 @@ kdrama as it was installed) and is imported only when a Datasette is made. The m
 gives the site its title and descriptions (the home page links to the scene view and
 searches it), hides the catalog's internal tables, and sets up the ``scenes_with_cast``
 view (one row per scene, its actors as a JSON array): the search box searches the index
-``kdrama search`` uses, and facets by actor, drama and year are counted from the kept
-counts and indexes, so that they answer on a catalog of any size (``web_hooks``, the
-plugin this module registers, says how).
+``kdrama search`` uses, and facets by actor, drama, year and tag are counted from the
+kept counts and indexes, so that they answer on a catalog of any size (``web_hooks``,
+the plugin this module registers, says how, and how links, tags, times and notes are
+shown).
+
+The scene view served has the catalog's ``scenes_with_cast`` columns and, after them,
+each scene's episode, time, clip links, tags and note, in the order of the JSON
+contract: every connection to the catalog gets a temporary view of that name (which
+SQLite reads before the file's own) that adds them to the file's view. The file's view
+is left as it is for the tools that read the file.
 
 Nothing served can change the file: every connection Datasette opens to it is
 read-only (``immutable=1`` for the bundled catalog, ``mode=ro`` for the others, even
@@ -40,16 +47,35 @@ VIEW = "scenes_with_cast"
 # those waiting to be counted again): kdrama's machinery, not data.
 _INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes|.*_counts(_stale)?")
 
+# The scene view as served: the file's view, then where the moment is, where to watch
+# it, its tags and the note, one row per scene still (joined on the scene's key).
+_SCENE_VIEW = f"""CREATE TEMP VIEW {VIEW} AS
+SELECT v.*, s.episode, s.time,
+    (SELECT json_group_array(url) FROM (
+        SELECT u.url FROM main.scene_urls u WHERE u.scene_id = s.id ORDER BY u.position
+    )) AS urls,
+    (SELECT json_group_array(name) FROM (
+        SELECT t.name FROM main.scene_tags st JOIN main.tags t ON t.id = st.tag_id
+        WHERE st.scene_id = s.id ORDER BY st.position
+    )) AS tags,
+    s.note
+FROM main.{VIEW} v JOIN main.scenes s ON s.id = v.id"""
+
 _TABLES: dict[str, dict[str, Any]] = {
     VIEW: {
         "description": (
-            "One row per scene, with its drama and its cast. Search as kdrama search "
-            "does, click an actor, drama or year to narrow the scenes down, or filter "
-            "any column with the filters above."
+            "One row per scene, with its drama, its cast, where it is, its clip links "
+            "and tags. Search as kdrama search does, click an actor, drama, year or tag "
+            "to narrow the scenes down, or filter any column with the filters above."
         ),
         # Counted from the catalog's indexes and kept counts (web_hooks.CountedFacet),
         # not from the view, whose actors cost seconds to build for every scene.
-        "facets": [{"counted": "actors"}, {"counted": "drama"}, {"counted": "year"}],
+        "facets": [
+            {"counted": "actors"},
+            {"counted": "drama"},
+            {"counted": "year"},
+            {"counted": "tags"},
+        ],
         # kdrama's search index, one row per scene (its rowid is the scene's id), read
         # with kdrama's own query parser (web_hooks.match_expression).
         "fts_table": search.TABLE,
@@ -68,6 +94,11 @@ _TABLES: dict[str, dict[str, Any]] = {
             "favorite": "1 if you marked the scene as a favourite",
             "rating": "Your rating, 1 to 5",
             "source": "Where the scene comes from",
+            "episode": "The episode the scene is in",
+            "time": "When in the episode it starts, in seconds (shown as 42:13)",
+            "urls": "Links to watch the clip (a JSON array)",
+            "tags": "What kind of moment it is (a JSON array); click one to see its scenes",
+            "note": "Your note about the scene",
         },
     },
     "scenes": {
@@ -96,6 +127,13 @@ _TABLES: dict[str, dict[str, Any]] = {
     },
     "scene_people": {"description": "Which actors are in which scene, in billing order."},
     "scene_characters": {"description": "Which characters are in which scene, in order."},
+    "scene_urls": {"description": "The links to watch each scene's clip, in order."},
+    "tags": {
+        "description": "Tags, in the form first typed; key is what makes Kiss and kiss one tag.",
+        "label_column": "name",
+        "sort": "name",
+    },
+    "scene_tags": {"description": "Which tags each scene has, in order."},
     "drama_aliases": {"description": "Other titles a drama is known by (CLOY, Dokkaebi…)."},
     "person_aliases": {"description": "Other spellings of a person's name."},
     "character_aliases": {"description": "Other spellings of a character's name."},
@@ -191,6 +229,7 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
             conn = sqlite3.connect(
                 f"{Path(self.path).as_uri()}?{mode}", uri=True, check_same_thread=False
             )
+            conn.execute(_SCENE_VIEW)  # in the connection's own temporary schema
             self._all_file_connections.append(conn)
             return conn
 
