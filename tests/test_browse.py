@@ -878,3 +878,12 @@ def test_a_hostile_tag_in_the_facet_and_the_filter_is_text(
     filtered = get(ds, "/scenes/scenes_with_cast", params={"_tag": HOSTILE_TAG})
     assert filtered.status_code == 200
     assert "<script>alert" not in filtered.text
+
+
+def test_the_scene_views_page_shows_the_sql_of_the_view_it_serves(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast").text
+    assert "CREATE VIEW scenes_with_cast AS" in page
+    assert "CREATE TEMP VIEW scenes_with_cast AS" in page
+    assert "AS tags" in page

@@ -233,6 +233,15 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
             self._all_file_connections.append(conn)
             return conn
 
+        async def get_view_definition(self, view: str) -> str | None:
+            """The file's view, and for the scene view the one served over it."""
+            stored: str | None = await super().get_view_definition(view)
+            if view != VIEW or stored is None:
+                return stored
+            return (
+                f"{stored}\n\n-- Served with more columns, from a temporary view:\n{_SCENE_VIEW};"
+            )
+
         async def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
             """Datasette's, with the scene view's unfiltered count read from the tables."""
             return await super().execute(_SAME_COUNT.get(sql, sql), *args, **kwargs)
