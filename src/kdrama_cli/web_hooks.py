@@ -232,7 +232,8 @@ def _tag_filter(tags: Sequence[str]) -> tuple[list[str], dict[str, Any], list[st
 
 
 # Cells shown differently in the scene view and the tables of the catalog, by table and
-# column: see render_cell.
+# column: see render_cell, which Datasette calls for every cell of every page.
+_RENDERED = frozenset({"urls", "tags", "episode", "time", "note", "url"})
 _CLIP_THUMBNAIL = (
     '<img src="{src}" alt="Thumbnail of the clip" loading="lazy"'
     ' referrerpolicy="no-referrer" width="160" height="120">'
@@ -368,7 +369,7 @@ class KdramaPlugin:
     def render_cell(
         row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
     ) -> Markup | None:
-        if table is None:
+        if table is None or column not in _RENDERED:  # most cells, at once
             return None
         if _has_facet(datasette, database, table, "tags"):
             return render_scene_cell(row, value, column, datasette.urls.table(database, table))
