@@ -802,6 +802,7 @@ def test_a_scenes_own_page_shows_its_moment_and_links_to_its_clip_links(
     page = get(ds, "/scenes/scenes/6").text
     assert '<td class="col-time type-int">42:13</td>' in page
     assert "/scenes/scene_urls?scene_id=6" in page
+    assert "their clip links in scene_urls and their tags in scene_tags" in page
     assert CLIP in get(ds, "/scenes/scene_urls?scene_id=6").text
 
 

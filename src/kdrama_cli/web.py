@@ -102,7 +102,10 @@ _TABLES: dict[str, dict[str, Any]] = {
         },
     },
     "scenes": {
-        "description": "The scenes themselves; their cast is in scene_people and scene_characters.",
+        "description": (
+            "The scenes themselves; their cast is in scene_people and scene_characters,"
+            " their clip links in scene_urls and their tags in scene_tags."
+        ),
         "label_column": "title",
         "sort": "id",
     },
