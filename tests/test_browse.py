@@ -806,6 +806,27 @@ def test_a_scenes_own_page_shows_its_moment_and_links_to_its_clip_links(
     assert CLIP in get(ds, "/scenes/scene_urls?scene_id=6").text
 
 
+def test_a_scenes_own_page_shows_its_clip_links_and_tags(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    ds = serve(tagged)
+    page = get(ds, "/scenes/scenes/6").text
+    clips = re.search(r'<p class="kdrama-clips">(.*?)</p>', page, re.S)
+    assert clips is not None
+    assert f'href="{CLIP}&amp;t=2533s" rel="noopener noreferrer"><img src="{THUMBNAIL}"' in (
+        clips.group(1)
+    )
+    tags = re.findall(r'<a class="kdrama-tag" href="([^"]*)">([^<]*)</a>', page)
+    assert tags == [
+        ("/scenes/scenes_with_cast?_tag=Kiss", "Kiss"),
+        ("/scenes/scenes_with_cast?_tag=rain", "rain"),
+    ]
+    bare = get(ds, "/scenes/scenes/1")
+    assert bare.status_code == 200
+    assert "Clip links" not in bare.text and "kdrama-tag" not in bare.text
+    assert get(ds, "/scenes/scenes/99").status_code == 404
+
+
 # Hostile values: written straight into the file by another program, past kdrama's
 # checks. They show as text, never as markup, and no link but http(s) is clickable.
 
@@ -850,6 +871,19 @@ def test_hostile_links_tags_and_notes_show_as_text_never_as_markup(
         "&lt;img src=x onerror=alert(&#34;note&#34;)&gt;\\x1b[2J\\u202e"
     )
     assert "\x1b" not in page and "\u202e" not in page
+
+
+def test_a_scenes_own_page_shows_hostile_links_and_tags_as_text(
+    serve: Callable[..., Any], hostile: Path
+) -> None:
+    page = get(serve(hostile), "/scenes/scenes/1").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "\x1b" not in page
+    clips = re.search(r'<p class="kdrama-clips">(.*?)</p>', page, re.S)
+    assert clips is not None
+    assert len(re.findall(r"href=", clips.group(1))) == 1
+    assert '<span class="kdrama-not-a-link">javascript:alert(1)</span>' in clips.group(1)
+    assert "&lt;script&gt;alert(&#34;tag&#34;)&lt;/script&gt;</a>" in page
 
 
 def test_only_http_and_https_links_are_clickable(serve: Callable[..., Any], hostile: Path) -> None:

@@ -251,7 +251,12 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
 
     # No suggested facets: the scene view has its own, and each suggestion reads the
     # whole view, which on a large catalog costs a second a page for nothing shown.
-    datasette = Datasette(metadata=metadata(tables, sources), settings={"suggest_facets": False})
+    # The templates: a scene's own page shows its clip links and tags (web_hooks).
+    datasette = Datasette(
+        metadata=metadata(tables, sources),
+        settings={"suggest_facets": False},
+        template_dir=str(Path(__file__).parent / "templates"),
+    )
     datasette.remove_database("_memory")
     resolved = str(path.resolve())
     datasette.add_database(

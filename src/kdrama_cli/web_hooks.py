@@ -24,7 +24,9 @@ read the whole view. Here:
   image server (``moments.thumbnail_url``: the browser loads it, kdrama downloads
   nothing); its tags as links that show the scenes with that tag; its episode and time
   as ``E10 42:13``; and notes, tags and links with their control characters written
-  out (``text.visible``), all escaped: catalog text is never read as markup;
+  out (``text.visible``), all escaped: catalog text is never read as markup; a
+  scene's own page (the ``scenes`` table's row page, template
+  ``templates/row-scenes-scenes.html``) shows its clip links and tags the same way;
 - ``escape_fts``, the SQL function Datasette wraps a ``_search`` in, becomes
   ``search.parse_query`` plus ``search.match_expression``: a search on the web page
   finds what ``kdrama search`` finds (stemmed words, Hangul inside words, filler words
@@ -48,7 +50,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.plugins import pm
-from datasette.utils import path_with_added_args, path_with_removed_args
+from datasette.utils import path_with_added_args, path_with_removed_args, tilde_decode
 from markupsafe import Markup, escape
 
 from . import counts, moments, search
@@ -287,6 +289,40 @@ def moment(episode: Any, seconds: Any) -> str | None:
     return " ".join(parts) or None
 
 
+def _tagged_table(datasette: Any, database: str) -> str | None:
+    """The table or view whose tags facet a click on a tag filters: the scene view."""
+    tables = datasette.metadata("tables", database=database) or {}
+    return next((name for name in tables if _has_facet(datasette, database, name, "tags")), None)
+
+
+async def scene_page_vars(datasette: Any, database: str, request: Any) -> dict[str, Markup]:
+    """The clip links and tags of the scene whose row page is asked for, as HTML."""
+    try:
+        scene_id = int(tilde_decode(request.url_vars["pks"]))
+    except (KeyError, ValueError):
+        return {}
+    db = datasette.get_database(database)
+    urls = await db.execute(
+        "SELECT url FROM scene_urls WHERE scene_id = ? ORDER BY position", [scene_id]
+    )
+    tags = await db.execute(
+        "SELECT t.name FROM scene_tags st JOIN tags t ON t.id = st.tag_id"
+        " WHERE st.scene_id = ? ORDER BY st.position",
+        [scene_id],
+    )
+    found = (await db.execute("SELECT time FROM scenes WHERE id = ?", [scene_id])).first()
+    seconds = found[0] if found is not None and isinstance(found[0], int) else None
+    table = _tagged_table(datasette, database)
+    shown: dict[str, Markup] = {}
+    if urls.rows:
+        shown["kdrama_links"] = clip_links([row[0] for row in urls.rows], seconds)
+    if tags.rows and table is not None:
+        shown["kdrama_tags"] = tag_links(
+            [row[0] for row in tags.rows], datasette.urls.table(database, table)
+        )
+    return shown
+
+
 def _strings(value: Any) -> list[str] | None:
     """A JSON array of strings from the view, or None for anything else."""
     try:
@@ -363,6 +399,19 @@ class KdramaPlugin:
                 params.update(more_params)
                 shown += more_shown
         return FilterArguments(where, params, shown) if where else None
+
+    @staticmethod
+    @hookimpl  # type: ignore[untyped-decorator]
+    def extra_template_vars(
+        database: str, table: str | None, view_name: str, request: Any, datasette: Any
+    ) -> Any:
+        if view_name != "row" or table != "scenes" or request is None:
+            return None
+
+        async def scene_vars() -> dict[str, Markup]:
+            return await scene_page_vars(datasette, database, request)
+
+        return scene_vars
 
     @staticmethod
     @hookimpl  # type: ignore[untyped-decorator]
