@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from packaging.requirements import Requirement
 from kdrama_cli import cli_browse, web
 from kdrama_cli.errors import CatalogError, MissingExtra
 from kdrama_cli.install import DISTRIBUTION, Install, Kind, extra_requiring, install_command
+from kdrama_cli.storage import Location, Origin, open_catalog, transaction
+from kdrama_cli.writer import Writer
 
 from .conftest import BUNDLED, ROOT, Invoke, bundled_source, one_scene, run_process
 
@@ -107,9 +111,11 @@ def test_scene_view_has_the_six_scenes_with_actors_as_json_arrays(bundled: Any) 
     assert rows[5]["drama"] == "Crash Landing on You"
 
 
-def test_scene_view_facets_by_actor_drama_and_year_without_being_asked(bundled: Any) -> None:
+def test_scene_view_facets_by_actor_drama_year_and_tag_without_being_asked(
+    bundled: Any,
+) -> None:
     facets = get(bundled, "/scenes/scenes_with_cast.json").json()["facet_results"]
-    assert set(facets) == {"actors", "drama", "year"}
+    assert set(facets) == {"actors", "drama", "year", "tags"}
     counts = {result["value"]: result["count"] for result in facets["actors"]["results"]}
     assert counts["Son Ye Jin"] == 2 and counts["Hyun Bin"] == 1
     assert {r["value"]: r["count"] for r in facets["year"]["results"]}[2018] == 2
@@ -299,7 +305,7 @@ def test_internal_tables_are_hidden_and_the_data_is_listed(bundled: Any) -> None
 
 def test_descriptions_from_the_metadata_appear_on_the_pages(bundled: Any) -> None:
     view = get(bundled, "/scenes/scenes_with_cast").text
-    assert "One row per scene, with its drama and its cast." in view
+    assert "One row per scene, with its drama, its cast, where it is" in view
     assert "The actors in the scene, in billing order" in view
     assert "Actors, with their names in Hangul." in get(bundled, "/scenes/people").text
     assert "Dramas, with their Korean titles" in get(bundled, "/scenes/dramas").text
@@ -589,3 +595,330 @@ def test_the_real_kdrama_browse_without_datasette_hints_the_clone_command(
     run = run_process("browse", "--no-open", env={"PYTHONPATH": str(hidden)})
     assert (run.exit_code, run.stdout) == (1, "")
     assert run.stderr == "Error: kdrama browse needs the web extra: uv sync --extra web\n"
+
+
+# Issue 17 in the web view: clip links with thumbnails, tags as a facet, the moment
+# and the note. Links and tags are written with the Python API (writer.Writer), as the
+# commands that set them would.
+
+CLIP = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+THUMBNAIL = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+OTHER_CLIP = "https://tv.example.org/goblin/ep1?from=fans&x=1"
+
+
+def write_moments(path: Path, write: Callable[[Writer], None]) -> None:
+    conn = open_catalog(Location(path, Origin.OPTION), write=True)
+    with closing(conn), transaction(conn):
+        write(Writer(conn))
+
+
+@pytest.fixture
+def tagged(make_catalog: Callable[..., Path]) -> Path:
+    """The bundled scenes, with links, tags, a moment and a note on some of them."""
+    path = make_catalog(bundled_source(), "tagged.db")
+
+    def write(writer: Writer) -> None:
+        writer.set_urls(6, [CLIP])
+        writer.set_urls(4, [OTHER_CLIP])
+        writer.set_tags(6, ["Kiss", "rain"])
+        writer.set_tags(2, ["kiss", "umbrella"])
+        writer.set_tags(4, ["KISS"])
+        writer.update_scene(6, episode=10, time=2533, note="The one fans rewatch.")
+        writer.update_scene(4, episode=1)
+
+    write_moments(path, write)
+    return path
+
+
+def cell(page: str, column: str, row: int) -> str:
+    """The inner HTML of a column's cell in the ``row``-th row (from 0) of a table page."""
+    cells = re.findall(rf'<td class="col-{column} [^"]*">(.*?)</td>', page, re.S)
+    return str(cells[row])
+
+
+def test_the_scene_view_has_the_new_columns_last_in_the_json_contracts_order(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    rows = get(serve(tagged), "/scenes/scenes_with_cast.json?_shape=array").json()
+    assert list(rows[5])[-5:] == ["episode", "time", "urls", "tags", "note"]
+    assert (rows[5]["episode"], rows[5]["time"], rows[5]["note"]) == (
+        10,
+        2533,
+        "The one fans rewatch.",
+    )
+    assert json.loads(rows[5]["urls"]) == [CLIP]
+    assert json.loads(rows[5]["tags"]) == ["Kiss", "rain"]
+    assert (rows[0]["episode"], json.loads(rows[0]["urls"]), json.loads(rows[0]["tags"])) == (
+        None,
+        [],
+        [],
+    )
+
+
+def test_a_youtube_link_shows_as_a_link_at_the_scenes_time_with_its_thumbnail(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast").text
+    shown = cell(page, "urls", 5)
+    assert f'href="{CLIP}&amp;t=2533s"' in shown
+    assert 'rel="noopener noreferrer"' in shown
+    assert f'<img src="{THUMBNAIL}" alt="Thumbnail of the clip" loading="lazy"' in shown
+    assert shown.endswith(f"{CLIP}</a>")
+
+
+def test_another_sites_link_shows_as_it_is_with_no_thumbnail(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    shown = cell(get(serve(tagged), "/scenes/scenes_with_cast").text, "urls", 3)
+    assert shown == (
+        '<a class="kdrama-clip" href="https://tv.example.org/goblin/ep1?from=fans&amp;x=1"'
+        ' rel="noopener noreferrer">https://tv.example.org/goblin/ep1?from=fans&amp;x=1</a>'
+    )
+
+
+def test_a_scene_without_links_or_tags_shows_empty_cells(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast").text
+    assert cell(page, "urls", 0) == cell(page, "tags", 0) == "&nbsp;"
+
+
+def test_the_episode_and_time_show_as_e10_42_13(serve: Callable[..., Any], tagged: Path) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast").text
+    assert cell(page, "episode", 5) == "E10 42:13"
+    assert cell(page, "time", 5) == "42:13"
+    assert cell(page, "episode", 3) == "E1"
+    assert cell(page, "note", 5) == "The one fans rewatch."
+
+
+def test_each_tag_of_a_scene_links_to_the_scenes_with_that_tag(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    ds = serve(tagged)
+    shown = cell(get(ds, "/scenes/scenes_with_cast").text, "tags", 5)
+    links = re.findall(r'<a class="kdrama-tag" href="([^"]*)">([^<]*)</a>', shown)
+    assert [text for _, text in links] == ["Kiss", "rain"]
+    assert links[0][0] == "/scenes/scenes_with_cast?_tag=Kiss"
+    rows = get(ds, links[0][0].replace("?", ".json?_shape=array&")).json()
+    assert [row["id"] for row in rows] == [2, 4, 6]
+
+
+def test_the_tags_facet_counts_each_tag_in_the_form_first_typed(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast.json").json()
+    assert facet_counts(page, "tags") == {"Kiss": 3, "rain": 1, "umbrella": 1}
+    assert [r["value"] for r in page["facet_results"]["tags"]["results"]][0] == "Kiss"
+
+
+def test_clicking_a_tag_in_the_facet_shows_its_scenes_and_again_shows_all(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    ds = serve(tagged)
+    page = get(ds, "/scenes/scenes_with_cast.json").json()
+    [rain] = [r for r in page["facet_results"]["tags"]["results"] if r["value"] == "rain"]
+    clicked = follow(ds, rain["toggle_url"]).json()
+    assert dramas(clicked) == ["Crash Landing on You"]
+    assert clicked["filtered_table_rows_count"] == 1
+    assert facet_counts(clicked, "tags") == {"Kiss": 1, "rain": 1}
+    [again] = [r for r in clicked["facet_results"]["tags"]["results"] if r["selected"]]
+    assert again["value"] == "rain"
+    assert follow(ds, again["toggle_url"]).json()["filtered_table_rows_count"] == 6
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("_tag=kiss", [2, 4, 6]),
+        ("_tag=KISS", [2, 4, 6]),
+        ("_tag=kiss&_tag=rain", [6]),
+        ("_tag=rain&_actor=Son+Ye+Jin", [6]),
+        ("_tag=kiss&year=2018", [2]),
+        ("_tag=nothing", []),
+    ],
+)
+def test_the_tag_filter_ignores_case_and_repeated_means_all_of_them(
+    serve: Callable[..., Any], tagged: Path, query: str, ids: list[int]
+) -> None:
+    rows = get(serve(tagged), f"/scenes/scenes_with_cast.json?_shape=array&{query}").json()
+    assert [row["id"] for row in rows] == ids
+
+
+def test_the_tag_filter_is_said_in_the_pages_heading(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast?_tag=rain").text
+    assert "1 row where tag is &#34;rain&#34;" in page
+
+
+def test_the_tags_facet_reads_the_kept_counts_when_nothing_is_filtered(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    with sqlite3.connect(tagged) as conn:
+        conn.execute("UPDATE tag_counts SET scenes = 40")
+    conn.close()
+    ds = serve(tagged)
+    assert set(facet_counts(get(ds, "/scenes/scenes_with_cast.json").json(), "tags").values()) == {
+        40
+    }
+    filtered = get(ds, "/scenes/scenes_with_cast.json?year=2018").json()
+    assert facet_counts(filtered, "tags") == {"Kiss": 1, "umbrella": 1}
+
+
+def test_the_tags_facet_counts_right_when_the_kept_counts_wait_to_be_counted_again(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    """Another program tagged a scene: the tag counts are marked stale (by the
+    catalog's triggers), so the facet counts the tags of the scenes themselves."""
+    with sqlite3.connect(tagged) as conn:
+        conn.execute(
+            "INSERT INTO scene_tags (scene_id, tag_id, position)"
+            " SELECT 1, id, 0 FROM tags WHERE key = 'rain'"
+        )
+    conn.close()
+    page = get(serve(tagged), "/scenes/scenes_with_cast.json").json()
+    assert facet_counts(page, "tags") == {"Kiss": 3, "rain": 2, "umbrella": 1}
+
+
+def test_the_links_and_tags_tables_are_listed_and_the_tag_counts_hidden(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    database = get(serve(tagged), "/scenes.json").json()
+    shown = {table["name"] for table in database["tables"] if not table["hidden"]}
+    hidden = {table["name"] for table in database["tables"] if table["hidden"]}
+    assert {"scene_urls", "tags", "scene_tags"} <= shown
+    assert {"tag_counts", "tag_counts_stale"} <= hidden
+
+
+def test_the_links_table_shows_each_link_as_a_link(serve: Callable[..., Any], tagged: Path) -> None:
+    page = get(serve(tagged), "/scenes/scene_urls").text
+    assert f'href="{CLIP}" rel="noopener noreferrer"><img src="{THUMBNAIL}"' in page
+
+
+def test_a_scenes_own_page_shows_its_moment_and_links_to_its_clip_links(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    ds = serve(tagged)
+    page = get(ds, "/scenes/scenes/6").text
+    assert '<td class="col-time type-int">42:13</td>' in page
+    assert "/scenes/scene_urls?scene_id=6" in page
+    assert "their clip links in scene_urls and their tags in scene_tags" in page
+    assert CLIP in get(ds, "/scenes/scene_urls?scene_id=6").text
+
+
+def test_a_scenes_own_page_shows_its_clip_links_and_tags(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    ds = serve(tagged)
+    page = get(ds, "/scenes/scenes/6").text
+    clips = re.search(r'<p class="kdrama-clips">(.*?)</p>', page, re.S)
+    assert clips is not None
+    assert f'href="{CLIP}&amp;t=2533s" rel="noopener noreferrer"><img src="{THUMBNAIL}"' in (
+        clips.group(1)
+    )
+    tags = re.findall(r'<a class="kdrama-tag" href="([^"]*)">([^<]*)</a>', page)
+    assert tags == [
+        ("/scenes/scenes_with_cast?_tag=Kiss", "Kiss"),
+        ("/scenes/scenes_with_cast?_tag=rain", "rain"),
+    ]
+    bare = get(ds, "/scenes/scenes/1")
+    assert bare.status_code == 200
+    assert "Clip links" not in bare.text and "kdrama-tag" not in bare.text
+    assert get(ds, "/scenes/scenes/99").status_code == 404
+
+
+# Hostile values: written straight into the file by another program, past kdrama's
+# checks. They show as text, never as markup, and no link but http(s) is clickable.
+
+HOSTILE_TAG = '<script>alert("tag")</script>'
+HOSTILE_NOTE = '<img src=x onerror=alert("note")>\x1b[2J\u202e'
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    "https://example.com/a b",
+    "https://example.com/\x1b[31m",
+    'https://example.com/"><script>alert("url")</script>',
+    "//example.com/no-scheme",
+]
+
+
+@pytest.fixture
+def hostile(make_catalog: Callable[..., Path]) -> Path:
+    path = make_catalog(bundled_source(), "hostile.db")
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO scene_urls (scene_id, position, url) VALUES (1, ?, ?)",
+            list(enumerate(HOSTILE_URLS)),
+        )
+        conn.execute("INSERT INTO tags (id, name, key) VALUES (50, ?, ?)", (HOSTILE_TAG, "x"))
+        conn.execute("INSERT INTO scene_tags VALUES (1, 50, 0)")
+        conn.execute("UPDATE scenes SET note = ?, time = 'soon' WHERE id = 1", (HOSTILE_NOTE,))
+    conn.close()
+    return path
+
+
+def test_hostile_links_tags_and_notes_show_as_text_never_as_markup(
+    serve: Callable[..., Any], hostile: Path
+) -> None:
+    ds = serve(hostile)
+    page = get(ds, "/scenes/scenes_with_cast").text
+    for marker in ('alert("tag")', 'alert("note")', 'alert("url")', "alert(1)"):
+        # Every hostile script or handler is there only escaped.
+        assert "<script>" + marker not in page and "onerror=" + marker not in page
+    assert "&lt;script&gt;alert(&#34;tag&#34;)&lt;/script&gt;" in cell(page, "tags", 0)
+    assert cell(page, "note", 0) == (
+        "&lt;img src=x onerror=alert(&#34;note&#34;)&gt;\\x1b[2J\\u202e"
+    )
+    assert "\x1b" not in page and "\u202e" not in page
+
+
+def test_a_scenes_own_page_shows_hostile_links_and_tags_as_text(
+    serve: Callable[..., Any], hostile: Path
+) -> None:
+    page = get(serve(hostile), "/scenes/scenes/1").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "\x1b" not in page
+    clips = re.search(r'<p class="kdrama-clips">(.*?)</p>', page, re.S)
+    assert clips is not None
+    assert len(re.findall(r"href=", clips.group(1))) == 1
+    assert '<span class="kdrama-not-a-link">javascript:alert(1)</span>' in clips.group(1)
+    assert "&lt;script&gt;alert(&#34;tag&#34;)&lt;/script&gt;</a>" in page
+
+
+def test_only_http_and_https_links_are_clickable(serve: Callable[..., Any], hostile: Path) -> None:
+    shown = cell(get(serve(hostile), "/scenes/scenes_with_cast").text, "urls", 0)
+    hrefs = re.findall(r'href="([^"]*)"', shown)
+    assert hrefs == [
+        "https://example.com/&#34;&gt;&lt;script&gt;alert(&#34;url&#34;)&lt;/script&gt;"
+    ]
+    texts = re.findall(r'<span class="kdrama-not-a-link">([^<]*)</span>', shown)
+    assert texts == [
+        "javascript:alert(1)",
+        "data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;",
+        "file:///etc/passwd",
+        "https://example.com/a b",
+        "https://example.com/\\x1b[31m",
+        "//example.com/no-scheme",
+    ]
+
+
+def test_a_hostile_tag_in_the_facet_and_the_filter_is_text(
+    serve: Callable[..., Any], hostile: Path
+) -> None:
+    ds = serve(hostile)
+    page = get(ds, "/scenes/scenes_with_cast").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;tag&#34;)&lt;/script&gt;" in page
+    filtered = get(ds, "/scenes/scenes_with_cast", params={"_tag": HOSTILE_TAG})
+    assert filtered.status_code == 200
+    assert "<script>alert" not in filtered.text
+
+
+def test_the_scene_views_page_shows_the_sql_of_the_view_it_serves(
+    serve: Callable[..., Any], tagged: Path
+) -> None:
+    page = get(serve(tagged), "/scenes/scenes_with_cast").text
+    assert "CREATE VIEW scenes_with_cast AS" in page
+    assert "CREATE TEMP VIEW scenes_with_cast AS" in page
+    assert "AS tags" in page

@@ -1,6 +1,7 @@
 """`kdrama browse` in a real browser: headless Chromium (Debian's ``chromium``), driven
-with Playwright, loads the page the installed ``kdrama`` serves, follows the home
-page's link, searches, clicks a facet, and saves a screenshot.
+with Playwright, loads the page the installed ``kdrama`` serves (the bundled scenes,
+some tagged and with clip links), follows the home page's link, searches, clicks an
+actor and a tag in the facets, finds a scene's clip link, and saves a screenshot.
 
 Playwright is given the system's Chromium, so nothing is downloaded. The test skips
 only where Chromium is not installed; ``.ci/run`` installs it.
@@ -12,14 +13,16 @@ import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from .conftest import KDRAMA_BIN
-from .test_browse import free_port
+from kdrama_cli.writer import Writer
+
+from .conftest import KDRAMA_BIN, bundled_source
+from .test_browse import CLIP, THUMBNAIL, free_port, write_moments
 
 CHROMIUM = shutil.which("chromium")
 
@@ -30,11 +33,25 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def served_url() -> Iterator[str]:
-    """The URL the installed ``kdrama browse`` serves the bundled catalog at. Its first
-    line on stderr gives the URL once the port is listening; Ctrl-C stops it."""
+def catalog(make_catalog: Callable[..., Path]) -> Path:
+    """The bundled scenes; Crash Landing on You's is tagged and has a YouTube clip."""
+    path = make_catalog(bundled_source(), "browsed.db")
+
+    def write(writer: Writer) -> None:
+        writer.set_urls(6, [CLIP])
+        writer.set_tags(6, ["kiss", "rain"])
+        writer.set_tags(2, ["kiss"])
+
+    write_moments(path, write)
+    return path
+
+
+@pytest.fixture
+def served_url(catalog: Path) -> Iterator[str]:
+    """The URL the installed ``kdrama browse`` serves ``catalog`` at. Its first line on
+    stderr gives the URL once the port is listening; Ctrl-C stops it."""
     server = subprocess.Popen(
-        [KDRAMA_BIN, "browse", "--no-open", "--port", str(free_port())],
+        [KDRAMA_BIN, "browse", "--no-open", "--db", str(catalog), "--port", str(free_port())],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -96,6 +113,19 @@ def test_a_browser_follows_the_home_link_searches_and_clicks_a_facet(
     assert dramas(page) == ["Crash Landing on You"]
     assert "_search=" in page.url and "_actor=Hyun+Bin" in page.url
     expect(page.locator("#facet-year li")).to_have_text(["2020 1"])
+
+    # On all the scenes, a click on a tag in its facet shows the scenes with that tag,
+    # and the scene shows its clip link, which opens apart, with its thumbnail.
+    page.goto(f"{served_url}scenes/scenes_with_cast")
+    tags = page.locator("#facet-tags")
+    expect(tags.locator("li")).to_have_text(["kiss 2", "rain 1"])
+    tags.get_by_role("link", name="rain").click()
+    expect(page.locator("h3").first).to_contain_text('1 row where tag is "rain"')
+    assert dramas(page) == ["Crash Landing on You"]
+    link = page.locator("td.col-urls a")
+    expect(link).to_have_attribute("href", CLIP)
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link.locator("img")).to_have_attribute("src", THUMBNAIL)
 
     screenshot = tmp_path / "browse.png"
     page.screenshot(path=screenshot, full_page=True)

@@ -5,9 +5,16 @@ kdrama as it was installed) and is imported only when a Datasette is made. The m
 gives the site its title and descriptions (the home page links to the scene view and
 searches it), hides the catalog's internal tables, and sets up the ``scenes_with_cast``
 view (one row per scene, its actors as a JSON array): the search box searches the index
-``kdrama search`` uses, and facets by actor, drama and year are counted from the kept
-counts and indexes, so that they answer on a catalog of any size (``web_hooks``, the
-plugin this module registers, says how).
+``kdrama search`` uses, and facets by actor, drama, year and tag are counted from the
+kept counts and indexes, so that they answer on a catalog of any size (``web_hooks``,
+the plugin this module registers, says how, and how links, tags, times and notes are
+shown).
+
+The scene view served has the catalog's ``scenes_with_cast`` columns and, after them,
+each scene's episode, time, clip links, tags and note, in the order of the JSON
+contract: every connection to the catalog gets a temporary view of that name (which
+SQLite reads before the file's own) that adds them to the file's view. The file's view
+is left as it is for the tools that read the file.
 
 Nothing served can change the file: every connection Datasette opens to it is
 read-only (``immutable=1`` for the bundled catalog, ``mode=ro`` for the others, even
@@ -40,16 +47,35 @@ VIEW = "scenes_with_cast"
 # those waiting to be counted again): kdrama's machinery, not data.
 _INTERNAL = re.compile(r"scene_search(_.*)?|search_stale|.*_keys|bundled_scenes|.*_counts(_stale)?")
 
+# The scene view as served: the file's view, then where the moment is, where to watch
+# it, its tags and the note, one row per scene still (joined on the scene's key).
+_SCENE_VIEW = f"""CREATE TEMP VIEW {VIEW} AS
+SELECT v.*, s.episode, s.time,
+    (SELECT json_group_array(url) FROM (
+        SELECT u.url FROM main.scene_urls u WHERE u.scene_id = s.id ORDER BY u.position
+    )) AS urls,
+    (SELECT json_group_array(name) FROM (
+        SELECT t.name FROM main.scene_tags st JOIN main.tags t ON t.id = st.tag_id
+        WHERE st.scene_id = s.id ORDER BY st.position
+    )) AS tags,
+    s.note
+FROM main.{VIEW} v JOIN main.scenes s ON s.id = v.id"""
+
 _TABLES: dict[str, dict[str, Any]] = {
     VIEW: {
         "description": (
-            "One row per scene, with its drama and its cast. Search as kdrama search "
-            "does, click an actor, drama or year to narrow the scenes down, or filter "
-            "any column with the filters above."
+            "One row per scene, with its drama, its cast, where it is, its clip links "
+            "and tags. Search as kdrama search does, click an actor, drama, year or tag "
+            "to narrow the scenes down, or filter any column with the filters above."
         ),
         # Counted from the catalog's indexes and kept counts (web_hooks.CountedFacet),
         # not from the view, whose actors cost seconds to build for every scene.
-        "facets": [{"counted": "actors"}, {"counted": "drama"}, {"counted": "year"}],
+        "facets": [
+            {"counted": "actors"},
+            {"counted": "drama"},
+            {"counted": "year"},
+            {"counted": "tags"},
+        ],
         # kdrama's search index, one row per scene (its rowid is the scene's id), read
         # with kdrama's own query parser (web_hooks.match_expression).
         "fts_table": search.TABLE,
@@ -68,10 +94,18 @@ _TABLES: dict[str, dict[str, Any]] = {
             "favorite": "1 if you marked the scene as a favourite",
             "rating": "Your rating, 1 to 5",
             "source": "Where the scene comes from",
+            "episode": "The episode the scene is in",
+            "time": "When in the episode it starts, in seconds (shown as 42:13)",
+            "urls": "Links to watch the clip (a JSON array)",
+            "tags": "What kind of moment it is (a JSON array); click one to see its scenes",
+            "note": "Your note about the scene",
         },
     },
     "scenes": {
-        "description": "The scenes themselves; their cast is in scene_people and scene_characters.",
+        "description": (
+            "The scenes themselves; their cast is in scene_people and scene_characters,"
+            " their clip links in scene_urls and their tags in scene_tags."
+        ),
         "label_column": "title",
         "sort": "id",
     },
@@ -96,6 +130,13 @@ _TABLES: dict[str, dict[str, Any]] = {
     },
     "scene_people": {"description": "Which actors are in which scene, in billing order."},
     "scene_characters": {"description": "Which characters are in which scene, in order."},
+    "scene_urls": {"description": "The links to watch each scene's clip, in order."},
+    "tags": {
+        "description": "Tags, in the form first typed; key is what makes Kiss and kiss one tag.",
+        "label_column": "name",
+        "sort": "name",
+    },
+    "scene_tags": {"description": "Which tags each scene has, in order."},
     "drama_aliases": {"description": "Other titles a drama is known by (CLOY, Dokkaebi…)."},
     "person_aliases": {"description": "Other spellings of a person's name."},
     "character_aliases": {"description": "Other spellings of a character's name."},
@@ -191,8 +232,18 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
             conn = sqlite3.connect(
                 f"{Path(self.path).as_uri()}?{mode}", uri=True, check_same_thread=False
             )
+            conn.execute(_SCENE_VIEW)  # in the connection's own temporary schema
             self._all_file_connections.append(conn)
             return conn
+
+        async def get_view_definition(self, view: str) -> str | None:
+            """The file's view, and for the scene view the one served over it."""
+            stored: str | None = await super().get_view_definition(view)
+            if view != VIEW or stored is None:
+                return stored
+            return (
+                f"{stored}\n\n-- Served with more columns, from a temporary view:\n{_SCENE_VIEW};"
+            )
 
         async def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
             """Datasette's, with the scene view's unfiltered count read from the tables."""
@@ -200,7 +251,12 @@ def make_datasette(path: Path, *, immutable: bool) -> Datasette:
 
     # No suggested facets: the scene view has its own, and each suggestion reads the
     # whole view, which on a large catalog costs a second a page for nothing shown.
-    datasette = Datasette(metadata=metadata(tables, sources), settings={"suggest_facets": False})
+    # The templates: a scene's own page shows its clip links and tags (web_hooks).
+    datasette = Datasette(
+        metadata=metadata(tables, sources),
+        settings={"suggest_facets": False},
+        template_dir=str(Path(__file__).parent / "templates"),
+    )
     datasette.remove_database("_memory")
     resolved = str(path.resolve())
     datasette.add_database(
