@@ -44,7 +44,7 @@ _BATCH = 500
 # One scene as the JSON object of Scene.to_dict, keys in the same order, for a query
 # over ``scenes s JOIN dramas d``. json() keeps the cast arrays JSON (not quoted text)
 # as they come out of their subqueries; the subqueries' ORDER BY gives the cast order.
-_SCENE_JSON = """json_object(
+_SCENE_JSON_TEMPLATE = """json_object(
     'id', s.id, 'title', s.title, 'drama', d.title, 'drama_korean', d.title_korean,
     'year', d.year, 'network', d.network,
     'actors', json((SELECT json_group_array(name) FROM (
@@ -75,7 +75,18 @@ _SCENE_JSON = """json_object(
         SELECT (SELECT json_group_array(alias) FROM (
             SELECT alias FROM person_aliases WHERE person_id = sp.person_id ORDER BY alias))
             AS aliases
-        FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))))"""
+        FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))),
+    'episode', s.episode, 'time', s.time,
+    'urls', {urls}, 'tags', {tags}, 'note', s.note)"""
+# A scene's clip links and tags, in order, as JSON arrays; the empty array itself when
+# the catalog has none at all (most catalogs, and every big one so far), which saves a
+# million lookups of nothing in an export.
+_URLS_JSON = """json((SELECT json_group_array(url) FROM (
+        SELECT url FROM scene_urls WHERE scene_id = s.id ORDER BY position)))"""
+_TAGS_JSON = """json((SELECT json_group_array(name) FROM (
+        SELECT t.name FROM scene_tags st JOIN tags t ON t.id = st.tag_id
+        WHERE st.scene_id = s.id ORDER BY st.position)))"""
+_NO_ITEMS = "json_array()"
 _FEW_PICKS = 16
 _TRIES_PER_PICK = 32
 
@@ -120,6 +131,9 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
         "rank": _INTEGER_OR_NULL,
         "favorite": _INTEGER,
         "rating": _INTEGER_OR_NULL,
+        "episode": _INTEGER_OR_NULL,
+        "time": _INTEGER_OR_NULL,
+        "note": _TEXT_OR_NULL,
     },
     "dramas": {
         "title": _TEXT,
@@ -133,6 +147,8 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "drama_aliases": {"alias": _TEXT},
     "person_aliases": {"alias": _TEXT},
     "character_aliases": {"alias": _TEXT},
+    "scene_urls": {"url": _TEXT},
+    "tags": {"name": _TEXT, "key": _TEXT},
 }
 
 
@@ -273,6 +289,8 @@ def _may_hold_bytes(scene: Scene) -> bool:
             for role in scene.characters
         )
         or any(bytes in map(type, aliases) for aliases in scene.actor_aliases)
+        or bytes in map(type, scene.urls)
+        or bytes in map(type, scene.tags)
     )
 
 
@@ -370,9 +388,10 @@ class Catalog:
         exactly ``json.dumps(scene.to_dict(), ensure_ascii=False, separators=(",", ":"))``,
         without making a Scene. Bulk output (export, JSON Lines) is several times
         faster this way; it streams from one query, so memory stays flat."""
+        scene_json = self._scene_json()
         if limit is None:
             sql, params = self._list_sql(
-                filters, sort, limit, descending, _SCENE_JSON, with_drama=True
+                filters, sort, limit, descending, scene_json, with_drama=True
             )
         else:
             # The scenes first, then JSON for those alone: with the JSON in the query
@@ -383,7 +402,7 @@ class Catalog:
             )
             query = Query()
             query.where.append(f"s.id IN ({picked})")
-            sql = f"{query.sql(_SCENE_JSON, with_drama=True)} ORDER BY {_order(sort, descending)}"
+            sql = f"{query.sql(scene_json, with_drama=True)} ORDER BY {_order(sort, descending)}"
         try:
             for (text,) in self.conn.execute(sql, params):
                 yield text
@@ -394,6 +413,18 @@ class Catalog:
             for _ in self.list_scenes(filters, sort, limit, descending=descending):
                 pass
             raise
+
+    def _scene_json(self) -> str:
+        """The SQL of a scene's JSON object (``list_scenes_json``), its links and tags
+        read only when the catalog has some."""
+
+        def some(table: str) -> bool:
+            return self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+        return _SCENE_JSON_TEMPLATE.format(
+            urls=_URLS_JSON if some("scene_urls") else _NO_ITEMS,
+            tags=_TAGS_JSON if some("scene_tags") else _NO_ITEMS,
+        )
 
     def _list_sql(
         self,
