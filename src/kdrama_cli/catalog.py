@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from . import names, search
+from . import moments, names, search
 from .counts import are_kept
 from .errors import CatalogError, NothingToPick, SceneNotFound
 from .models import NameKind, Scene, SceneFilter, Sort, Unmatched, YearRange
@@ -150,7 +150,8 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "scene_urls": {"url": _TEXT},
     "tags": {"name": _TEXT, "key": _TEXT},
 }
-
+# Tables without a rowid, and the column that names a row of them in ``db check``.
+_ROW_OF = {"scene_urls": ("scene_id", "scene")}
 
 _MARKS = (names.SOUND, names.LATIN, names.POPULAR, names.LOOSE)
 
@@ -298,6 +299,27 @@ def _holds_bytes(value: object) -> bool:
     if isinstance(value, tuple):
         return any(_holds_bytes(item) for item in value)
     return isinstance(value, bytes)
+
+
+def _refused(
+    column: str,
+    kind: str,
+    owner: str,
+    rows: Iterator[tuple[int, str]],
+    check: Callable[[str], str],
+) -> list[str]:
+    """A line for the values of ``rows`` (an owner's id and a value) that ``check``
+    refuses, if any: how many, and the first with the reason."""
+    count, first = 0, ""
+    for row_id, value in rows:
+        try:
+            check(value)
+        except ValueError as error:
+            count += 1
+            first = first or f"{owner} {row_id}: {error}"
+    if not count:
+        return []
+    return [f"{column} holds {count:,} {kind}(s) that kdrama refuses, the first of {first}"]
 
 
 class Catalog:
@@ -592,7 +614,8 @@ class Catalog:
             ]
 
         found: list[str] = []
-        for check in (integrity, lambda: schema_differences(self.conn), links, self._wrong_types):
+        checks = (integrity, lambda: schema_differences(self.conn), links, self._wrong_types)
+        for check in (*checks, self._bad_moments):
             try:
                 found += check()
             except sqlite3.DatabaseError as error:
@@ -612,15 +635,67 @@ class Catalog:
                 if column not in present:
                     continue  # the schema check names it
                 allowed = ", ".join(f"'{name}'" for name in types)
+                row, what = _ROW_OF.get(table, ("rowid", "row"))
                 count, rowid = self.conn.execute(
-                    f'SELECT count(*), min(rowid) FROM "{table}"'
+                    f'SELECT count(*), min({row}) FROM "{table}"'
                     f' WHERE typeof("{column}") NOT IN ({allowed})'
                 ).fetchone()
                 if count:
                     found.append(
                         f"{table}.{column} holds {count:,} value(s) that are not"
-                        f" {' or '.join(types)}, the first in row {rowid}"
+                        f" {' or '.join(types)}, the first in {what} {rowid}"
                     )
+        return found
+
+    def _bad_moments(self) -> list[str]:
+        """A line for each kind of episode, time, link or tag that kdrama would refuse
+        (another program may have written it), with the first such row; values of the
+        wrong type are ``_wrong_types``' to name. None for a catalog from before
+        schema 6 (checked as it is), which has none of them."""
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(scenes)")}
+        if not {"scene_urls", "tags", "scene_tags"} <= tables or "episode" not in columns:
+            return []
+        found = []
+        for column, bad in (
+            ("episode", "episode < 1"),
+            ("time", f"(time < 0 OR time > {moments.LONGEST_TIME})"),
+        ):
+            count, first = self.conn.execute(
+                f"SELECT count(*), min(id) FROM scenes WHERE typeof({column}) = 'integer' AND {bad}"
+            ).fetchone()
+            if count:
+                found.append(
+                    f"scenes.{column} holds {count:,} value(s) out of range, the first in"
+                    f" scene {first}"
+                )
+        links = self.conn.execute(
+            "SELECT scene_id, url FROM scene_urls WHERE typeof(url) = 'text' ORDER BY scene_id"
+        )
+        found += _refused("scene_urls.url", "link", "scene", links, moments.check_url)
+        tags = self.conn.execute(
+            "SELECT id, name FROM tags WHERE typeof(name) = 'text' AND typeof(key) = 'text'"
+            " ORDER BY id"
+        )
+        found += _refused("tags.name", "tag", "tag", tags, moments.clean_tag)
+        count, first = 0, None
+        for tag_id, name, key in self.conn.execute(
+            "SELECT id, name, key FROM tags WHERE typeof(name) = 'text'"
+            " AND typeof(key) = 'text' ORDER BY id"
+        ):
+            if key != moments.tag_key(name):
+                count, first = count + 1, first or tag_id
+        if count:
+            found.append(
+                f"tags.key holds {count:,} key(s) that are not their tag's name case-folded,"
+                f" the first of tag {first}"
+            )
+        count, first = self.conn.execute(
+            "SELECT count(*), min(id) FROM tags"
+            " WHERE NOT EXISTS (SELECT 1 FROM scene_tags WHERE tag_id = tags.id)"
+        ).fetchone()
+        if count:
+            found.append(f"tags holds {count:,} tag(s) that no scene has, the first is tag {first}")
         return found
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:
