@@ -252,6 +252,20 @@ def _search_sql(text: str, filters: SceneFilter | None, columns: str) -> tuple[s
     return f"SELECT {columns} FROM {matched}{join} WHERE {' AND '.join(query.where)}", query.params
 
 
+def scene_json_sql(conn: sqlite3.Connection) -> str:
+    """The SQL of a scene's JSON object (``Catalog.list_scenes_json``) for a query over
+    ``scenes s JOIN dramas d`` of this catalog: its links and tags are read only when the
+    catalog has some."""
+
+    def some(table: str) -> bool:
+        return conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+    return _SCENE_JSON_TEMPLATE.format(
+        urls=_URLS_JSON if some("scene_urls") else _NO_ITEMS,
+        tags=_TAGS_JSON if some("scene_tags") else _NO_ITEMS,
+    )
+
+
 def _take_in_bundled_scenes(conn: sqlite3.Connection) -> None:
     """Copy into a user catalog the bundled scenes it lacks (``storage.open_catalog`` calls
     this). bundle is imported here, when a user catalog is opened, so that reading any
@@ -410,7 +424,7 @@ class Catalog:
         exactly ``json.dumps(scene.to_dict(), ensure_ascii=False, separators=(",", ":"))``,
         without making a Scene. Bulk output (export, JSON Lines) is several times
         faster this way; it streams from one query, so memory stays flat."""
-        scene_json = self._scene_json()
+        scene_json = scene_json_sql(self.conn)
         if limit is None:
             sql, params = self._list_sql(
                 filters, sort, limit, descending, scene_json, with_drama=True
@@ -435,18 +449,6 @@ class Catalog:
             for _ in self.list_scenes(filters, sort, limit, descending=descending):
                 pass
             raise
-
-    def _scene_json(self) -> str:
-        """The SQL of a scene's JSON object (``list_scenes_json``), its links and tags
-        read only when the catalog has some."""
-
-        def some(table: str) -> bool:
-            return self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
-
-        return _SCENE_JSON_TEMPLATE.format(
-            urls=_URLS_JSON if some("scene_urls") else _NO_ITEMS,
-            tags=_TAGS_JSON if some("scene_tags") else _NO_ITEMS,
-        )
 
     def _list_sql(
         self,
