@@ -501,3 +501,9 @@ def test_a_catalog_of_every_earlier_schema_keeps_its_scenes_and_gains_empty_fiel
     assert run_process("db", "check", "--db", str(old)).exit_code == 0
     with closing(sqlite3.connect(old)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
+
+
+def test_a_note_may_be_as_long_on_edit_as_in_an_import_file(kdrama: Invoke, db: Path) -> None:
+    long_note = "A long thought. " * 200  # 3,200 characters: more than a title may have
+    assert kdrama("edit", "1", "--note", long_note, "--db", str(db)).exit_code == 0
+    assert shown(kdrama, db, 1)["note"] == long_note.strip()

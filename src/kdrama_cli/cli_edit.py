@@ -56,7 +56,7 @@ Description = Annotated[
 Source = Annotated[str | None, typer.Option("--source", help="Where the scene comes from.")]
 Episode = Annotated[
     str | None,
-    typer.Option("--episode", "-e", metavar="N", help="The episode the scene is in (1 or more)."),
+    typer.Option("--episode", metavar="N", help="The episode the scene is in (1 or more)."),
 ]
 Time = Annotated[
     str | None,
@@ -307,7 +307,7 @@ def add(
 
       kdrama add -t "The piano duet" -d CLOY -y 2020 -c "Ri Jeong Hyeok=Hyun Bin"
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
-      kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" -e 3 --time 42:13 --tag rain
+      kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" --episode 3 --time 42:13 --tag rain
     """
     roles = _roles(character)
     moment = Moment(episode, time_, url, tag, note_)

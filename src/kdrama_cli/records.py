@@ -207,7 +207,7 @@ def clean_text(value: str, field: str) -> str:
     """``value`` as it is stored in ``field``, with the checks an import applies; for
     text that arrives another way (the options of ``add`` and ``edit``)."""
     try:
-        return _clean(value, MAX_DESCRIPTION if field == "description" else MAX_TEXT)
+        return _clean(value, MAX_DESCRIPTION if field in ("description", "note") else MAX_TEXT)
     except _Problem as problem:
         raise RecordError("", str(problem)) from None
 
