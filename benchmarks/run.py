@@ -689,7 +689,10 @@ def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
     ]
     theirs = json.loads(r.output(Command("", (sqlite, "-json", str(db), EXPORT_SQL + " LIMIT 3"))))
     for scene in theirs:
-        for key in ("actors", "characters", "drama_aliases", "actors_korean", "actor_aliases"):
+        for key in (
+            *("actors", "characters", "drama_aliases", "actors_korean"),
+            *("actor_aliases", "urls", "tags"),
+        ):
             scene[key] = json.loads(scene[key])
         scene["favorite"] = bool(scene["favorite"])
     if [list(s.items()) for s in ours] != [list(s.items()) for s in theirs]:
