@@ -73,7 +73,7 @@ from pathlib import Path
 import names_eval
 from synthetic import NETWORKS, _Names, _sentence, _title, cached_catalog
 
-from kdrama_cli.catalog import _SCENE_JSON
+from kdrama_cli.catalog import scene_json_sql
 from kdrama_cli.names import name_key, sound_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,15 @@ SEARCH_TARGET = 2.0
 JSON_TARGET = 2.0  # at EXPORT_TARGET_SCENES; below, start-up weighs in
 # The sqlite3 shell building each scene's JSON object exactly as kdrama asks SQLite to
 # (``Catalog.list_scenes_json``), one object a line: the floor for piped ``list --json``.
-JSON_SQL = f"SELECT {_SCENE_JSON} FROM scenes s JOIN dramas d ON d.id = s.drama_id ORDER BY s.id"
+
+
+def json_sql(db: Path) -> str:
+    """The SQL of ``list --json`` on ``db``: the JSON kdrama builds for that catalog."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        columns = scene_json_sql(conn)
+    return f"SELECT {columns} FROM scenes s JOIN dramas d ON d.id = s.drama_id ORDER BY s.id"
+
+
 SCREEN_TARGET = 1.3
 TAGS_TARGET = 1.3
 SCREEN_MEMORY_LIMIT = 100 * MB
@@ -137,7 +145,12 @@ EXPORT_SQL = (
     " (SELECT json_group_array(json(aliases)) FROM (SELECT (SELECT json_group_array(alias)"
     " FROM (SELECT alias FROM person_aliases WHERE person_id = sp.person_id ORDER BY alias))"
     " AS aliases FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))"
-    " AS actor_aliases"
+    " AS actor_aliases, s.episode, s.time,"
+    " (SELECT json_group_array(url) FROM (SELECT url FROM scene_urls"
+    " WHERE scene_id = s.id ORDER BY position)) AS urls,"
+    " (SELECT json_group_array(name) FROM (SELECT t.name FROM scene_tags st"
+    " JOIN tags t ON t.id = st.tag_id WHERE st.scene_id = s.id ORDER BY st.position))"
+    " AS tags, s.note"
     " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
     " LEFT JOIN sources src ON src.id = s.source_id"
     " ORDER BY s.id"
@@ -567,9 +580,10 @@ def json_list(r: Runner, size: int, db: Path) -> list[Row]:
     sqlite = shutil.which("sqlite3")
     if sqlite is None:
         raise BenchmarkError("the sqlite3 command is needed for the json section")
-    reference = Command("sqlite3 (the same JSON objects)", (sqlite, str(db), JSON_SQL))
+    sql = json_sql(db)
+    reference = Command("sqlite3 (the same JSON objects)", (sqlite, str(db), sql))
     ours = r.output(r.kd("list", "--limit", "3", "--json", env=catalog_env(db)))
-    theirs = r.output(Command("", (sqlite, str(db), JSON_SQL + " LIMIT 3"))).splitlines()
+    theirs = r.output(Command("", (sqlite, str(db), sql + " LIMIT 3"))).splitlines()
     if ours != "[" + ",".join(theirs) + "]\n":
         raise BenchmarkError(f"piped list --json is not sqlite3's objects:\n{ours}\n{theirs}")
     command = r.kd("list", "--json", env=catalog_env(db), label="kdrama list --json (piped)")
@@ -740,7 +754,10 @@ def _check_export_fields(r: Runner, db: Path, sqlite: str) -> None:
     ]
     theirs = json.loads(r.output(Command("", (sqlite, "-json", str(db), EXPORT_SQL + " LIMIT 3"))))
     for scene in theirs:
-        for key in ("actors", "characters", "drama_aliases", "actors_korean", "actor_aliases"):
+        for key in (
+            *("actors", "characters", "drama_aliases", "actors_korean"),
+            *("actor_aliases", "urls", "tags"),
+        ):
             scene[key] = json.loads(scene[key])
         scene["favorite"] = bool(scene["favorite"])
     if [list(s.items()) for s in ours] != [list(s.items()) for s in theirs]:

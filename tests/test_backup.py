@@ -147,6 +147,15 @@ HANGUL = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)
 texts = st.text(ANY | SPECIAL, max_size=20).map(clean)
 some_texts = st.text(ANY | SPECIAL, min_size=1, max_size=20).map(clean).filter(bool)
 optional_texts = st.none() | some_texts
+# Clip links with what a CSV cell or a URL makes special (; % = & # \), and tags in
+# mixed case, each in one form (a tag keeps the form first typed).
+urls = st.builds(
+    "{}://{}.kr/{}".format,
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True).filter(lambda h: h[0] != "-"),
+    st.text(st.sampled_from(list("aZ9;%=&?#/\\|,'-_.~")), max_size=16),
+)
+TAGS = ["Kiss", "rain", "FIRST-meeting", "우산", "l'amour", "v1.2", "snow_day", "Ep.10"]
 name_rests = st.text(NO_DIGITS | SPECIAL, max_size=12).map(clean)
 hangul = st.text(HANGUL | st.sampled_from([" ", "·"]), min_size=1, max_size=6).map(clean)
 optional_hangul = st.none() | hangul.filter(bool)
@@ -284,6 +293,12 @@ def scene_objects(
         "drama_aliases": drama.aliases,
         "actors_korean": [p.korean for p in actors],
         "actor_aliases": [p.aliases for p in actors],
+        "episode": draw(st.none() | st.integers(1, 2000)),
+        "time": draw(st.none() | st.integers(0, 36000)),
+        "urls": draw(st.lists(urls, max_size=3, unique=True)),
+        "tags": draw(st.lists(st.sampled_from(TAGS), max_size=4, unique=True)),
+        "note": draw(st.none() | st.text(ANY | SPECIAL, min_size=1, max_size=40).map(clean))
+        or None,
     }
 
 

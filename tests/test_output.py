@@ -76,6 +76,11 @@ def test_json_objects_carry_the_documented_keys_and_types(kdrama: Invoke) -> Non
         "drama_aliases": ["CLOY"],
         "actors_korean": ["현빈", "손예진"],
         "actor_aliases": [[], []],
+        "episode": None,
+        "time": None,
+        "urls": [],
+        "tags": [],
+        "note": None,
     }
     assert isinstance(scene["description"], str) and scene["description"]
 

@@ -85,6 +85,10 @@ def _copy(writer: Writer, scene: Scene, *, keep_id: bool) -> int:
         source_id=writer.source(scene.source, title=scene.source_title, credit=scene.source_credit)
         if scene.source
         else None,
+        episode=scene.episode,
+        time=scene.time,
+        urls=scene.urls,
+        tags=scene.tags,
     )
     writer.set_cast(scene_id, list(people.values()), characters)
     return scene_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -44,7 +44,7 @@ _BATCH = 500
 # One scene as the JSON object of Scene.to_dict, keys in the same order, for a query
 # over ``scenes s JOIN dramas d``. json() keeps the cast arrays JSON (not quoted text)
 # as they come out of their subqueries; the subqueries' ORDER BY gives the cast order.
-_SCENE_JSON = """json_object(
+_SCENE_JSON_TEMPLATE = """json_object(
     'id', s.id, 'title', s.title, 'drama', d.title, 'drama_korean', d.title_korean,
     'year', d.year, 'network', d.network,
     'actors', json((SELECT json_group_array(name) FROM (
@@ -75,7 +75,18 @@ _SCENE_JSON = """json_object(
         SELECT (SELECT json_group_array(alias) FROM (
             SELECT alias FROM person_aliases WHERE person_id = sp.person_id ORDER BY alias))
             AS aliases
-        FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))))"""
+        FROM scene_people sp WHERE sp.scene_id = s.id ORDER BY sp.position))),
+    'episode', s.episode, 'time', s.time,
+    'urls', {urls}, 'tags', {tags}, 'note', s.note)"""
+# A scene's clip links and tags, in order, as JSON arrays; the empty array itself when
+# the catalog has none at all (most catalogs, and every big one so far), which saves a
+# million lookups of nothing in an export.
+_URLS_JSON = """json((SELECT json_group_array(url) FROM (
+        SELECT url FROM scene_urls WHERE scene_id = s.id ORDER BY position)))"""
+_TAGS_JSON = """json((SELECT json_group_array(name) FROM (
+        SELECT t.name FROM scene_tags st JOIN tags t ON t.id = st.tag_id
+        WHERE st.scene_id = s.id ORDER BY st.position)))"""
+_NO_ITEMS = "json_array()"
 _FEW_PICKS = 16
 _TRIES_PER_PICK = 32
 
@@ -120,6 +131,9 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
         "rank": _INTEGER_OR_NULL,
         "favorite": _INTEGER,
         "rating": _INTEGER_OR_NULL,
+        "episode": _INTEGER_OR_NULL,
+        "time": _INTEGER_OR_NULL,
+        "note": _TEXT_OR_NULL,
     },
     "dramas": {
         "title": _TEXT,
@@ -133,8 +147,11 @@ _COLUMN_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "drama_aliases": {"alias": _TEXT},
     "person_aliases": {"alias": _TEXT},
     "character_aliases": {"alias": _TEXT},
+    "scene_urls": {"url": _TEXT},
+    "tags": {"name": _TEXT, "key": _TEXT},
 }
-
+# Tables without a rowid, and the column that names a row of them in ``db check``.
+_ROW_OF = {"scene_urls": ("scene_id", "scene")}
 
 _MARKS = (names.SOUND, names.LATIN, names.POPULAR, names.LOOSE)
 
@@ -245,6 +262,20 @@ def _search_sql(text: str, filters: SceneFilter | None, columns: str) -> tuple[s
     return f"SELECT {columns} FROM {matched}{join} WHERE {' AND '.join(query.where)}", query.params
 
 
+def scene_json_sql(conn: sqlite3.Connection) -> str:
+    """The SQL of a scene's JSON object (``Catalog.list_scenes_json``) for a query over
+    ``scenes s JOIN dramas d`` of this catalog: its links and tags are read only when the
+    catalog has some."""
+
+    def some(table: str) -> bool:
+        return conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+    return _SCENE_JSON_TEMPLATE.format(
+        urls=_URLS_JSON if some("scene_urls") else _NO_ITEMS,
+        tags=_TAGS_JSON if some("scene_tags") else _NO_ITEMS,
+    )
+
+
 def _take_in_bundled_scenes(conn: sqlite3.Connection) -> None:
     """Copy into a user catalog the bundled scenes it lacks (``storage.open_catalog`` calls
     this). bundle is imported here, when a user catalog is opened, so that reading any
@@ -283,6 +314,8 @@ def _may_hold_bytes(scene: Scene) -> bool:
             for role in scene.characters
         )
         or any(bytes in map(type, aliases) for aliases in scene.actor_aliases)
+        or bytes in map(type, scene.urls)
+        or bytes in map(type, scene.tags)
     )
 
 
@@ -290,6 +323,27 @@ def _holds_bytes(value: object) -> bool:
     if isinstance(value, tuple):
         return any(_holds_bytes(item) for item in value)
     return isinstance(value, bytes)
+
+
+def _refused(
+    column: str,
+    kind: str,
+    owner: str,
+    rows: Iterator[tuple[int, str]],
+    check: Callable[[str], str],
+) -> list[str]:
+    """A line for the values of ``rows`` (an owner's id and a value) that ``check``
+    refuses, if any: how many, and the first with the reason."""
+    count, first = 0, ""
+    for row_id, value in rows:
+        try:
+            check(value)
+        except ValueError as error:
+            count += 1
+            first = first or f"{owner} {row_id}: {error}"
+    if not count:
+        return []
+    return [f"{column} holds {count:,} {kind}(s) that kdrama refuses, the first of {first}"]
 
 
 class Catalog:
@@ -380,9 +434,10 @@ class Catalog:
         exactly ``json.dumps(scene.to_dict(), ensure_ascii=False, separators=(",", ":"))``,
         without making a Scene. Bulk output (export, JSON Lines) is several times
         faster this way; it streams from one query, so memory stays flat."""
+        scene_json = scene_json_sql(self.conn)
         if limit is None:
             sql, params = self._list_sql(
-                filters, sort, limit, descending, _SCENE_JSON, with_drama=True
+                filters, sort, limit, descending, scene_json, with_drama=True
             )
         else:
             # The scenes first, then JSON for those alone: with the JSON in the query
@@ -393,7 +448,7 @@ class Catalog:
             )
             query = Query()
             query.where.append(f"s.id IN ({picked})")
-            sql = f"{query.sql(_SCENE_JSON, with_drama=True)} ORDER BY {_order(sort, descending)}"
+            sql = f"{query.sql(scene_json, with_drama=True)} ORDER BY {_order(sort, descending)}"
         try:
             for (text,) in self.conn.execute(sql, params):
                 yield text
@@ -600,7 +655,8 @@ class Catalog:
             ]
 
         found: list[str] = []
-        for check in (integrity, lambda: schema_differences(self.conn), links, self._wrong_types):
+        checks = (integrity, lambda: schema_differences(self.conn), links, self._wrong_types)
+        for check in (*checks, self._bad_moments):
             try:
                 found += check()
             except sqlite3.DatabaseError as error:
@@ -620,15 +676,67 @@ class Catalog:
                 if column not in present:
                     continue  # the schema check names it
                 allowed = ", ".join(f"'{name}'" for name in types)
+                row, what = _ROW_OF.get(table, ("rowid", "row"))
                 count, rowid = self.conn.execute(
-                    f'SELECT count(*), min(rowid) FROM "{table}"'
+                    f'SELECT count(*), min({row}) FROM "{table}"'
                     f' WHERE typeof("{column}") NOT IN ({allowed})'
                 ).fetchone()
                 if count:
                     found.append(
                         f"{table}.{column} holds {count:,} value(s) that are not"
-                        f" {' or '.join(types)}, the first in row {rowid}"
+                        f" {' or '.join(types)}, the first in {what} {rowid}"
                     )
+        return found
+
+    def _bad_moments(self) -> list[str]:
+        """A line for each kind of episode, time, link or tag that kdrama would refuse
+        (another program may have written it), with the first such row; values of the
+        wrong type are ``_wrong_types``' to name. None for a catalog from before
+        schema 6 (checked as it is), which has none of them."""
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(scenes)")}
+        if not {"scene_urls", "tags", "scene_tags"} <= tables or "episode" not in columns:
+            return []
+        found = []
+        for column, bad in (
+            ("episode", "episode < 1"),
+            ("time", f"(time < 0 OR time > {moments.LONGEST_TIME})"),
+        ):
+            count, first = self.conn.execute(
+                f"SELECT count(*), min(id) FROM scenes WHERE typeof({column}) = 'integer' AND {bad}"
+            ).fetchone()
+            if count:
+                found.append(
+                    f"scenes.{column} holds {count:,} value(s) out of range, the first in"
+                    f" scene {first}"
+                )
+        links = self.conn.execute(
+            "SELECT scene_id, url FROM scene_urls WHERE typeof(url) = 'text' ORDER BY scene_id"
+        )
+        found += _refused("scene_urls.url", "link", "scene", links, moments.check_url)
+        tags = self.conn.execute(
+            "SELECT id, name FROM tags WHERE typeof(name) = 'text' AND typeof(key) = 'text'"
+            " ORDER BY id"
+        )
+        found += _refused("tags.name", "tag", "tag", tags, moments.clean_tag)
+        count, first = 0, None
+        for tag_id, name, key in self.conn.execute(
+            "SELECT id, name, key FROM tags WHERE typeof(name) = 'text'"
+            " AND typeof(key) = 'text' ORDER BY id"
+        ):
+            if key != moments.tag_key(name):
+                count, first = count + 1, first or tag_id
+        if count:
+            found.append(
+                f"tags.key holds {count:,} key(s) that are not their tag's name case-folded,"
+                f" the first of tag {first}"
+            )
+        count, first = self.conn.execute(
+            "SELECT count(*), min(id) FROM tags"
+            " WHERE NOT EXISTS (SELECT 1 FROM scene_tags WHERE tag_id = tags.id)"
+        ).fetchone()
+        if count:
+            found.append(f"tags holds {count:,} tag(s) that no scene has, the first is tag {first}")
         return found
 
     def names_in(self, filters: SceneFilter) -> list[tuple[NameKind, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -54,6 +54,43 @@ Description = Annotated[
     str | None, typer.Option("--description", help="What happens, in a line or two.")
 ]
 Source = Annotated[str | None, typer.Option("--source", help="Where the scene comes from.")]
+Episode = Annotated[
+    str | None,
+    typer.Option("--episode", metavar="N", help="The episode the scene is in (1 or more)."),
+]
+Time = Annotated[
+    str | None,
+    typer.Option("--time", metavar="M:SS", help="Where in the episode, e.g. 42:13 or 1:02:07."),
+]
+
+
+def _url(value: str) -> str:
+    try:
+        return moments.check_url(value.strip())
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _tag(value: str) -> str:
+    try:
+        return moments.clean_tag(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+Urls = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--url", metavar="URL", parser=_url, help="A link to the clip (http or https); repeat."
+    ),
+]
+Tags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag", metavar="WORD", parser=_tag, help="A word for the kind of moment; repeat for more."
+    ),
+]
+Note = Annotated[str | None, typer.Option("--note", help="Your own note about the scene.")]
 SceneIds = Annotated[
     list[int],
     typer.Argument(metavar="IDS...", parser=options.positive_int, help="One or more scene ids."),
@@ -101,6 +138,68 @@ def _stored_or_none(value: str | None, option: str) -> str | None:
     return None if value is None else _stored(value, option)
 
 
+def _episode(value: str) -> int | None:
+    """An --episode value: a number from 1 up, or blank for none."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = options.whole_number(text)
+    except typer.BadParameter as error:
+        raise typer.BadParameter(error.message, param_hint="'--episode'") from None
+    try:
+        return moments.check_episode(number)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--episode'") from None
+
+
+def _time(value: str) -> int | None:
+    """A --time value in seconds, or None for blank."""
+    if not value.strip():
+        return None
+    try:
+        return moments.parse_time(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--time'") from None
+
+
+class Moment(NamedTuple):
+    """The options that say where a scene is and what the fan keeps about it, as typed
+    (``urls``/``tags`` None when not given; ``no_urls``/``no_tags`` clear them)."""
+
+    episode: str | None = None
+    time: str | None = None
+    urls: list[str] | None = None
+    tags: list[str] | None = None
+    note: str | None = None
+    no_urls: bool = False
+    no_tags: bool = False
+
+    def fields(self) -> dict[str, Any]:
+        """The record fields these options give, checked; links and tags each once
+        (tags without regard to case), in the order given."""
+        given: dict[str, Any] = {}
+        if self.episode is not None:
+            given["episode"] = _episode(self.episode)
+        if self.time is not None:
+            given["time"] = _time(self.time)
+        for values, clear, name in (
+            (self.urls, self.no_urls, "url"),
+            (self.tags, self.no_tags, "tag"),
+        ):
+            if values and clear:
+                usage_error(f"--{name} and --no-{name} cannot be given together")
+            if values or clear:
+                key = moments.tag_key if name == "tag" else str
+                kept: dict[str, str] = {}
+                for value in values or []:
+                    kept.setdefault(key(value), value)
+                given[f"{name}s"] = tuple(kept.values())
+        if self.note is not None:
+            given["note"] = _stored(self.note, "--note") or None
+        return given
+
+
 def _record(
     *,
     title: str | None = None,
@@ -110,6 +209,7 @@ def _record(
     roles: tuple[Role, ...] = (),
     description: str | None = None,
     source: str | None = None,
+    moment: Moment = Moment(),
 ) -> SceneRecord:
     """A record of the options given; a character's actor joins the actors."""
     title = _stored_or_none(title, "--title")
@@ -127,9 +227,11 @@ def _record(
         "actors": names or None,
         "characters": roles or None,
     }
+    moments_given = moment.fields()
     return SceneRecord(
         where="",
-        given=frozenset(field for field, value in values.items() if value is not None),
+        given=frozenset(field for field, value in values.items() if value is not None)
+        | frozenset(moments_given),
         title=title,
         drama=drama,
         year=year,
@@ -137,6 +239,7 @@ def _record(
         source=source,
         actors=names,
         characters=roles,
+        **moments_given,
     )
 
 
@@ -186,6 +289,11 @@ def add(
     character: Characters = None,
     description: Description = None,
     source: Source = None,
+    episode: Episode = None,
+    time_: Time = None,
+    url: Urls = None,
+    tag: Tags = None,
+    note_: Note = None,
     new_drama: NewDrama = False,
     db: options.Db = None,
 ) -> None:
@@ -199,8 +307,10 @@ def add(
 
       kdrama add -t "The piano duet" -d CLOY -y 2020 -c "Ri Jeong Hyeok=Hyun Bin"
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
+      kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" --episode 3 --time 42:13 --tag rain
     """
     roles = _roles(character)
+    moment = Moment(episode, time_, url, tag, note_)
     # The options given are checked before anything is asked: a bad one would
     # otherwise be refused only after the questions had been answered.
     _record(
@@ -210,6 +320,7 @@ def add(
         roles=roles,
         description=description,
         source=source,
+        moment=moment,
     )
     title = title or _missing("--title", "Scene title", _text("--title"))
     drama = drama or _missing("--drama", "Drama", _text("--drama"))
@@ -224,6 +335,7 @@ def add(
         roles=roles,
         description=description,
         source=source,
+        moment=moment,
     )
     with writable(db, create=True) as catalog:
         scene_id = _asking_about_dramas(
@@ -242,6 +354,13 @@ def edit(
     character: Characters = None,
     description: Description = None,
     source: Source = None,
+    episode: Episode = None,
+    time_: Time = None,
+    url: Urls = None,
+    no_url: Annotated[bool, typer.Option("--no-url", help="Remove the scene's links.")] = False,
+    tag: Tags = None,
+    no_tag: Annotated[bool, typer.Option("--no-tag", help="Remove the scene's tags.")] = False,
+    note_: Note = None,
     new_drama: NewDrama = False,
     db: options.Db = None,
 ) -> None:
@@ -249,12 +368,15 @@ def edit(
 
     --actor and --character replace the scene's whole cast. --drama and --year move the
     scene to another drama; the drama it leaves keeps its Korean title, network and
-    aliases (`kdrama drama edit` changes those).
+    aliases (`kdrama drama edit` changes those). --url and --tag replace the scene's
+    links and tags (--no-url and --no-tag remove them); an empty --episode, --time or
+    --note clears it.
 
     [bold]Examples[/bold]
 
       kdrama edit 7 --title "The piano duet, at last"
       kdrama edit 7 --actor "Hyun Bin" --character "Ri Jeong Hyeok=Hyun Bin"
+      kdrama edit 7 --episode 10 --time 42:13 --url https://youtu.be/XXXXXXXXXXX
     """
     record = _record(
         title=title,
@@ -264,6 +386,7 @@ def edit(
         roles=_roles(character),
         description=description,
         source=source,
+        moment=Moment(episode, time_, url, tag, note_, no_url, no_tag),
     )
     if not record.given:
         usage_error("nothing to change: give at least one option, such as --title")

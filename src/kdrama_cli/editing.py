@@ -28,6 +28,7 @@ from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
+from .moments import tag_key
 from .storage import transaction
 from .writer import Links, Writer, unique_ids
 
@@ -462,12 +463,27 @@ def _changes(record: SceneRecord, scene: Scene) -> bool:
         return True
     if "favorite" in given and bool(record.favorite) != scene.favorite:
         return True
+    if _moment_changes(record, scene):
+        return True
     for name in ("drama_korean", "network"):
         if getattr(record, name) not in (None, getattr(scene, name)):
             return True
     if not set(record.drama_aliases) <= set(scene.drama_aliases):
         return True
     return bool(given & _CAST_FIELDS) and _cast_changes(record, scene)
+
+
+def _moment_changes(record: SceneRecord, scene: Scene) -> bool:
+    """Whether the record gives an episode, time, links, tags or note other than the
+    scene's. Tags differ when their words or order do, not their case alone (a tag
+    keeps the form first typed)."""
+    given = record.given
+    for name in ("episode", "time", "urls"):
+        if name in given and getattr(record, name) != getattr(scene, name):
+            return True
+    if "note" in given and (record.note or None) != scene.note:
+        return True
+    return "tags" in given and [tag_key(t) for t in record.tags] != [tag_key(t) for t in scene.tags]
 
 
 def _cast_changes(record: SceneRecord, scene: Scene) -> bool:
@@ -513,6 +529,11 @@ def _add(writer: Writer, record: SceneRecord, scene_id: int) -> None:
         source_id=_source_id(writer, record),
         favorite=bool(record.favorite),
         rating=record.rating,
+        episode=record.episode,
+        time=record.time,
+        note=record.note or None,
+        urls=record.urls,
+        tags=record.tags,
     )
     # The cast's ids, remembered by the writer (the scenes of a drama mostly share a
     # cast), without repeats: queued as they are. A record read from JSON names its
@@ -540,6 +561,9 @@ def _update(writer: Writer, record: SceneRecord, scene: Scene) -> None:
         columns["description"] = record.description or ""
     if "favorite" in given:
         columns["favorite"] = bool(record.favorite)
+    columns |= {name: getattr(record, name) for name in ("episode", "time") if name in given}
+    if "note" in given:
+        columns["note"] = record.note or None
     old_drama = writer.conn.execute(
         "SELECT drama_id FROM scenes WHERE id = ?", (scene.id,)
     ).fetchone()[0]
@@ -563,6 +587,10 @@ def _update(writer: Writer, record: SceneRecord, scene: Scene) -> None:
         )
         columns["source_id"] = _source_id(writer, merged)
     writer.update_scene(scene.id, **columns)
+    if "urls" in given:
+        writer.set_urls(scene.id, record.urls)
+    if "tags" in given:
+        writer.set_tags(scene.id, record.tags)
     if given & _CAST_FIELDS:
         _set_cast(writer, scene.id, _Cast.of(record), drama_id, new=False, strict=True)
     elif drama_id != old_drama:

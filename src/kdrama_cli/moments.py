@@ -137,3 +137,21 @@ def clean_tag(text: str) -> str:
 def tag_key(tag: str) -> str:
     """What two tags that are the same tag share: Kiss, kiss and KISS are one."""
     return unicodedata.normalize("NFC", tag).casefold()
+
+
+def _shown_time(time: object) -> str:
+    # A value another program stored in place of seconds is shown as it is.
+    return format_time(time) if isinstance(time, int) and time >= 0 else str(time)
+
+
+def short_where(episode: object, time: object) -> str:
+    """Where a moment is, short, for a table: "E10 42:13", "E10", "42:13" or ""."""
+    parts = [] if episode is None else [f"E{episode}"]
+    return " ".join(parts + ([] if time is None else [_shown_time(time)]))
+
+
+def long_where(episode: object, time: object) -> str:
+    """Where a moment is, in words: "Episode 10, 42:13", "Episode 10", "at 42:13" or ""."""
+    if episode is None:
+        return "" if time is None else f"at {_shown_time(time)}"
+    return f"Episode {episode}" + ("" if time is None else f", {_shown_time(time)}")

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Scene
+from .moments import format_time, long_where, short_where
 from .text import HEART, visible
 
 if TYPE_CHECKING:
@@ -71,15 +72,28 @@ def write_table(
         return _write_chosen(scenes, screen, highlight, fields)
     if screen.width < CARDS_BELOW:
         return _write_cards(scenes, screen, highlight)
-    rows = (_scene_cells(scene, screen.encoding, highlight) for scene in scenes)
+    where = screen.width >= WHERE_FROM
+    rows = (_scene_cells(scene, screen.encoding, highlight, where) for scene in scenes)
     return _draw(screen, _SCENE_COLUMNS, rows, show_lines=True)
 
 
-def _scene_cells(scene: Scene, encoding: str, highlight: re.Pattern[str] | None) -> list[Text]:
-    """A scene's row of the table: id and marks, drama, year, scene, cast."""
+# From this width on, the table shows where a scene is ("E10 42:13") under its drama;
+# it is the first thing a narrower table leaves out (cards leave it out too).
+WHERE_FROM = 100
+
+
+def _scene_cells(
+    scene: Scene, encoding: str, highlight: re.Pattern[str] | None, where: bool = False
+) -> list[Text]:
+    """A scene's row of the table: id and marks, drama (and, with ``where``, the
+    episode and time under it), year, scene, cast."""
+    drama = _marked(scene.drama, highlight)
+    if where and (scene.episode is not None or scene.time is not None):
+        drama.append("\n")
+        drama.append(visible(short_where(scene.episode, scene.time)), style="dim")
     return [
         _id_cell(scene, encoding),
-        _marked(scene.drama, highlight),
+        drama,
         Text(str(scene.year)),
         _scene_cell(scene, highlight),
         _marked("\n".join(scene.cast_lines()), highlight),
@@ -324,9 +338,23 @@ _HEADINGS = {
     "description": "Description",
     "favorite": "Fav",
     "rating": "Rating",
+    "episode": "Ep",
+    "time": "Time",
+    "urls": "Links",
+    "tags": "Tags",
+    "note": "Note",
 }
-_NARROW = {"id", "year", "favorite", "rating", "rank"}
-_SEARCHED = {"title", "drama", "drama_korean", "description", "actors", "characters"}
+_NARROW = {"id", "year", "favorite", "rating", "rank", "episode", "time"}
+_SEARCHED = {
+    "title",
+    "drama",
+    "drama_korean",
+    "description",
+    "actors",
+    "characters",
+    "tags",
+    "note",
+}
 
 
 def _field_cell(
@@ -344,6 +372,8 @@ def _field_cell(
     if key == "characters":
         lines = [f"{role.actor} as {role.name}" for role in scene.characters]
         return _marked("\n".join(lines), highlight)
+    if key == "time" and isinstance(scene.time, int) and scene.time >= 0:
+        return Text(format_time(scene.time))
     value = whole[key]
     if isinstance(value, list):
         items = [", ".join(v) if isinstance(v, list) else v for v in value]
@@ -458,10 +488,14 @@ def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
     scene_marks = _marks(scene, encoding)
     if scene_marks:
         body.append(scene_marks)
+    where = long_where(scene.episode, scene.time)
+    if where:
+        body.append(Text(visible(where)))
     body.append(Text(""))
     body += [Text(visible(line)) for line in scene.cast_lines(korean=True)]
     if scene.description:
         body += [Text(""), Text(visible(scene.description))]
+    body += _kept_lines(scene)
     source = _source_line(scene)
     if source:
         body += [Text(""), Text(visible(source), style="dim")]
@@ -489,6 +523,21 @@ class _ScenePanel:
             title = Text(f"#{self.scene.id}", style="bold")
             body = [Text(visible(self.scene.title), style="bold"), *body]
         yield Panel(Group(*body), title=title, title_align="left")
+
+
+def _kept_lines(scene: Scene) -> list[Text]:
+    """What the fan keeps about a scene, for ``show``: the note (its lines as
+    written), the tags, and each clip link on a line of its own."""
+    lines: list[Text] = []
+    if scene.note:
+        lines += [Text(""), Text("Note: ", style="bold") + Text(visible(str(scene.note)))]
+    if scene.tags or scene.urls:
+        lines.append(Text(""))
+    if scene.tags:
+        tags = ", ".join(visible(str(tag)) for tag in scene.tags)
+        lines.append(Text("Tags: ", style="bold") + Text(tags))
+    lines += [Text("Link: ", style="bold") + Text(visible(str(url))) for url in scene.urls]
+    return lines
 
 
 def _source_line(scene: Scene) -> str:

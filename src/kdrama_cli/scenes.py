@@ -43,7 +43,8 @@ def load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
         "SELECT s.id, s.title, d.title AS drama, d.year, s.description,"
         " d.title_korean AS drama_korean, d.network, s.rank, src.name AS source,"
         " s.favorite = 1 AS favorite, s.rating,"
-        " src.title AS source_title, src.credit AS source_credit, s.drama_id"
+        " src.title AS source_title, src.credit AS source_credit, s.drama_id,"
+        " s.episode, s.time, s.note"
         " FROM scenes s JOIN dramas d ON d.id = s.drama_id"
         " LEFT JOIN sources src ON src.id = s.source_id"
         " WHERE s.id IN (SELECT value FROM json_each(:ids))",
@@ -52,6 +53,8 @@ def load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
     columns = [column[0] for column in cursor.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor]
     aliases = _Aliases(conn, rows, actors.values(), roles.values())
+    urls = _lists(conn, "SELECT scene_id, url FROM scene_urls", id_list)
+    tags = _lists(conn, "SELECT scene_id, name FROM scene_tags JOIN tags ON id = tag_id", id_list)
     scenes: dict[int, Scene] = {}
     for fields in rows:
         fields["favorite"] = bool(fields["favorite"])
@@ -67,8 +70,23 @@ def load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
             drama_aliases=aliases.dramas.get(fields["drama_id"], ()),
             actors_korean=tuple(korean for _, korean, _ in cast),
             actor_aliases=tuple(aliases.people.get(person_id, ()) for _, _, person_id in cast),
+            urls=urls.get(scene_id, ()),
+            tags=tags.get(scene_id, ()),
         )
     return [scenes[i] for i in ids if i in scenes]
+
+
+def _lists(conn: sqlite3.Connection, select: str, id_list: str) -> dict[int, tuple[str, ...]]:
+    """The clip links or tags of some scenes (``select`` gives a scene's id and one of
+    them, from a table with a ``position``), in order, by scene id. One query for the
+    batch, which finds nothing at once in a catalog without any."""
+    found: dict[int, list[str]] = {}
+    for scene_id, value in conn.execute(
+        f"{select} WHERE scene_id IN (SELECT value FROM json_each(?)) ORDER BY scene_id, position",
+        (id_list,),
+    ):
+        found.setdefault(scene_id, []).append(value)
+    return {scene_id: tuple(values) for scene_id, values in found.items()}
 
 
 class _Aliases:

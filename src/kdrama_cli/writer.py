@@ -23,10 +23,12 @@ from .errors import KdramaError
 from .models import NameKind
 
 _KeysOf = Callable[[Iterable[str]], set[str]]
-_INSERT_SCENE = (
-    "INSERT INTO scenes (id, drama_id, title, description, rank, source_id, favorite, rating)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_SCENE_COLUMNS = (
+    "drama_id, title, description, rank, source_id, favorite, rating, episode, time, note"
 )
+_INSERT_SCENE = f"INSERT INTO scenes (id, {_SCENE_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+_INSERT_URL = "INSERT INTO scene_urls (scene_id, position, url) VALUES (?, ?, ?)"
+_INSERT_TAG = "INSERT INTO scene_tags (scene_id, tag_id, position) VALUES (?, ?, ?)"
 
 
 # How many new keys wait to be written: little enough to keep an import of a million
@@ -155,6 +157,10 @@ class Writer:
         self._queued_scenes: list[tuple[object, ...]] = []
         self._queued_people: list[tuple[int, int, int]] = []
         self._queued_characters: list[tuple[int, int, int]] = []
+        self._queued_urls: list[tuple[int, int, str]] = []
+        self._queued_tags: list[tuple[int, int, int]] = []
+        # Tags' ids by key, as found or made (a catalog has a few hundred tags).
+        self._tag_ids: dict[str, int] = {}
         # While the search index's insert triggers are dropped (a bulk import), the
         # scenes whose rows this writer inserts, for the caller to mark stale: an array,
         # since a large import writes a million.
@@ -368,12 +374,21 @@ class Writer:
         source_id: int | None = None,
         favorite: bool = False,
         rating: int | None = None,
+        episode: int | None = None,
+        time: int | None = None,
+        note: str | None = None,
+        urls: Sequence[str] = (),
+        tags: Sequence[str] = (),
     ) -> int:
-        """Insert a scene (with this id, or the next free one); return its id.
+        """Insert a scene (with this id, or the next free one) with its clip links and
+        tags (checked, see ``moments``); return its id.
 
         After ``start_ids``, the scene is queued and written in bulk by ``flush``.
         """
-        row = (scene_id, drama_id, title, description, rank, source_id, int(favorite), rating)
+        row = (
+            *(scene_id, drama_id, title, description, rank, source_id, int(favorite), rating),
+            *(episode, time, note or None),
+        )
         if self._next_id is None:
             scene_id = self._insert(_INSERT_SCENE, row)
         else:
@@ -382,6 +397,12 @@ class Writer:
             else:
                 self.take_id(scene_id)
             self._queued_scenes.append((scene_id, *row[1:]))
+        self._queued_urls += [(scene_id, position, url) for position, url in enumerate(urls)]
+        self._queued_tags += [
+            (scene_id, tag_id, position) for position, tag_id in enumerate(self.tag_ids(tags))
+        ]
+        if self._next_id is None:
+            self.flush()
         if self.unmarked is not None:
             self.unmarked.append(scene_id)
         return scene_id
@@ -407,12 +428,12 @@ class Writer:
     def renumber_scene(self, old: int, new: int) -> None:
         """Give the scene ``old`` the id ``new``, with its cast."""
         self.flush()
-        columns = "drama_id, title, description, rank, source_id, favorite, rating"
+        columns = _SCENE_COLUMNS
         self.conn.execute(
             f"INSERT INTO scenes (id, {columns}) SELECT ?, {columns} FROM scenes WHERE id = ?",
             (new, old),
         )
-        for table in ("scene_people", "scene_characters"):
+        for table in ("scene_people", "scene_characters", "scene_urls", "scene_tags"):
             self.conn.execute(f"UPDATE {table} SET scene_id = ? WHERE scene_id = ?", (new, old))
         self.conn.execute("DELETE FROM scenes WHERE id = ?", (old,))
         if self.unmarked is not None:
@@ -473,15 +494,20 @@ class Writer:
         self._queued_people += [(scene_id, pid, i) for i, pid in enumerate(person_ids)]
         self._queued_characters += [(scene_id, cid, i) for i, cid in enumerate(character_ids)]
         queued_rows = len(self._queued_people) + len(self._queued_characters)
+        queued_rows += len(self._queued_urls) + len(self._queued_tags)
         if len(self._queued_scenes) >= _QUEUED or queued_rows >= _QUEUED_CAST_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        """Write the queued new scenes and their casts, and the new rows' keys."""
+        """Write the queued new scenes, their casts, links and tags, and the new rows'
+        keys."""
         self._flush_keys()
         self.conn.executemany(_INSERT_SCENE, self._queued_scenes)
         self._write_cast(self._queued_people, self._queued_characters, new_scenes=True)
+        self.conn.executemany(_INSERT_URL, self._queued_urls)
+        self.conn.executemany(_INSERT_TAG, self._queued_tags)
         self._queued_scenes, self._queued_people, self._queued_characters = [], [], []
+        self._queued_urls, self._queued_tags = [], []
 
     def _write_cast(
         self,
@@ -570,8 +596,7 @@ class Writer:
         self.flush()
         self.conn.execute("DELETE FROM scene_urls WHERE scene_id = ?", (scene_id,))
         self.conn.executemany(
-            "INSERT INTO scene_urls (scene_id, position, url) VALUES (?, ?, ?)",
-            [(scene_id, position, url) for position, url in enumerate(urls)],
+            _INSERT_URL, [(scene_id, position, url) for position, url in enumerate(urls)]
         )
 
     def tag_ids(self, tags: Iterable[str]) -> list[int]:
@@ -581,10 +606,16 @@ class Writer:
         ids: dict[int, None] = {}
         for tag in tags:
             key = moments.tag_key(tag)
-            found = self.conn.execute("SELECT id FROM tags WHERE key = ?", (key,)).fetchone()
-            if found is None:
-                found = (self._insert("INSERT INTO tags (name, key) VALUES (?, ?)", (tag, key)),)
-            ids[int(found[0])] = None
+            tag_id = self._tag_ids.get(key)
+            if tag_id is None:
+                found = self.conn.execute("SELECT id FROM tags WHERE key = ?", (key,)).fetchone()
+                tag_id = (
+                    int(found[0])
+                    if found is not None
+                    else self._insert("INSERT INTO tags (name, key) VALUES (?, ?)", (tag, key))
+                )
+                self._tag_ids[key] = tag_id
+            ids[tag_id] = None
         return list(ids)
 
     def set_tags(self, scene_id: int, tags: Sequence[str]) -> None:
@@ -621,6 +652,7 @@ class Writer:
         return tuple(row[0] for row in rows)
 
     def _prune_tags(self, tag_ids: Iterable[int]) -> None:
+        self._tag_ids.clear()
         self.conn.executemany(
             "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS"
             " (SELECT 1 FROM scene_tags WHERE tag_id = ?1)",
