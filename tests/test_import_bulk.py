@@ -143,8 +143,8 @@ def test_a_row_referring_to_nothing_is_found_before_the_commit_and_nothing_is_ma
     result = kdrama("import", str(scenes_file), "--db", str(new))
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: the import would leave 1 row(s) referring to rows that do not exist (the"
-        " first: row 150 of scenes, to dramas); nothing was written\n"
+        "Error: the import would leave a row naming one not there (scenes.drama_id 1000000"
+        " names no row of dramas); nothing was written\n"
     )
     assert not new.exists()
     assert list(tmp_path.iterdir()) == [scenes_file]

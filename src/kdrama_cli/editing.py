@@ -28,7 +28,7 @@ from .catalog import Catalog
 from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
-from .storage import transaction
+from .storage import broken_reference, transaction
 from .writer import Links, Writer, unique_ids
 
 _BATCH = 500
@@ -287,13 +287,10 @@ class _ForeignKeysLater:
         bug of kdrama's: the checks, had they been on, would have stopped it too)."""
         if step is not None:
             step("Checking references")
-        broken = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            table, row_id, parent, _ = broken[0]
+        broken = broken_reference(self.conn)
+        if broken is not None:
             raise KdramaError(
-                f"the import would leave {len(broken):,} row(s) referring to rows that do"
-                f" not exist (the first: row {row_id} of {table}, to {parent}); nothing was"
-                " written"
+                f"the import would leave a row naming one not there ({broken}); nothing was written"
             )
 
 
