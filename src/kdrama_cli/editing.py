@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import partial
 from typing import Any, NamedTuple
 
 from . import counts, search
@@ -207,25 +208,30 @@ def _write(
     ``bulk`` (an import): into a catalog without scenes (a new one, most often), the
     rows are written with SQLite's foreign key checks off and all their references
     checked at once at the end (see _ForeignKeysLater)."""
-    later = _ForeignKeysLater(catalog) if bulk and not _has_scenes(catalog) else None
-    if later is None:
-        return _write_once(
-            catalog, records, existing, new_dramas, dry_run, progress, step, must_exist, None
-        )
+    write = partial(
+        _write_once,
+        catalog,
+        records,
+        existing=existing,
+        new_dramas=new_dramas,
+        dry_run=dry_run,
+        progress=progress,
+        step=step,
+        must_exist=must_exist,
+    )
+    if not bulk or _has_scenes(catalog):
+        return write(later=None)
     try:
-        with later:
-            return _write_once(
-                catalog, records, existing, new_dramas, dry_run, progress, step, must_exist, later
-            )
+        with _ForeignKeysLater(catalog) as later:
+            return write(later=later)
     except _GainedScenes:  # meanwhile: written as into any catalog, no record read yet
-        return _write_once(
-            catalog, records, existing, new_dramas, dry_run, progress, step, must_exist, None
-        )
+        return write(later=None)
 
 
 def _write_once(
     catalog: Catalog,
     records: Iterable[SceneRecord],
+    *,
     existing: Existing | None,
     new_dramas: bool,
     dry_run: bool,
