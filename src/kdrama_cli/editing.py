@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import partial
 from typing import Any, NamedTuple
 
 from . import counts, moments, search
@@ -29,7 +30,7 @@ from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
 from .moments import tag_key
-from .storage import transaction
+from .storage import broken_reference, transaction
 from .writer import Links, Writer, unique_ids
 
 _BATCH = 500
@@ -206,6 +207,7 @@ def import_records(
         dry_run=dry_run,
         progress=progress,
         step=step,
+        bulk=True,
     )
     return summary
 
@@ -237,12 +239,51 @@ def _write(
     progress: Progress | None = None,
     step: Step | None = None,
     must_exist: Sequence[int] = (),
+    bulk: bool = False,
 ) -> tuple[ImportSummary, list[int]]:
     """Check and write records, batch by batch, in one transaction. Everything they
     depend on is read inside it, under the write lock: the scenes ``must_exist`` names
-    (SceneNotFound if one does not), the ids in use, the scenes they change."""
+    (SceneNotFound if one does not), the ids in use, the scenes they change.
+
+    ``bulk`` (an import): into a catalog without scenes (a new one, most often), the
+    rows are written with SQLite's foreign key checks off and all their references
+    checked at once at the end (see _ForeignKeysLater)."""
+    write = partial(
+        _write_once,
+        catalog,
+        records,
+        existing=existing,
+        new_dramas=new_dramas,
+        dry_run=dry_run,
+        progress=progress,
+        step=step,
+        must_exist=must_exist,
+    )
+    if not bulk or _has_scenes(catalog):
+        return write(later=None)
+    try:
+        with _ForeignKeysLater(catalog) as later:
+            return write(later=later)
+    except _GainedScenes:  # meanwhile: written as into any catalog, no record read yet
+        return write(later=None)
+
+
+def _write_once(
+    catalog: Catalog,
+    records: Iterable[SceneRecord],
+    *,
+    existing: Existing | None,
+    new_dramas: bool,
+    dry_run: bool,
+    progress: Progress | None,
+    step: Step | None,
+    must_exist: Sequence[int],
+    later: _ForeignKeysLater | None,
+) -> tuple[ImportSummary, list[int]]:
     conn = catalog.conn
     with transaction(conn, step=step, rollback=dry_run):
+        if later is not None and _has_scenes(catalog):
+            raise _GainedScenes
         existing_ids(catalog, must_exist)
         importer = _Importer(catalog, Writer(conn, new_dramas=new_dramas), existing)
         for batch in _batches(records):
@@ -250,7 +291,53 @@ def _write(
             if progress is not None:
                 progress(importer.summary.read + importer.conflict_count)
         importer.finish(step)
+        if later is not None:
+            later.check(step)
     return importer.summary, importer.ids
+
+
+def _has_scenes(catalog: Catalog) -> bool:
+    return catalog.conn.execute("SELECT 1 FROM scenes LIMIT 1").fetchone() is not None
+
+
+class _GainedScenes(Exception):
+    """A catalog that had no scenes when an import began had some once it took the
+    write lock (another process wrote them meanwhile)."""
+
+
+class _ForeignKeysLater:
+    """SQLite's foreign key checks off while an import fills a catalog that has no
+    scenes, and every reference checked at once before it commits.
+
+    Checked row by row, each scene and cast row looked up its drama, person or
+    character as it was inserted (about a tenth of a large import's time); one pass at
+    the end does the same lookups in order. Only for a catalog without scenes: such an
+    import deletes no drama, person or character, so no ON DELETE CASCADE goes
+    missing. SQLite turns the checks on and off only outside a transaction: they are
+    turned off before the import's transaction begins and on again after it ends, and
+    should the catalog have gained scenes by the time the write lock is taken, the
+    import starts again with them on (_GainedScenes)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.conn = catalog.conn
+
+    def __enter__(self) -> _ForeignKeysLater:
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def check(self, step: Step | None) -> None:
+        """Refuse the import when a row it wrote refers to one that does not exist (a
+        bug of kdrama's: the checks, had they been on, would have stopped it too)."""
+        if step is not None:
+            step("Checking references")
+        broken = broken_reference(self.conn)
+        if broken is not None:
+            raise KdramaError(
+                f"the import would leave a row naming one not there ({broken}); nothing was written"
+            )
 
 
 def _batches(records: Iterable[SceneRecord]) -> Iterator[list[SceneRecord]]:
