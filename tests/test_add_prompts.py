@@ -230,3 +230,27 @@ def test_add_with_no_options_off_a_terminal_asks_nothing_and_names_the_missing_o
         "Error: missing option --title (not on a terminal, so it cannot be asked for)\n"
     )
     assert snapshot(db) == before
+
+
+def test_a_drama_name_the_catalog_has_twice_asks_the_year_and_takes_that_drama(
+    db: Path,
+) -> None:
+    remake = ("-t", "R", "-d", "Goblin", "-y", "2030", "-a", "Gong Yoo", "--new-drama")
+    assert run_process("add", "--db", str(db), *remake).exit_code == 0
+    code, shown = converse(
+        "add", "--db", str(db),
+        replies=[
+            ("Drama: ", "Goblin"),
+            ("Year: ", "2030"),
+            ("Scene title: ", "Rooftop"),
+            ("Cast: ", "Gong Yoo"),
+            ("More cast", ""),
+            ("Episode", ""), ("Time", ""), ("Link", ""), ("Tags", ""), ("Description", ""),
+        ],
+    )  # fmt: skip
+    assert code == 0, shown
+    lines = shown.splitlines()
+    assert "'Goblin' matches 2 dramas: Goblin (2017), Goblin (2030): which year?" in lines
+    assert "Goblin, 2030" in lines and "Korean title" not in shown
+    scene = shown_scene(db, 8)
+    assert (scene["drama"], scene["year"], scene["actors"]) == ("Goblin", 2030, ["Gong Yoo"])

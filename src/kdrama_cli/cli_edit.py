@@ -434,8 +434,14 @@ def add(
     drama of a known name with another year is taken for a typing mistake: on a
     terminal kdrama asks which drama you meant; elsewhere it stops, unless --new-drama.
 
+    With no options, on a terminal, it asks for each field in turn: TAB completes
+    dramas, actors and the drama's characters, Enter skips what is optional, a
+    known drama's year is taken, and a bad answer is asked again. With some
+    options it asks only for the missing ones it needs; off a terminal, nothing.
+
     [bold]Examples[/bold]
 
+      kdrama add
       kdrama add -t "The piano duet" -d CLOY -y 2020 -c "Ri Jeong Hyeok=Hyun Bin"
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
       kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" --episode 3 --time 42:13 --tag rain
