@@ -181,6 +181,10 @@ class Moment(NamedTuple):
     no_urls: bool = False
     no_tags: bool = False
 
+    def given(self) -> tuple[object, ...]:
+        """The values of the options, None for those not given (the --no- flags aside)."""
+        return self.episode, self.time, self.urls, self.tags, self.note
+
     def fields(self) -> dict[str, Any]:
         """The record fields these options give, checked; links and tags each once
         (tags without regard to case), in the order given."""
@@ -446,19 +450,32 @@ def add(
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
       kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" --episode 3 --time 42:13 --tag rain
     """
-    given = (title, drama, year, actor, character, description, source, episode, time_)
-    if not any(value is not None for value in (*given, url, tag, note_)) and _on_terminal():
-        record = _asked_scene(db)
-        with writable(db, create=True) as catalog:
-            scene_id = _asking_about_dramas(
-                record,
-                new_drama,
-                lambda meant, new: editing.add_scene(catalog, meant, new_drama=new),
-            )
-            typer.echo(scene_id)
-        return
-    roles = _roles(character)
     moment = Moment(episode, time_, url, tag, note_)
+    given = (title, drama, year, actor, character, description, source, *moment.given())
+    if all(value is None for value in given) and _on_terminal():
+        record = _asked_scene(db)
+    else:
+        record = _given_scene(title, drama, year, actor, character, description, source, moment)
+    with writable(db, create=True) as catalog:
+        scene_id = _asking_about_dramas(
+            record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
+        )
+        typer.echo(scene_id)
+
+
+def _given_scene(
+    title: str | None,
+    drama: str | None,
+    year: int | None,
+    actor: list[str] | None,
+    character: list[str] | None,
+    description: str | None,
+    source: str | None,
+    moment: Moment,
+) -> SceneRecord:
+    """The scene ``add``'s options give, with the required ones not given asked for
+    on a terminal (a usage error elsewhere)."""
+    roles = _roles(character)
     # The options given are checked before anything is asked: a bad one would
     # otherwise be refused only after the questions had been answered.
     _record(
@@ -475,7 +492,7 @@ def add(
     year = year or _missing("--year", "Year", options.year)
     if not (actor or roles):
         actor = [_missing("--actor", "Actor", _text("--actor"))]
-    record = _record(
+    return _record(
         title=title,
         drama=drama,
         year=year,
@@ -485,11 +502,6 @@ def add(
         source=source,
         moment=moment,
     )
-    with writable(db, create=True) as catalog:
-        scene_id = _asking_about_dramas(
-            record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
-        )
-        typer.echo(scene_id)
 
 
 @commands.command()
