@@ -254,3 +254,29 @@ def test_a_drama_name_the_catalog_has_twice_asks_the_year_and_takes_that_drama(
     assert "Goblin, 2030" in lines and "Korean title" not in shown
     scene = shown_scene(db, 8)
     assert (scene["drama"], scene["year"], scene["actors"]) == ("Goblin", 2030, ["Gong Yoo"])
+
+
+def test_without_readline_every_question_is_still_asked_and_answered(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Python built without readline: importing it fails.
+    (tmp_path / "no_readline").mkdir()
+    (tmp_path / "no_readline" / "readline.py").write_text("raise ImportError('no readline')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "no_readline"))
+    code, shown = converse(
+        "add", "--db", str(db),
+        replies=[
+            ("Drama: ", "Crash Landing on You"),
+            ("Scene title: ", "The piano duet"),
+            ("Cast: ", "Son Ye Jin"),
+            ("More cast", ""),
+            ("Episode", ""), ("Time", ""), ("Link", ""),
+            ("Tags", "piano"), ("Description", ""),
+        ],
+    )  # fmt: skip
+    assert code == 0, shown
+    assert CLOY in shown.splitlines() and "Traceback" not in shown
+    scene = shown_scene(db)
+    assert (scene["drama"], scene["actors"], scene["tags"]) == (
+        "Crash Landing on You", ["Son Ye Jin"], ["piano"]
+    )  # fmt: skip
