@@ -280,3 +280,23 @@ def test_without_readline_every_question_is_still_asked_and_answered(
     assert (scene["drama"], scene["actors"], scene["tags"]) == (
         "Crash Landing on You", ["Son Ye Jin"], ["piano"]
     )  # fmt: skip
+
+
+def test_tab_at_a_question_without_completion_does_not_write_a_file_name(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # readline, once loaded by the drama's question, would complete file names.
+    (tmp_path / "README-of-mine.md").write_text("")
+    monkeypatch.chdir(tmp_path)
+    code, shown = converse(
+        "add", "--db", str(db),
+        replies=[
+            ("Drama: ", "Goblin"),
+            ("Scene title: ", "READ\t"),
+            ("Cast: ", "Gong Yoo"),
+            ("More cast", ""),
+            ("Episode", ""), ("Time", ""), ("Link", ""), ("Tags", ""), ("Description", ""),
+        ],
+    )  # fmt: skip
+    assert code == 0, shown
+    assert shown_scene(db)["title"] == "READ"

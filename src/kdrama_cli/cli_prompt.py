@@ -5,6 +5,7 @@ questions work the same, without completion)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
@@ -62,13 +63,15 @@ def _readline() -> ModuleType | None:
 @contextmanager
 def completing(candidates: Candidates | None, delims: str = "") -> Iterator[None]:
     """TAB completes with ``candidates`` while the block runs; readline's completer
-    and delimiters are put back afterwards. Without candidates readline is left
-    alone (not even loaded: its keys would take Ctrl-G and such as commands)."""
-    readline = _readline() if candidates is not None else None
-    if readline is None or candidates is None:
+    and delimiters are put back afterwards. Without candidates readline is not
+    loaded for the question (its keys would take Ctrl-G and such as commands); once
+    an earlier question has loaded it, TAB offers nothing (not file names, readline's
+    own choice)."""
+    readline = _readline() if candidates is not None else sys.modules.get("readline")
+    if readline is None:
         yield
         return
-    offer = candidates
+    offer = candidates or _nothing
     found: list[str] = []
 
     def complete(word: str, state: int) -> str | None:
@@ -98,3 +101,7 @@ def _offered(word: str, names: Sequence[str]) -> list[str]:
     share; else the names in other spellings ("Hyeon" for Hyun Bin), which replace it."""
     same = [name for name in names if name.casefold().startswith(word.casefold())]
     return same or list(names)
+
+
+def _nothing(before: str, word: str) -> list[str]:
+    return []
