@@ -882,7 +882,7 @@ class Catalog:
         return rows
 
     def complete_names(
-        self, kind: NameKind, incomplete: str, limit: int = 50
+        self, kind: NameKind, incomplete: str, limit: int = 50, *, drama_id: int | None = None
     ) -> list[tuple[str, str | None]]:
         """Names of this kind that ``incomplete`` begins, each with its Korean form
         when the catalog has one. Names spelled as typed come first, sorted. Then come
@@ -891,22 +891,40 @@ class Catalog:
         a surname and the start of a given name are typed in Latin letters ("Park Bo"
         offers Park Bo Gum, then Bak Bo Young; "So" alone would offer every name with
         a given name sounding "so…"). Only when neither finds a name, popular
-        spellings (the second tier)."""
-        found = self._names_by_prefix(kind, [names.name_key(incomplete)], limit)
+        spellings (the second tier). With ``drama_id``, characters of that drama only."""
+        found = self._names_by_prefix(kind, [names.name_key(incomplete)], limit, drama_id)
         prefixes = names.prefix_keys(incomplete)
         if found and incomplete.isascii():  # the readings with a surname and a given name
             prefixes = [prefix for prefix in prefixes if names.JOIN in prefix]
         elif found:
             prefixes = []
         if prefixes and len(found) < limit:
-            sounding = self._names_by_prefix(kind, prefixes, limit)
+            sounding = self._names_by_prefix(kind, prefixes, limit, drama_id)
             found += [name for name in sounding if name not in found][: limit - len(found)]
         if not found:
-            found = self._names_by_prefix(kind, names.popular_prefix_keys(incomplete), limit)
+            popular = names.popular_prefix_keys(incomplete)
+            found = self._names_by_prefix(kind, popular, limit, drama_id)
         return found
 
+    def complete_roles(
+        self, drama_id: int, incomplete: str, limit: int = 50
+    ) -> list[tuple[str, str]]:
+        """The characters of one drama that ``incomplete`` begins, in any spelling (as
+        ``complete_names`` finds them), each with the name of who plays them."""
+        found = self.complete_names(NameKind.CHARACTER, incomplete, limit, drama_id=drama_id)
+        rows = self.conn.execute(
+            "SELECT c.name, p.name FROM characters c JOIN people p ON p.id = c.person_id"
+            " WHERE c.drama_id = ? ORDER BY c.id",
+            (drama_id,),
+        )
+        actors: dict[str, str] = {}
+        for character, actor in rows:
+            if isinstance(character, str) and isinstance(actor, str):
+                actors.setdefault(character, actor)
+        return [(name, actors[name]) for name, _ in found if name in actors]
+
     def _names_by_prefix(
-        self, kind: NameKind, prefixes: list[str], limit: int
+        self, kind: NameKind, prefixes: list[str], limit: int, drama_id: int | None = None
     ) -> list[tuple[str, str | None]]:
         t = _NAME_TABLES[kind]
         params: dict[str, Any] = {"limit": limit}
@@ -916,12 +934,15 @@ class Catalog:
             params[f"p{i}"], params[f"q{i}"] = prefix, prefix + "\U0010ffff"
         if not ranges:
             return []
+        within = ""
+        if drama_id is not None and kind is NameKind.CHARACTER:
+            within, params["drama_id"] = " AND e.drama_id = :drama_id", drama_id
         return [
             (row[0], row[1])
             for row in self.conn.execute(
                 f"SELECT DISTINCT e.{t.name}, e.{t.korean} FROM {t.keys} k"
-                f" JOIN {t.table} e ON e.id = k.{t.key_id} WHERE {' OR '.join(ranges)}"
-                f" ORDER BY e.{t.name} LIMIT :limit",
+                f" JOIN {t.table} e ON e.id = k.{t.key_id} WHERE ({' OR '.join(ranges)})"
+                f"{within} ORDER BY e.{t.name} LIMIT :limit",
                 params,
             )
             if isinstance(row[0], str) and isinstance(row[1], (str, type(None)))

@@ -16,15 +16,16 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
-from . import editing, moments, options
+from . import completion, editing, moments, naming, options
 from .catalog import Catalog
 from .cli_core import command_set, confirm, note, usage_error
+from .cli_prompt import ask_until
 from .cli_write import stored, writable
-from .errors import ExitCode
+from .errors import ExitCode, KdramaError
 from .importfile import ImportFormat, ImportInput, RecordError, guess_format
-from .models import Role, SceneRecord
+from .models import NameKind, Role, SceneRecord
 from .records import ControlCharacterError, ControlStripper, iter_records
-from .storage import locate, locate_for_writing
+from .storage import Location, locate, locate_for_writing
 from .writer import NearDuplicateDrama
 
 commands = command_set()
@@ -111,6 +112,11 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def _on_terminal() -> bool:
+    """Whether a person both types the answers and sees the questions."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _roles(specs: list[str] | None) -> tuple[Role, ...]:
     """Read "Name=Actor" character options."""
     roles = []
@@ -174,6 +180,10 @@ class Moment(NamedTuple):
     note: str | None = None
     no_urls: bool = False
     no_tags: bool = False
+
+    def given(self) -> tuple[object, ...]:
+        """The values of the options, None for those not given (the --no- flags aside)."""
+        return self.episode, self.time, self.urls, self.tags, self.note
 
     def fields(self) -> dict[str, Any]:
         """The record fields these options give, checked; links and tags each once
@@ -252,32 +262,157 @@ def _missing(option: str, prompt: str, check: Callable[[str], _T]) -> _T:
     the answers already given are kept; elsewhere, fail naming the option."""
     if not _interactive():
         usage_error(f"missing option {option} (not on a terminal, so it cannot be asked for)")
-    while True:
-        try:
-            return check(_ask(prompt))
-        except typer.BadParameter as error:
-            note(f"Error: {error.message}", style="red")
-
-
-def _ask(prompt: str) -> str:
-    """One answer typed at the terminal. Ctrl-C ends the command as everywhere (exit
-    130); the end of input (Ctrl-D) aborts it (exit 1). Neither has written anything.
-    Unlike ``typer.prompt``, which makes both an abort, and asks again silently after
-    an empty answer instead of saying why it is refused."""
-    typer.echo(f"{prompt}:", nl=False)
-    try:
-        return input(" ")  # the space is the prompt's: line editing never erases it
-    except EOFError:
-        typer.echo()
-        raise typer.Abort() from None
-    except KeyboardInterrupt:
-        typer.echo()
-        raise
+    return ask_until(prompt, check)
 
 
 def _text(option: str) -> Callable[[str], str]:
     """The check of a text option, for an answer typed for it."""
     return lambda answer: _stored(answer, option)
+
+
+# Asking for a whole scene ------------------------------------------------------------
+
+_SKIP = " (Enter to skip)"
+
+
+def _asked_scene(db: Path | None) -> SceneRecord:
+    """Every field of a new scene, asked in turn on a terminal (see ``add``), each
+    answer checked as its option is: the record ``add`` builds of the same options,
+    with a new drama's Korean title and network when given."""
+    location = locate(db)
+    drama, year, known = _asked_drama(location)
+    korean = network = ""
+    if known is None:
+        korean = ask_until("Korean title" + _SKIP, _text("--korean"))
+        network = ask_until("Network" + _SKIP, _text("--network"))
+    title = ask_until("Scene title", _text("--title"))
+    actors, roles = _asked_cast(location, known)
+    episode = ask_until("Episode" + _SKIP, _as_typed(_episode))
+    at = ask_until("Time in the episode, e.g. 42:13" + _SKIP, _as_typed(_time))
+    urls = _asked_links()
+    tags = ask_until(
+        "Tags, separated by spaces" + _SKIP,
+        lambda answer: [_tag(word) for word in answer.split()],
+        lambda _, word: [tag for tag, _ in completion.tags(word, location)],
+        delims=" ",
+    )
+    description = ask_until("Description" + _SKIP, _text("--description")) or None
+    record = _record(
+        title=title,
+        drama=drama,
+        year=year,
+        actors=actors,
+        roles=roles,
+        description=description,
+        moment=Moment(episode, at, urls or None, tags or None),
+    )
+    if korean or network:
+        given = {"drama_korean"} if korean else set()
+        given |= {"network"} if network else set()
+        record = replace(
+            record, drama_korean=korean or None, network=network or None, given=record.given | given
+        )
+    note(_summary(record))
+    return record
+
+
+def _asked_drama(location: Location) -> tuple[str, int, naming.Named | None]:
+    """The drama's title and year, and what the catalog knows of it: a drama it has
+    is said and its year taken; for a new one (or one of several of that name) the
+    year is asked."""
+    typed = ask_until(
+        "Drama",
+        _text("--drama"),
+        lambda _, word: [name for name, _ in completion.candidates(NameKind.DRAMA, word, location)],
+    )
+    try:
+        known = _known_drama(location, typed)
+    except naming.AmbiguousName as several:
+        note(f"{several}: which year?")
+        year = ask_until("Year", options.year)
+        known = _known_drama(location, typed, year)
+        if known is None:
+            return typed, year, None
+    if known is None:
+        return typed, ask_until("Year", options.year), None
+    note(", ".join(filter(None, [_drama_name(known), str(known.year), known.network])))
+    return known.name, known.year or 0, known
+
+
+def _known_drama(location: Location, text: str, year: int | None = None) -> naming.Named | None:
+    """The one drama of the catalog ``text`` names, or None (AmbiguousName when it
+    names several)."""
+    try:
+        with Catalog.open(location) as catalog:
+            return naming.find_drama(catalog, text, year=year)
+    except naming.AmbiguousName:
+        raise
+    except KdramaError:  # no such drama, or no catalog yet: a new drama
+        return None
+
+
+def _drama_name(drama: naming.Named) -> str:
+    return f"{drama.name} ({drama.korean})" if drama.korean else drama.name
+
+
+def _asked_cast(
+    location: Location, known: naming.Named | None
+) -> tuple[list[str], tuple[Role, ...]]:
+    """The cast, one "Character=Actor" or "Actor" a question, until an empty answer.
+    TAB completes actors, and characters of a known drama (with who plays them)."""
+    actors: list[str] = []
+    roles: list[Role] = []
+
+    def entry(answer: str) -> bool:
+        if not answer.strip():
+            if not (actors or roles):
+                raise typer.BadParameter("give at least one actor")
+            return False
+        if "=" in answer:
+            roles.extend(_roles([answer]))
+        else:
+            actors.append(_stored(answer.strip(), "--actor"))
+        return True
+
+    def cast(before: str, word: str) -> list[str]:
+        word = word.lstrip()
+        people = [name for name, _ in completion.candidates(NameKind.ACTOR, word, location)]
+        if "=" in before or known is None:
+            return people
+        return [f"{c}={a}" for c, a in completion.roles(known.id, word, location)] + people
+
+    prompt = "Cast: Character=Actor, or Actor"
+    while ask_until(prompt, entry, cast, delims="="):
+        prompt = "More cast (Enter when done)"
+    return actors, tuple(roles)
+
+
+def _asked_links() -> list[str]:
+    """Links to the clip, one a question, until an empty answer."""
+    urls: list[str] = []
+    prompt = "Link to the clip" + _SKIP
+    while url := ask_until(prompt, lambda answer: _url(answer) if answer.strip() else ""):
+        urls.append(url)
+        prompt = "Another link (Enter when done)"
+    return urls
+
+
+def _as_typed(check: Callable[[str], object]) -> Callable[[str], str | None]:
+    """A check for an optional answer: the answer as typed, or None when blank."""
+    return lambda answer: answer if check(answer) is not None else None
+
+
+def _summary(record: SceneRecord) -> str:
+    """A new scene in a line, before it is written."""
+    cast = [f"{r.name}={r.actor}" for r in record.characters]
+    cast += [a for a in record.actors if a not in {r.actor for r in record.characters}]
+    parts = [f"{record.title!r}, {record.drama} ({record.year})", ", ".join(cast)]
+    parts.append(moments.short_where(record.episode, record.time))
+    if record.urls:
+        parts.append(f"{len(record.urls)} link(s)")
+    if record.tags:
+        parts.append("tags " + " ".join(record.tags))
+    return "Adding " + "; ".join(filter(None, parts)) + "."
 
 
 @commands.command()
@@ -303,14 +438,44 @@ def add(
     drama of a known name with another year is taken for a typing mistake: on a
     terminal kdrama asks which drama you meant; elsewhere it stops, unless --new-drama.
 
+    With no options, on a terminal, it asks for each field in turn: TAB completes
+    dramas, actors and the drama's characters, Enter skips what is optional, a
+    known drama's year is taken, and a bad answer is asked again. With some
+    options it asks only for the missing ones it needs; off a terminal, nothing.
+
     [bold]Examples[/bold]
 
+      kdrama add
       kdrama add -t "The piano duet" -d CLOY -y 2020 -c "Ri Jeong Hyeok=Hyun Bin"
       kdrama add -t "First snow" -d Goblin -y 2017 -a "Gong Yoo" -a "Kim Go Eun"
       kdrama add -t "Rain" -d Goblin -y 2017 -a "Gong Yoo" --episode 3 --time 42:13 --tag rain
     """
-    roles = _roles(character)
     moment = Moment(episode, time_, url, tag, note_)
+    given = (title, drama, year, actor, character, description, source, *moment.given())
+    if all(value is None for value in given) and _on_terminal():
+        record = _asked_scene(db)
+    else:
+        record = _given_scene(title, drama, year, actor, character, description, source, moment)
+    with writable(db, create=True) as catalog:
+        scene_id = _asking_about_dramas(
+            record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
+        )
+        typer.echo(scene_id)
+
+
+def _given_scene(
+    title: str | None,
+    drama: str | None,
+    year: int | None,
+    actor: list[str] | None,
+    character: list[str] | None,
+    description: str | None,
+    source: str | None,
+    moment: Moment,
+) -> SceneRecord:
+    """The scene ``add``'s options give, with the required ones not given asked for
+    on a terminal (a usage error elsewhere)."""
+    roles = _roles(character)
     # The options given are checked before anything is asked: a bad one would
     # otherwise be refused only after the questions had been answered.
     _record(
@@ -327,7 +492,7 @@ def add(
     year = year or _missing("--year", "Year", options.year)
     if not (actor or roles):
         actor = [_missing("--actor", "Actor", _text("--actor"))]
-    record = _record(
+    return _record(
         title=title,
         drama=drama,
         year=year,
@@ -337,11 +502,6 @@ def add(
         source=source,
         moment=moment,
     )
-    with writable(db, create=True) as catalog:
-        scene_id = _asking_about_dramas(
-            record, new_drama, lambda meant, new: editing.add_scene(catalog, meant, new_drama=new)
-        )
-        typer.echo(scene_id)
 
 
 @commands.command()

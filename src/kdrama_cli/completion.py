@@ -128,7 +128,9 @@ def _catalog(before: list[str], env: Mapping[str, str]) -> Location:
 _UNTYPABLE = re.compile(f"{CONTROL.pattern}|[\n\t]")
 
 
-def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str, str]]:
+def candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str, str]]:
+    """The names of this kind ``text`` begins, in any spelling, each with its Korean
+    form or "", that can be typed: for a shell, and for ``add``'s questions."""
     try:
         with Catalog.open(location) as catalog:
             found = catalog.complete_names(kind, text)
@@ -141,7 +143,18 @@ def _candidates(kind: NameKind, text: str, location: Location) -> list[tuple[str
     ]
 
 
-def _tags(text: str, location: Location) -> list[tuple[str, str]]:
+def roles(drama_id: int, text: str, location: Location) -> list[tuple[str, str]]:
+    """The characters of one drama ``text`` begins, each with who plays them."""
+    try:
+        with Catalog.open(location) as catalog:
+            found = catalog.complete_roles(drama_id, text)
+    except (KdramaError, sqlite3.Error):
+        return []
+    return [pair for pair in found if not _UNTYPABLE.search("".join(pair))]
+
+
+def tags(text: str, location: Location) -> list[tuple[str, str]]:
+    """The catalog's tags ``text`` begins, whatever its case (with "" beside each)."""
     try:
         with Catalog.open(location) as catalog:
             found = catalog.complete_tags(text)
@@ -206,9 +219,9 @@ def complete(env: Mapping[str, str] = os.environ) -> Answer | None:
         return Answer("", 2, f"Error: cannot complete: {broken}")
     tag = _value_being_typed(before, incomplete, TAG_OPTIONS)
     if tag is not None:
-        return _format(shell, _tags(tag[1], _catalog(before, env)), tag[1], env, names=False)
+        return _format(shell, tags(tag[1], _catalog(before, env)), tag[1], env, names=False)
     wanted = _name_being_typed(before, incomplete)
     if wanted is None:
         return None
     kind, text = wanted
-    return _format(shell, _candidates(kind, text, _catalog(before, env)), text, env)
+    return _format(shell, candidates(kind, text, _catalog(before, env)), text, env)
