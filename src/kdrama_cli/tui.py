@@ -9,6 +9,7 @@ holds no SQL. Catalog text reaches the screen as ``rich.text.Text`` made from
 
 from __future__ import annotations
 
+import asyncio
 import io
 import random
 from collections.abc import Callable
@@ -20,8 +21,7 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.timer import Timer
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from . import editing, notes, tui_query
@@ -66,7 +66,7 @@ In the list:
 """
 
 
-_COLUMNS = ("id", "marks", "title", "drama", "year")
+_COLUMNS = ("id", "marks", "title", "drama")
 
 
 def _cell(text: str, style: str = "") -> Text:
@@ -76,10 +76,9 @@ def _cell(text: str, style: str = "") -> Text:
 def _row(scene: Scene) -> tuple[Text, ...]:
     return (
         Text(str(scene.id), justify="right"),
-        marks(scene, "utf-8"),
+        marks(scene, "utf-8", separator=""),
         _cell(scene.title),
-        _cell(scene.drama, "cyan"),
-        Text(str(scene.year)),
+        _cell(f"{scene.drama} ({scene.year})", "cyan"),
     )
 
 
@@ -92,7 +91,7 @@ def _chips(query: tui_query.Query, count: int | None, error: str | None) -> Text
         line.append(f" {visible(label)} ", style="reverse")
         line.append(" ")
     if error is not None:
-        line.append(visible(error), style="bold red")
+        line.append(visible(error), style="yellow")
     elif count is not None:
         line.append(f"{count:,} scene{'' if count == 1 else 's'}", style="dim")
     return line
@@ -116,8 +115,9 @@ class HelpScreen(ModalScreen[None]):
         yield VerticalScroll(Static(Text(HELP), id="help-text"), id="help")
 
 
-class SceneScreen(ModalScreen[None]):
-    """One scene in full, as ``kdrama show`` shows it."""
+class SceneScreen(Screen[None]):
+    """One scene in full, as ``kdrama show`` shows it. Not modal: the app's keys
+    (f, 1-5, 0, o, r, y) act on the scene shown."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
 
@@ -126,7 +126,9 @@ class SceneScreen(ModalScreen[None]):
         self.scene = scene
 
     def compose(self) -> ComposeResult:
+        yield Header()
         yield VerticalScroll(Static(scene_panel(self.scene), id="scene-text"), id="scene-full")
+        yield Footer()
 
     def show(self, scene: Scene) -> None:
         self.scene = scene
@@ -137,15 +139,17 @@ class KdramaApp(App[None]):
     """Browse, search and pick scenes from one catalog."""
 
     TITLE = "kdrama"
+    ENABLE_COMMAND_PALETTE = False
+    # Below this width the list takes the whole screen; Enter shows a scene in full.
+    NARROW = 100
     CSS = """
-    #search { dock: top; }
-    #chips { dock: top; height: 1; padding: 0 1; }
+    #chips { height: 1; padding: 0 1; }
     #scenes { width: 3fr; }
     #detail { width: 2fr; border-left: solid $primary-darken-2; padding: 0 1; }
-    HelpScreen, SceneScreen { align: center middle; }
-    #help, #scene-full {
-        width: 90%; height: 90%; background: $surface; border: round $primary;
-    }
+    .narrow #detail { display: none; }
+    HelpScreen { align: center middle; }
+    #help { width: 90%; height: 90%; background: $surface; border: round $primary; }
+    #scene-full { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
@@ -170,8 +174,13 @@ class KdramaApp(App[None]):
         self.total = 0
         # Bumped by each new query, so a page read for an older one is dropped.
         self.generation = 0
-        self._debounce: Timer | None = None
-        self.sub_title = visible(str(catalog.path)) + (" (read-only)" if read_only else "")
+        # Set each time the screen answers what was typed (tests and the benchmark
+        # wait on it), and how many times it has.
+        self.updated = asyncio.Event()
+        self.queries_shown = 0
+        where = catalog.location
+        shown = "the catalog shipped with kdrama" if where.origin is Origin.BUNDLED else where.path
+        self.sub_title = visible(str(shown)) + (" (read-only)" if read_only else "")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,12 +192,15 @@ class KdramaApp(App[None]):
         with Horizontal():
             table = SceneTable(id="scenes", cursor_type="row", zebra_stripes=True)
             for key, label, width in zip(
-                _COLUMNS, ("#", "", "Scene", "Drama", "Year"), (None, 7, 30, 22, 4), strict=True
+                _COLUMNS, ("#", "", "Scene", "Drama"), (None, 6, 26, 22), strict=True
             ):
                 table.add_column(label, key=key, width=width)
             yield table
             yield VerticalScroll(Static(id="detail-text"), id="detail")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "narrow")
 
     def on_mount(self) -> None:
         self.show_query(tui_query.Query())
@@ -197,11 +209,10 @@ class KdramaApp(App[None]):
     # The search box: debounced, each query cancelling the one it supersedes.
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self.search(event.value))
+        self.search(event.value, DEBOUNCE)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.search(event.value, 0)
         self.query_one(SceneTable).focus()
 
     def on_key(self, event: events.Key) -> None:
@@ -209,15 +220,17 @@ class KdramaApp(App[None]):
             self.query_one(SceneTable).focus()
 
     @work(exclusive=True, group="query")
-    async def search(self, text: str) -> None:
-        """Read the box's ``text`` and show what it selects (a worker: a newer one
-        cancels this one before it shows anything)."""
+    async def search(self, text: str, wait: float) -> None:
+        """Read the box's ``text`` and show what it selects, once ``wait`` seconds
+        pass without another keystroke: each keystroke starts a new worker, which
+        cancels this one (exclusive) while it waits."""
+        await asyncio.sleep(wait)
         try:
-            query = tui_query.parse(text)
-        except ValueError as error:
+            self.show_query(tui_query.parse(text))
+        except ValueError as error:  # the list stays as it was, the error said instead
             self.query_one("#chips", Static).update(_chips(self.query_, None, str(error)))
-            return
-        self.show_query(query)
+        self.queries_shown += 1
+        self.updated.set()
 
     def show_query(self, query: tui_query.Query) -> None:
         """Show the first page of what ``query`` selects, and how many it selects."""
@@ -235,15 +248,32 @@ class KdramaApp(App[None]):
             self._show_detail()
             return
         self._add_rows(page)
-        self.query_one("#chips", Static).update(_chips(query, self.total, None))
+        why = self._why_empty(query) if not self.total else None
+        self.query_one("#chips", Static).update(_chips(query, self.total, why))
         self._show_detail()
+
+    def _why_empty(self, query: tui_query.Query) -> str | None:
+        """What in ``query`` matched nothing, with the catalog's closest names, as
+        ``list`` says it: the first such name or tag, else None."""
+        for name in self.catalog.unmatched_names(query.filters, limit=3):
+            message = f"No {name.kind.value} matches {name.text!r}."
+            return message + (
+                f" Did you mean {', '.join(name.suggestions)}?" * bool(name.suggestions)
+            )
+        for tag in self.catalog.unknown_tags(query.filters, limit=3):
+            message = f"No scene has the tag {tag.text!r}."
+            return message + (
+                f" Did you mean {', '.join(tag.suggestions)}?" * bool(tag.suggestions)
+            )
+        return None
 
     def _count(self, query: tui_query.Query) -> int:
         if query.words:
             return self.catalog.count_search(query.words, query.filters)
         return self.catalog.count_scenes(query.filters)
 
-    def _page(self, query: tui_query.Query, offset: int, size: int = PAGE) -> list[Scene]:
+    def _page(self, query: tui_query.Query, offset: int, size: int | None = None) -> list[Scene]:
+        size = PAGE if size is None else size
         if query.words:
             found = self.catalog.search_scenes(query.words, query.filters, size, offset=offset)
         else:
@@ -365,8 +395,15 @@ class KdramaApp(App[None]):
             return
         import webbrowser
 
-        webbrowser.open(link)
-        self.notify(f"Opened {visible(link)}", markup=False)
+        try:
+            started = webbrowser.open(link)
+        except webbrowser.Error:
+            started = False
+        if started:
+            self.notify(f"Opened {visible(link)}", markup=False)
+        else:
+            message = f"No browser could be started; the link is {visible(link)}"
+            self.notify(message, severity="warning", markup=False)
 
     def action_random(self) -> None:
         """A scene drawn from all those the query selects: the cursor goes to it when
