@@ -35,8 +35,8 @@ from .text import visible
 
 # Rows read at a time, and how near the end of them the cursor comes before the next
 # page is read.
-PAGE = 100
-_AHEAD = 20
+PAGE = 50
+_AHEAD = 15
 # How long the search box waits after a keystroke before it asks the catalog: typing
 # "kiss" asks once, not four times.
 DEBOUNCE = 0.15
@@ -406,23 +406,27 @@ class KdramaApp(App[None]):
             self.notify(message, severity="warning", markup=False)
 
     def action_random(self) -> None:
-        """A scene drawn from all those the query selects: the cursor goes to it when
-        its row has been read, else it is shown in full (read alone, by its place)."""
+        """A scene drawn from all those the query selects, as ``kdrama random`` draws
+        (a search's, by its place among the results): the cursor goes to it when its
+        row has been read, else it is shown in full."""
         if not self.total:
             self.notify("No scene is shown, so there is none to pick.", severity="warning")
             return
-        position = random.randrange(self.total)
-        if position < len(self.scenes):
+        if self.query_.words:
+            picked = self._page(self.query_, random.randrange(self.total), 1)
+        else:
+            picked = self.catalog.random_scenes(self.query_.filters)
+        if not picked:
+            return
+        rows = {scene.id: row for row, scene in enumerate(self.scenes)}
+        if picked[0].id in rows:
             if isinstance(self.screen, SceneScreen):
                 self.screen.dismiss()
-            self.query_one(SceneTable).move_cursor(row=position)
-            return
-        found = self._page(self.query_, position, 1)
-        if found:
-            if isinstance(self.screen, SceneScreen):
-                self.screen.show(found[0])
-            else:
-                self.push_screen(SceneScreen(found[0]))
+            self.query_one(SceneTable).move_cursor(row=rows[picked[0].id])
+        elif isinstance(self.screen, SceneScreen):
+            self.screen.show(picked[0])
+        else:
+            self.push_screen(SceneScreen(picked[0]))
 
     def action_copy_json(self) -> None:
         scene = self.current()
