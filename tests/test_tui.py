@@ -33,7 +33,7 @@ def drive(db: Path | None, scenario: Scenario, size: tuple[int, int] = (100, 30)
     async def run() -> None:
         app = tui.KdramaApp(catalog, read_only=read_only, why=why)
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             await scenario(app, pilot)
         drive.app = app  # type: ignore[attr-defined]
 
@@ -49,6 +49,7 @@ async def type_query(app: tui.KdramaApp, pilot: Pilot[None], text: str) -> None:
     await pilot.press("slash", *("space" if char == " " else char for char in text))
     await asyncio.wait_for(app.updated.wait(), 10)
     await pilot.press("escape")
+    await settle(app, pilot)  # the count, when the first page is full, comes after
 
 
 async def settle(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
@@ -313,6 +314,33 @@ def test_r_picks_a_scene_among_those_shown() -> None:
     drive(None, scenario)
 
 
+def test_r_after_a_search_picks_among_its_results(kdrama: Invoke) -> None:
+    expected = {s["id"] for s in kdrama("search", "kiss", "--json").json()}
+
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        await type_query(app, pilot, "kiss")
+        picked = set()
+        for _ in range(12):
+            await pilot.press("r")
+            picked.add(app.current().id)  # type: ignore[union-attr]
+        assert picked == expected and len(expected) == 2
+
+    drive(None, scenario)
+
+
+def test_quoted_names_and_several_filters_make_one_chip_each(kdrama: Invoke) -> None:
+    expected = [s["id"] for s in kdrama("list", "--drama", "Crash Landing on You", "--json").json()]
+
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        await type_query(app, pilot, 'drama:"crash landing on you" year:2019..2020 rating>=1')
+        assert shown_ids(app) == []  # nothing is rated in the bundled catalog
+        await type_query(app, pilot, 'kiss drama:"crash landing on you" y:2019..2020')
+        assert shown_ids(app) == expected
+        assert chips(app).split("  ")[:2] == [" drama: crash landing on you", " year: 2019..2020"]
+
+    drive(None, scenario)
+
+
 def test_y_copies_the_scenes_json_as_show_json_writes_it(kdrama: Invoke) -> None:
     expected = kdrama("show", "4", "--json").json()
 
@@ -426,6 +454,16 @@ def test_tui_without_textual_gives_a_one_line_hint(kdrama: Invoke, without_textu
     assert run.stdout == ""
     assert "kdrama tui needs the tui extra" in run.stderr
     assert run.stderr.strip().count("\n") == 0
+
+
+def test_the_real_kdrama_tui_without_textual_hints_the_command(tmp_path: Path) -> None:
+    """The installed entry point, in a new process where Textual cannot be imported."""
+    hidden = tmp_path / "hide"
+    (hidden / "textual").mkdir(parents=True)
+    (hidden / "textual" / "__init__.py").write_text('raise ImportError("hidden by this test")\n')
+    run = run_process("tui", env={"PYTHONPATH": str(hidden)})
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == "Error: kdrama tui needs the tui extra: uv sync --extra tui\n"
 
 
 def test_the_main_screen_at_80x24(snap_compare: Any) -> None:

@@ -25,8 +25,8 @@ def tui(db: options.Db = None) -> None:
     try:
         from .tui import KdramaApp, open_for_tui
     except ImportError as error:
-        if error.name is None or not error.name.startswith("textual"):
-            raise
+        if (error.name or "").startswith("kdrama_cli"):
+            raise  # kdrama's own: a bug, not a missing extra
         raise MissingExtra(extra_hint("kdrama tui", "Textual", Install.current())) from None
 
     catalog, read_only, why = open_for_tui(locate(db))

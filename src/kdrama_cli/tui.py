@@ -84,7 +84,7 @@ def _row(scene: Scene) -> tuple[Text, ...]:
 
 def _chips(query: tui_query.Query, count: int | None, error: str | None) -> Text:
     """The line under the search box: a chip for each filter, then how many scenes
-    match (or what is wrong with the query)."""
+    match (None: still counting), or what is wrong with the query."""
     line = Text()
     for key, value in query.chips:
         label = key if key == "fav" else f"{key}: {value}"
@@ -92,7 +92,9 @@ def _chips(query: tui_query.Query, count: int | None, error: str | None) -> Text
         line.append(" ")
     if error is not None:
         line.append(visible(error), style="yellow")
-    elif count is not None:
+    elif count is None:
+        line.append(f"{PAGE}+ scenes, counting…", style="dim")
+    else:
         line.append(f"{count:,} scene{'' if count == 1 else 's'}", style="dim")
     return line
 
@@ -171,7 +173,9 @@ class KdramaApp(App[None]):
         self.why_read_only = why
         self.query_ = tui_query.Query()
         self.scenes: list[Scene] = []
-        self.total = 0
+        # How many scenes the query selects: None while they are being counted.
+        self.total: int | None = 0
+        self.more = False  # whether rows remain to be read
         # Bumped by each new query, so a page read for an older one is dropped.
         self.generation = 0
         # Set each time the screen answers what was typed (tests and the benchmark
@@ -240,17 +244,38 @@ class KdramaApp(App[None]):
         table.clear()
         self.scenes = []
         try:
-            self.total = self._count(query)
             page = self._page(query, 0)
         except (KdramaError, ValueError) as error:
-            self.total = 0
+            self.total, self.more = 0, False
             self.query_one("#chips", Static).update(_chips(query, None, str(error)))
             self._show_detail()
             return
         self._add_rows(page)
-        why = self._why_empty(query) if not self.total else None
+        # A page not full is all there is; else the list is shown first and the
+        # scenes counted after (a search among filters counts for 100 ms and more
+        # on a million scenes).
+        self.more = len(page) == PAGE
+        self.total = None if self.more else len(page)
+        why = self._why_empty(query) if not page else None
         self.query_one("#chips", Static).update(_chips(query, self.total, why))
         self._show_detail()
+        if self.more:
+            self.count_later(self.generation)
+
+    @work(exclusive=True, group="count")
+    async def count_later(self, generation: int) -> None:
+        """Count what the query selects once the list is drawn, and say it."""
+        await asyncio.sleep(0)
+        if generation != self.generation:
+            return
+        try:
+            total = self._count(self.query_)
+        except (KdramaError, ValueError) as error:
+            self.notify(visible(str(error)), severity="error", markup=False)
+            return
+        if generation == self.generation:
+            self.total = total
+            self.query_one("#chips", Static).update(_chips(self.query_, total, None))
 
     def _why_empty(self, query: tui_query.Query) -> str | None:
         """What in ``query`` matched nothing, with the catalog's closest names, as
@@ -291,7 +316,7 @@ class KdramaApp(App[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
-        if event.cursor_row >= len(self.scenes) - _AHEAD and len(self.scenes) < self.total:
+        if event.cursor_row >= len(self.scenes) - _AHEAD and self.more:
             self.next_page(self.generation, len(self.scenes))
 
     @work(exclusive=True, group="page")
@@ -304,6 +329,7 @@ class KdramaApp(App[None]):
             self.notify(visible(str(error)), severity="error", markup=False)
             return
         self._add_rows(page)
+        self.more = len(page) == PAGE
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         scene = self.current()
@@ -409,10 +435,12 @@ class KdramaApp(App[None]):
         """A scene drawn from all those the query selects, as ``kdrama random`` draws
         (a search's, by its place among the results): the cursor goes to it when its
         row has been read, else it is shown in full."""
-        if not self.total:
+        if not self.scenes:
             self.notify("No scene is shown, so there is none to pick.", severity="warning")
             return
         if self.query_.words:
+            if self.total is None:
+                self.total = self._count(self.query_)
             picked = self._page(self.query_, random.randrange(self.total), 1)
         else:
             picked = self.catalog.random_scenes(self.query_.filters)
