@@ -56,11 +56,11 @@ Words come first; a filter's value runs to the next filter (or quote it).
 Filters show as chips under the box.
 
 In the list:
-  ↑ ↓ j k          move          Enter   the scene in full
+  ↑ ↓ j k          move          Enter   the scene in full (Esc: back)
   f                favourite on/off
   1 … 5            rate          0       unrate
   o                open the clip link in a web browser
-  r                a random scene from those shown
+  r                a random scene among all the query selects
   y                copy the scene's JSON
   ?                this help     q       quit
 """
