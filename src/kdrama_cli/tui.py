@@ -470,7 +470,8 @@ def open_for_tui(location: Location) -> tuple[Catalog, bool, str]:
     """The catalog at ``location`` opened for changes where it may be changed, else
     read-only: the catalog, whether it is read-only, and why (for the message)."""
     if location.origin is Origin.BUNDLED:
-        return Catalog.open(location), True, " (the catalog shipped with kdrama)"
+        why = " (the catalog shipped with kdrama; a command such as kdrama fav ID makes your own)"
+        return Catalog.open(location), True, why
     try:
         return Catalog.open(location, write=True), False, ""
     except CatalogError as error:
