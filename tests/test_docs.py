@@ -34,7 +34,7 @@ def test_commands_are_registered() -> None:
         "actors", "add", "browse", "character edit", "db check", "db info", "db path",
         "drama edit", "dramas", "edit", "export", "fav", "import", "list", "note", "open",
         "person edit", "random", "rate", "rm", "search", "show", "stats", "tag", "tags",
-        "unfav", "unrate",
+        "tui", "unfav", "unrate",
         "years",
     ]  # fmt: skip
 

@@ -411,13 +411,18 @@ class Catalog:
         limit: int | None = None,
         *,
         descending: bool = False,
+        offset: int = 0,
     ) -> Iterator[Scene]:
-        """The scenes that match ``filters``, sorted, at most ``limit`` of them.
+        """The scenes that match ``filters``, sorted, at most ``limit`` of them after
+        the first ``offset`` (a page of a longer list, as ``kdrama tui`` reads it).
 
         Scenes are read in batches as the iterator is consumed, so memory stays flat
         whatever the size of the catalog.
         """
         sql, params = self._list_sql(filters, sort, limit, descending, "s.id", with_drama=False)
+        if offset:
+            sql += " OFFSET :offset" if limit is not None else " LIMIT -1 OFFSET :offset"
+            params["offset"] = offset
         cursor = self.conn.execute(sql, params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
             yield from _load_scenes(self.conn, batch)
@@ -479,11 +484,17 @@ class Catalog:
         return sql, query.params
 
     def search_scenes(
-        self, text: str, filters: SceneFilter | None = None, limit: int | None = None
+        self,
+        text: str,
+        filters: SceneFilter | None = None,
+        limit: int | None = None,
+        *,
+        offset: int = 0,
     ) -> Iterator[Scene]:
         """Scenes whose titles, description, drama's titles or cast's names hold every
-        word of ``text``, best matches first, among those ``filters`` selects.
-        ValueError when ``text`` has nothing to search for (see ``search.parse_query``).
+        word of ``text``, best matches first, among those ``filters`` selects: at most
+        ``limit`` of them after the first ``offset``. ValueError when ``text`` has
+        nothing to search for (see ``search.parse_query``).
 
         >>> with Catalog.open_bundled() as catalog:
         ...     [scene.drama for scene in catalog.search_scenes("the one with the wine")]
@@ -494,6 +505,9 @@ class Catalog:
         if limit is not None:
             sql += " LIMIT :limit"
             params["limit"] = limit
+        if offset:
+            sql += " OFFSET :offset" if limit is not None else " LIMIT -1 OFFSET :offset"
+            params["offset"] = offset
         cursor = self.conn.execute(sql, params)
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
             yield from _load_scenes(self.conn, batch)

@@ -73,6 +73,7 @@ COMMAND_MODULES = {
     "person": "cli_names",
     "character": "cli_names",
     "browse": "cli_browse",
+    "tui": "cli_tui",
     "db": "cli_db",
 }
 

@@ -145,6 +145,16 @@ def _receipt_requirement(receipt: Path) -> dict[str, Any]:
     return {}
 
 
+def extra_hint(command: str, package: str, install: Install) -> str:
+    """One line saying that ``command`` needs ``package``, and how to add the extra
+    that brings it to kdrama as ``install`` has it."""
+    try:
+        extra, requirements = extra_requiring(package.lower())
+    except LookupError:  # kdrama runs without its metadata (not installed)
+        return f"{command} needs {package}, which is not installed"
+    return f"{command} needs the {extra} extra: {install_command(install, extra, requirements)}"
+
+
 def extra_requiring(name: str) -> tuple[str, list[str]]:
     """The extra of kdrama's metadata that brings the package ``name``, with all that
     extra's requirements (markers dropped), e.g. ``("web", ["datasette<1,>=0.65"])``.

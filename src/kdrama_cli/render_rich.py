@@ -304,7 +304,7 @@ def _write_cards(
             screen.print()
         count += 1
         heading = Text(f"#{scene.id}", style="bold")
-        scene_marks = _marks(scene, screen.encoding)
+        scene_marks = marks(scene, screen.encoding)
         if scene_marks:
             heading.append(" ")
             heading.append_text(scene_marks)
@@ -325,7 +325,7 @@ def _write_cards(
 # A table of the fields --fields chose, in their order. A field with a column of the
 # usual table has its heading; ``actors`` lists the actors, ``characters`` each
 # character as "Actor as Character", ``favorite`` and ``rating`` are the marks (see
-# ``_marks``) in columns of their own; any other field is a column headed by its key,
+# ``marks``) in columns of their own; any other field is a column headed by its key,
 # a list one item a line. The id then stands alone, without the marks under it.
 # Below CARDS_BELOW columns each scene is a card of the chosen fields, one a line.
 _HEADINGS = {
@@ -366,9 +366,9 @@ def _field_cell(
 ) -> Text:
     """What a table shows of one field of a scene (``whole`` is its ``to_dict()``)."""
     if key == "favorite":
-        return _marks(scene._replace(rating=None), encoding)
+        return marks(scene._replace(rating=None), encoding)
     if key == "rating":
-        return _marks(scene._replace(favorite=False), encoding)
+        return marks(scene._replace(favorite=False), encoding)
     if key == "characters":
         lines = [f"{role.actor} as {role.name}" for role in scene.characters]
         return _marked("\n".join(lines), highlight)
@@ -423,7 +423,7 @@ _STAR, _NO_STAR = "★", "☆"
 _MAXIMUM_RATING = 5
 
 
-def _marks(scene: Scene, encoding: str, separator: str = " ") -> Text:
+def marks(scene: Scene, encoding: str, separator: str = " ") -> Text:
     """A scene's marks: "♥ ★★★★☆", or "fav 4/5" where ``encoding`` cannot encode the
     glyphs (PYTHONIOENCODING=ascii), the two joined by ``separator``; empty for a scene
     with neither mark."""
@@ -446,7 +446,7 @@ def _id_cell(scene: Scene, encoding: str) -> Text:
     column by as little as they can (to 5, the stars; a 10,000-scene catalog's ids are
     as wide)."""
     cell = Text(str(scene.id))
-    scene_marks = _marks(scene, encoding, separator="\n")
+    scene_marks = marks(scene, encoding, separator="\n")
     if scene_marks:
         cell.append("\n")
         cell.append_text(scene_marks)
@@ -474,7 +474,7 @@ def _marked(text: str, highlight: re.Pattern[str] | None, style: str = "") -> Te
 
 
 def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
-    """One scene in full; its marks (see ``_marks``) drawn for ``encoding``."""
+    """One scene in full; its marks (see ``marks``) drawn for ``encoding``."""
     drama = " · ".join(
         part
         for part in (
@@ -485,7 +485,7 @@ def scene_panel(scene: Scene, encoding: str = "utf-8") -> RenderableType:
         if part
     )
     body: list[Text] = [Text(visible(drama), style="bold")]
-    scene_marks = _marks(scene, encoding)
+    scene_marks = marks(scene, encoding)
     if scene_marks:
         body.append(scene_marks)
     where = long_where(scene.episode, scene.time)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import search
 from .errors import CatalogError, MissingExtra
-from .install import Install, extra_requiring, install_command
+from .install import Install, extra_hint
 from .migrations import SCHEMA_VERSION
 from .storage import check_is_catalog
 
@@ -193,12 +193,7 @@ def metadata(tables: list[str], sources: list[str]) -> dict[str, Any]:
 
 def install_hint(install: Install) -> str:
     """One line saying how to add Datasette to kdrama as ``install`` has it."""
-    try:
-        extra, requirements = extra_requiring("datasette")
-    except LookupError:  # kdrama runs without its metadata (not installed)
-        return "kdrama browse needs Datasette, which is not installed"
-    command = install_command(install, extra, requirements)
-    return f"kdrama browse needs the {extra} extra: {command}"
+    return extra_hint("kdrama browse", "Datasette", install)
 
 
 def make_datasette(path: Path, *, immutable: bool) -> Datasette:
