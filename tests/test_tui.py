@@ -45,6 +45,9 @@ def drive(db: Path | None, scenario: Scenario, size: tuple[int, int] = (100, 30)
 async def type_query(app: tui.KdramaApp, pilot: Pilot[None], text: str) -> None:
     """Type ``text`` into the search box in place of what it held, key by key, wait
     for the list to answer, and go back to the list (Escape)."""
+    # The pilot's keys must come quicker than the box's pause, whatever the machine's
+    # load: a query between two of them would answer before the whole text is typed.
+    app.debounce = 0.5
     app.updated.clear()
     await pilot.press("slash", *("space" if char == " " else char for char in text))
     await asyncio.wait_for(app.updated.wait(), 10)

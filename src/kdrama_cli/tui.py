@@ -37,9 +37,20 @@ from .text import visible
 # page is read.
 PAGE = 50
 _AHEAD = 15
-# How long the search box waits after a keystroke before it asks the catalog: typing
-# "kiss" asks once, not four times.
-DEBOUNCE = 0.15
+# How long the search box waits after a keystroke before it asks the catalog, so that
+# typing "kiss" asks once, not four times. A small catalog answers in a few
+# milliseconds, so the box asks almost at once; on a large one a query takes a good
+# part of the time a keystroke may take, and one asked between two keys would hold
+# the second up.
+QUICK_DEBOUNCE = 0.03
+DEBOUNCE = 0.12
+LARGE_CATALOG = 100_000
+
+
+def debounce_for(scenes: int) -> float:
+    """The search box's pause for a catalog of this many scenes."""
+    return DEBOUNCE if scenes >= LARGE_CATALOG else QUICK_DEBOUNCE
+
 
 HELP = """\
 Search box (/ to go there, Enter or ↓ to the list):
@@ -171,6 +182,7 @@ class KdramaApp(App[None]):
         self.catalog = catalog
         self.read_only = read_only
         self.why_read_only = why
+        self.debounce = debounce_for(catalog.count_scenes())
         self.query_ = tui_query.Query()
         self.scenes: list[Scene] = []
         # How many scenes the query selects: None while they are being counted.
@@ -213,7 +225,7 @@ class KdramaApp(App[None]):
     # The search box: debounced, each query cancelling the one it supersedes.
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.search(event.value, DEBOUNCE)
+        self.search(event.value, self.debounce)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.search(event.value, 0)
