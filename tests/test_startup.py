@@ -104,3 +104,11 @@ def test_help_loads_neither_markdown_nor_traceback_support(args: list[str]) -> N
     assert "rich.panel" in loaded
     assert not loaded & {"typer.rich_utils", "rich.markdown", "rich.traceback"}
     assert "markdown_it" not in {name.split(".")[0] for name in loaded}
+
+
+def test_help_reads_no_install_metadata() -> None:
+    """The list of commands loads every command's module; the one that says how to add
+    a missing extra reads kdrama's install metadata (10 ms) only when it must say so."""
+    loaded = imported_modules("--help")
+    assert "kdrama_cli.cli_tui" in loaded
+    assert not loaded & {"kdrama_cli.install", "importlib.metadata"}

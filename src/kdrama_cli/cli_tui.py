@@ -3,7 +3,6 @@
 from . import options
 from .cli_core import command_set
 from .errors import MissingExtra
-from .install import Install, extra_hint
 from .storage import locate
 
 commands = command_set()
@@ -27,6 +26,9 @@ def tui(db: options.Db = None) -> None:
     except ImportError as error:
         if (error.name or "").startswith("kdrama_cli"):
             raise  # kdrama's own: a bug, not a missing extra
+        # Imported here: reading the install's metadata costs every --help 10 ms.
+        from .install import Install, extra_hint
+
         raise MissingExtra(extra_hint("kdrama tui", "Textual", Install.current())) from None
 
     catalog, read_only, why = open_for_tui(locate(db))
