@@ -256,18 +256,8 @@ def open_command(
         url = notes.clip_to_open(catalog, scene_id, link)
     if print_ or not is_terminal(sys.stdout):
         write_text(url, sys.stdout)
-    elif _browse(url):
+    elif notes.open_in_browser(url):
         note(f"Opened {url}")
     else:
         note("No browser could be started; here is the link:")
         write_text(url, sys.stdout)
-
-
-def _browse(url: str) -> bool:
-    """Open ``url`` in the browser (``$BROWSER``, else the system's); whether one took it."""
-    import webbrowser
-
-    try:
-        return webbrowser.open(url)
-    except webbrowser.Error:
-        return False

@@ -109,12 +109,16 @@ def clip_to_open(catalog: Catalog, scene_id: int, number: int = 1) -> str:
 
 
 def _links_and_time(catalog: Catalog, scene_id: int) -> tuple[tuple[str, ...], int | None]:
-    rows = catalog.conn.execute(
-        "SELECT s.time, u.url FROM scenes s LEFT JOIN scene_urls u ON u.scene_id = s.id"
-        " WHERE s.id = ? ORDER BY u.position",
-        (scene_id,),
-    ).fetchall()
-    if not rows:
-        raise SceneNotFound(scene_id)
-    seconds = rows[0][0]
-    return tuple(str(url) for _, url in rows if url is not None), seconds
+    scene = catalog.get_scene(scene_id)
+    return scene.urls, scene.time
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the browser (``$BROWSER``, else the system's); whether one took
+    it. ``kdrama open`` and the tui's ``o`` say what to do with the link when none did."""
+    import webbrowser
+
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False

@@ -431,13 +431,7 @@ class KdramaApp(App[None]):
         except KdramaError as error:
             self.notify(visible(str(error)), severity="warning", markup=False)
             return
-        import webbrowser
-
-        try:
-            started = webbrowser.open(link)
-        except webbrowser.Error:
-            started = False
-        if started:
+        if notes.open_in_browser(link):
             self.notify(f"Opened {visible(link)}", markup=False)
         else:
             message = f"No browser could be started; the link is {visible(link)}"
