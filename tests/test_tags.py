@@ -176,12 +176,14 @@ def test_hostile_tag_text_is_refused_in_one_line_and_writes_nothing(
 
 
 def test_a_minus_word_is_never_taken_for_an_option_by_the_installed_command(tagged: str) -> None:
-    # -h is help elsewhere, and -kiss holds letters of no option: both are tags here.
+    # After an id, -h and -kiss are tags to remove, though -h is help elsewhere.
     kissed = run_process("tag", "2", "-kiss", "-h", "--db", tagged)
     assert kissed.exit_code == 0
     assert kissed.stderr == "Scene 2: removed kiss. Tags: rain.\n"
-    help_ = run_process("tag", "--help")
-    assert help_.exit_code == 0 and "kdrama tag 2 6 +first-meeting -comedy" in help_.stdout
+    for asking in ("--help", "-h"):  # -h first, where only an id may stand, is help
+        help_ = run_process("tag", asking, "--db", tagged)
+        assert help_.exit_code == 0 and "kdrama tag 2 6 +first-meeting -comedy" in help_.stdout
+    assert run_process("tag", "2", "--db", tagged).stdout == "rain\n"
 
 
 def test_tagging_the_bundled_catalog_makes_your_own_and_leaves_the_bundled_one(

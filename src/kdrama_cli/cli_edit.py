@@ -895,10 +895,12 @@ def _tag_words(words: list[str]) -> tuple[list[int], list[str], list[str]]:
 
 
 @commands.command(
-    # -word removes a tag: no short option may take it (-h included, so --help only).
+    # -word removes a tag: no short option may take it (-h after an id included; -h
+    # first, where only an id may stand, is help).
     context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
 )
 def tag(
+    ctx: typer.Context,
     words: Annotated[
         list[str],
         typer.Argument(
@@ -931,6 +933,9 @@ def tag(
     """
     from .render import write_json, write_lines
 
+    if words[0] == "-h":  # ids come first, so here it can only ask for help
+        typer.echo(ctx.get_help())
+        return
     ids, add, remove = _tag_words(list(words))
     if not (add or remove):
         if len(ids) > 1:
