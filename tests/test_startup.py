@@ -13,8 +13,9 @@ import pytest
 import typer
 from typer.core import TyperGroup
 
-from kdrama_cli.cli_core import COMMAND_MODULES
+from kdrama_cli.cli_core import COMMAND_MODULES, COMMANDS
 
+from .conftest import run_process
 from .test_completion import bash_env
 
 # Runs kdrama as its entry point does and, as the process ends, writes every module
@@ -106,9 +107,20 @@ def test_help_loads_neither_markdown_nor_traceback_support(args: list[str]) -> N
     assert "markdown_it" not in {name.split(".")[0] for name in loaded}
 
 
-def test_help_reads_no_install_metadata() -> None:
-    """The list of commands loads every command's module; the one that says how to add
-    a missing extra reads kdrama's install metadata (10 ms) only when it must say so."""
+def test_help_lists_every_command_without_loading_their_modules() -> None:
+    """The list of commands comes from cli_core's table (checked against the modules
+    below), not from importing each module, nor kdrama's install metadata (10 ms)."""
     loaded = imported_modules("--help")
-    assert "kdrama_cli.cli_tui" in loaded
-    assert not loaded & {"kdrama_cli.install", "importlib.metadata"}
+    assert not loaded & (OTHER_COMMANDS | {"kdrama_cli.install", "importlib.metadata"})
+    listed = run_process("--help").stdout
+    for name in COMMANDS:
+        assert f"│ {name} " in listed
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_line_help_lists_a_command_with_is_the_start_of_its_own_help(name: str) -> None:
+    module = importlib.import_module(f"kdrama_cli.{COMMANDS[name].module}")
+    defined = typer.main.get_command(module.commands)
+    command = defined.commands[name] if isinstance(defined, TyperGroup) else defined
+    assert command.help is not None
+    assert command.help.strip().split("\n\n")[0] == COMMANDS[name].summary

@@ -6,13 +6,12 @@ modules take ``command_set``, ``note``, ``confirm`` and ``usage_error`` from her
 
 import contextlib
 import importlib
-import inspect
 import io
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -49,33 +48,61 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(ExitCode.USAGE_ERROR)
 
 
-# The commands defined outside this module, in the order help lists them, and the
-# module that defines each. test_startup checks this against the modules.
-COMMAND_MODULES = {
-    "search": "cli_search",
-    "actors": "cli_facets",
-    "dramas": "cli_facets",
-    "years": "cli_facets",
-    "tags": "cli_facets",
-    "stats": "cli_facets",
-    "add": "cli_edit",
-    "edit": "cli_edit",
-    "rm": "cli_edit",
-    "import": "cli_edit",
-    "fav": "cli_edit",
-    "unfav": "cli_edit",
-    "rate": "cli_edit",
-    "unrate": "cli_edit",
-    "tag": "cli_edit",
-    "note": "cli_note",
-    "open": "cli_note",
-    "drama": "cli_names",
-    "person": "cli_names",
-    "character": "cli_names",
-    "browse": "cli_browse",
-    "tui": "cli_tui",
-    "db": "cli_db",
+class Listed(NamedTuple):
+    """Where a command is defined, and the line help lists it with."""
+
+    module: str
+    summary: str
+
+
+# The commands defined outside this module, in the order help lists them: the module
+# that defines each, and the first paragraph of its help, so that `kdrama --help`
+# lists them without importing every module (a third of its time). test_startup
+# checks both against the modules.
+COMMANDS = {
+    "search": Listed(
+        "cli_search", "Search scenes, dramas and names for words, best matches first."
+    ),
+    "actors": Listed("cli_facets", "Count scenes by actor, most first."),
+    "dramas": Listed("cli_facets", "Count scenes by drama, most first."),
+    "years": Listed("cli_facets", "Count scenes by the year of their drama, most first."),
+    "tags": Listed("cli_facets", "Count scenes by tag, most first."),
+    "stats": Listed(
+        "cli_facets",
+        "Show the catalog at a glance: totals, scenes per year, top actors, dramas and"
+        " tags, ratings.",
+    ),
+    "add": Listed("cli_edit", "Add a scene to your catalog and print its id."),
+    "edit": Listed("cli_edit", "Change a scene: only the options given change."),
+    "rm": Listed("cli_edit", "Remove scenes from your catalog."),
+    "import": Listed(
+        "cli_edit",
+        "Import scenes from JSON, JSON Lines, CSV or TSV, as `list` and `export` write them.",
+    ),
+    "fav": Listed("cli_edit", "Mark scenes as favourites."),
+    "unfav": Listed("cli_edit", "Unmark scenes as favourites."),
+    "rate": Listed("cli_edit", "Rate a scene from 1 to 5."),
+    "unrate": Listed("cli_edit", "Clear a scene's rating."),
+    "tag": Listed(
+        "cli_edit",
+        "Tag scenes: add (+word, or word) and remove (-word) tags, or list a scene's tags.",
+    ),
+    "note": Listed("cli_note", "Write your note on a scene, or read it."),
+    "open": Listed("cli_note", "Open a scene's clip in your browser, at the scene's time."),
+    "drama": Listed("cli_names", "Change the titles and network a drama is known by."),
+    "person": Listed("cli_names", "Change the names a person is known by."),
+    "character": Listed("cli_names", "Change the names a character is known by."),
+    "browse": Listed(
+        "cli_browse",
+        "Browse the catalog in Datasette, read-only, in a web browser (needs kdrama\\[web]).",
+    ),
+    "tui": Listed(
+        "cli_tui",
+        "Browse, search and pick scenes full-screen in the terminal (needs kdrama\\[tui]).",
+    ),
+    "db": Listed("cli_db", "Which catalog kdrama uses, and what it holds."),
 }
+COMMAND_MODULES = {name: listed.module for name, listed in COMMANDS.items()}
 
 
 class HelpCommand(TyperCommand):
@@ -167,21 +194,6 @@ def _load_commands(module_name: str) -> dict[str, Any]:
     return {built.name or module_name: built}
 
 
-def _module_summaries(module_name: str) -> dict[str, str]:
-    """A command module's visible commands and their help, read without building them."""
-    module = importlib.import_module(f".{module_name}", __package__)
-    found: dict[str, str] = {}
-    for info in module.commands.registered_commands:
-        if not info.hidden and info.callback is not None:
-            name = info.name or typer.main.get_command_name(info.callback.__name__)
-            found[name] = info.help or inspect.getdoc(info.callback) or ""
-    for group in module.commands.registered_groups:
-        if group.typer_instance is not None:
-            settings = group.typer_instance.info
-            found[str(settings.name)] = str(settings.help or "")
-    return found
-
-
 class _LazyCommands(MutableMapping[str, Any]):
     """The app's commands by name, where a command module is imported and built the
     first time one of its commands is looked up. Typer builds every command of an app
@@ -218,9 +230,8 @@ class _LazyCommands(MutableMapping[str, Any]):
         """Each visible command's name and help; for help, which lists them all, and
         would otherwise build every command only to print one line of each."""
         found = {name: cmd.help or "" for name, cmd in self._built.items() if not cmd.hidden}
-        unbuilt = [name for name in self._order if name not in self._built]
-        for module in dict.fromkeys(COMMAND_MODULES[name] for name in unbuilt):
-            found = {**_module_summaries(module), **found}
+        unbuilt = {name: COMMANDS[name].summary for name in COMMANDS if name not in self._built}
+        found = {**unbuilt, **found}
         return [(name, found[name]) for name in self._order if name in found]
 
 
