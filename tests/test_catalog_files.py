@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kdrama_cli import migrations
+from kdrama_cli import migrations, storage
 from kdrama_cli.errors import CatalogError
 from kdrama_cli.migrations import APPLICATION_ID, SCHEMA_VERSION
 from kdrama_cli.storage import (
@@ -364,11 +364,27 @@ def test_an_upgrade_that_fails_half_way_leaves_the_file_exactly_as_it_was(
 
 def test_an_upgrade_applies_every_migration_and_records_the_version(tmp_path: Path) -> None:
     db = v2_catalog(tmp_path / "v2.db")
-    assert run_process("fav", "1", "--db", str(db)).exit_code == 0
+    run = run_process("fav", "1", "--db", str(db))
+    # A small catalog's upgrade is quick: nothing said of it.
+    assert (run.exit_code, run.stderr) == (0, "Marked 1 scene(s) as favourite.\n")
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert run_process("db", "check", "--db", str(db)).exit_code == 0
+
+
+def test_upgrading_a_large_catalog_says_so_once_on_stderr(
+    tmp_path: Path, kdrama: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "LARGE_UPGRADE", 6)  # the six scenes count as large
+    db = v2_catalog(tmp_path / "v2.db")
+    first = kdrama("list", "--json", "--db", str(db))
+    assert first.exit_code == 0 and len(json.loads(first.stdout)) == 6
+    assert (
+        first.stderr == f"Upgrading {db} (6 scenes) for this kdrama: once, and it takes a while.\n"
+    )
+    again = kdrama("list", "--json", "--db", str(db))
+    assert (again.stdout, again.stderr) == (first.stdout, "")
 
 
 # -- A full disk ---------------------------------------------------------------------

@@ -11,12 +11,14 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandFunctionType
 
+from . import storage
 from .errors import ExitCode, KdramaError
 from .streams import OutputError, silence_stdout
 
@@ -40,6 +42,10 @@ def confirm(question: str, *, default: bool = False) -> bool:
     from .text import visible
 
     return typer.confirm(visible(question), default=default)
+
+
+def _say_upgrading(path: Path, scenes: int) -> None:
+    note(f"Upgrading {path} ({scenes:,} scenes) for this kdrama: once, and it takes a while.")
 
 
 def usage_error(message: str) -> NoReturn:
@@ -286,6 +292,7 @@ class KdramaGroup(HelpGroup):
             _output_failed(error)
 
     def invoke(self, ctx: Any) -> Any:
+        storage.upgrade_notice = _say_upgrading
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):

@@ -399,6 +399,13 @@ def _checked(conn: sqlite3.Connection, path: Path) -> int:
         raise
 
 
+# Told, before a large catalog is upgraded, its path and scene count: the upgrade
+# re-indexes every scene (a million take half a minute and more), and the command line
+# sets this to say so on stderr, where the library prints nothing.
+upgrade_notice: Callable[[Path, int], object] | None = None
+LARGE_UPGRADE = 20_000
+
+
 def _upgrade(conn: CatalogConnection, path: Path) -> None:
     """Apply the migrations the catalog lacks, all in one transaction, after checking
     the file is sound enough to be written; on failure the file is left as it was."""
@@ -406,6 +413,10 @@ def _upgrade(conn: CatalogConnection, path: Path) -> None:
     def check_sound(conn: sqlite3.Connection) -> None:
         assert isinstance(conn, CatalogConnection)
         _check_sound(conn)
+        if upgrade_notice is not None:
+            scenes = conn.execute("SELECT count(*) FROM scenes").fetchone()[0]
+            if scenes >= LARGE_UPGRADE:
+                upgrade_notice(path, scenes)
 
     try:
         migrate(conn, before=check_sound)
