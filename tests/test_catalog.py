@@ -83,6 +83,7 @@ def test_schema_from_blank_file_has_version_id_and_foreign_keys(tmp_path: Path) 
         "m004_scene_counts",
         "m005_name_keys_v2",
         "m006_episodes_links_tags_notes",
+        "m007_scene_ids_not_reused",
     ]
     assert migrate(conn) == []
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -292,6 +292,24 @@ def m006_episodes_links_tags_notes(conn: sqlite3.Connection) -> None:
     search.refresh(conn)
 
 
+def m007_scene_ids_not_reused(conn: sqlite3.Connection) -> None:
+    """The highest id of a removed scene, so that a new scene never takes it: an id
+    once given names that scene for good, in a fan's scripts and notes and in older
+    exports (restoring one with --update would otherwise write over the new scene).
+    One row, raised by a trigger when a scene goes; the ids removed before this
+    version are not known, so it starts at none."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE removed_scene_ids (highest INTEGER NOT NULL);
+        INSERT INTO removed_scene_ids (highest) VALUES (0);
+        CREATE TRIGGER scenes_delete_keeps_id AFTER DELETE ON scenes BEGIN
+            UPDATE removed_scene_ids SET highest = OLD.id WHERE highest < OLD.id;
+        END;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial_schema,
     m002_favorites_ratings_and_bundle,
@@ -299,6 +317,7 @@ MIGRATIONS: list[Migration] = [
     m004_scene_counts,
     m005_name_keys_v2,
     m006_episodes_links_tags_notes,
+    m007_scene_ids_not_reused,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

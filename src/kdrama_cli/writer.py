@@ -390,6 +390,8 @@ class Writer:
             *(episode, time, note or None),
         )
         if self._next_id is None:
+            if scene_id is None:
+                row = (self._free_id(), *row[1:])
             scene_id = self._insert(_INSERT_SCENE, row)
         else:
             if scene_id is None:
@@ -410,8 +412,16 @@ class Writer:
     def start_ids(self) -> None:
         """Number new scenes from here on without asking the database each time, and
         queue them for ``flush``: the next id is one above the largest in use or given."""
-        used = self.conn.execute("SELECT max(id) FROM scenes").fetchone()[0] or 0
-        self._next_id = used + 1
+        self._next_id = self._free_id()
+
+    def _free_id(self) -> int:
+        """One above the largest id in use or ever removed: a new scene never takes
+        the id of one that is gone (``m007``)."""
+        row = self.conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM scenes), 0),"
+            " coalesce((SELECT max(highest) FROM removed_scene_ids), 0))"
+        ).fetchone()
+        return int(row[0]) + 1
 
     def new_id(self) -> int:
         """The next free scene id (after ``start_ids``)."""
