@@ -387,6 +387,21 @@ def test_upgrading_a_large_catalog_says_so_once_on_stderr(
     assert (again.stdout, again.stderr) == (first.stdout, "")
 
 
+def test_an_upgrade_that_rewrites_no_scene_says_nothing_however_large(
+    tmp_path: Path, kdrama: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "LARGE_UPGRADE", 1)
+    db = copy_of_bundled(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:  # schema 6, as it was
+        conn.execute("DROP TRIGGER scenes_delete_keeps_id")
+        conn.execute("DROP TABLE removed_scene_ids")
+        conn.execute("PRAGMA user_version = 6")
+    run = kdrama("list", "--json", "--db", str(db))
+    assert (run.exit_code, run.stderr) == (0, "")
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
 # -- A full disk ---------------------------------------------------------------------
 
 

@@ -320,6 +320,19 @@ MIGRATIONS: list[Migration] = [
     m007_scene_ids_not_reused,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# The migrations that rewrite a row or more for every scene (the search index, the
+# name keys): on a large catalog, they take a while.
+_SLOW = (
+    m003_search_and_scene_view,
+    m004_scene_counts,
+    m005_name_keys_v2,
+    m006_episodes_links_tags_notes,
+)
+
+
+def takes_a_while(conn: sqlite3.Connection) -> bool:
+    """Whether upgrading this catalog rewrites something for every scene."""
+    return any(migration in _SLOW for migration in MIGRATIONS[schema_version(conn) :])
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

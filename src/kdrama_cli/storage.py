@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from . import search
 from .errors import CatalogError
-from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version, takes_a_while
 
 ENV_VAR = "KDRAMA_DB"
 BUSY_TIMEOUT_VAR = "KDRAMA_BUSY_TIMEOUT"
@@ -399,9 +399,9 @@ def _checked(conn: sqlite3.Connection, path: Path) -> int:
         raise
 
 
-# Told, before a large catalog is upgraded, its path and scene count: the upgrade
-# re-indexes every scene (a million take half a minute and more), and the command line
-# sets this to say so on stderr, where the library prints nothing.
+# Told, before a large catalog is upgraded in a way that rewrites something for every
+# scene (re-indexing a million takes half a minute and more), its path and scene count:
+# the command line sets this to say so on stderr, where the library prints nothing.
 upgrade_notice: Callable[[Path, int], object] | None = None
 LARGE_UPGRADE = 20_000
 
@@ -413,7 +413,7 @@ def _upgrade(conn: CatalogConnection, path: Path) -> None:
     def check_sound(conn: sqlite3.Connection) -> None:
         assert isinstance(conn, CatalogConnection)
         _check_sound(conn)
-        if upgrade_notice is not None:
+        if upgrade_notice is not None and takes_a_while(conn):
             scenes = conn.execute("SELECT count(*) FROM scenes").fetchone()[0]
             if scenes >= LARGE_UPGRADE:
                 upgrade_notice(path, scenes)
