@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import moments, names, search
 from .counts import are_kept
-from .errors import CatalogError, NothingToPick, SceneNotFound
+from .errors import CatalogError, KdramaError, NothingToPick, SceneNotFound
 from .models import NameKind, Scene, SceneFilter, Sort, UnknownTag, Unmatched, YearRange
 from .scenes import load_scenes
 from .storage import (
@@ -27,6 +28,7 @@ from .storage import (
     Origin,
     bundled_catalog_path,
     open_catalog,
+    open_reader,
     scratch_catalog,
     sqlite_failure,
 )
@@ -961,3 +963,59 @@ class Catalog:
             )
             if isinstance(row[0], str) and isinstance(row[1], (str, type(None)))
         ]
+
+
+_T = TypeVar("_T")
+
+
+class Superseded(Exception):
+    """A read given up, or stopped half-way, because a newer one replaced it
+    (``Reader.supersede``): its answer is wanted by no one."""
+
+
+class Reader:
+    """A catalog's second, read-only connection, for an app that reads in worker
+    threads so that its event loop stays free (``kdrama tui``): one read at a time,
+    from any thread, and a read made stale by a newer one stops at once.
+
+    Each read is made for a ticket, taken on the app's thread; ``supersede`` takes a
+    new one and interrupts the statement running (``sqlite3.Connection.interrupt``),
+    so a read for an older ticket raises Superseded instead of giving its answer,
+    whether it was waiting for its turn or half-way. SQLite interrupts only what runs:
+    a statement of an old read that starts after the interrupt runs to its end, and
+    is then dropped."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = Catalog(open_reader(catalog.location), catalog.location)
+        self._turn = threading.Lock()
+        self.ticket = 0
+        self._closed = False
+
+    def supersede(self) -> int:
+        """A new ticket, which every read for an older one gives way to."""
+        self.ticket += 1
+        self.catalog.conn.interrupt()
+        return self.ticket
+
+    def read(self, ticket: int, do: Callable[[Catalog], _T]) -> _T:
+        """``do(catalog)`` on this connection, in the caller's thread, once no other
+        read runs; Superseded when ``ticket`` is no longer the newest, before or after."""
+        with self._turn:
+            if ticket != self.ticket or self._closed:
+                raise Superseded
+            try:
+                answer = do(self.catalog)
+            except (sqlite3.Error, KdramaError):
+                if ticket != self.ticket:  # interrupted, as the library may have said it
+                    raise Superseded from None
+                raise
+            if ticket != self.ticket:
+                raise Superseded
+            return answer
+
+    def close(self) -> None:
+        """Stop the read running, if any, and close the connection."""
+        self.supersede()
+        with self._turn:
+            self._closed = True
+            self.catalog.close()
