@@ -42,6 +42,8 @@ _SORT_COLUMNS: dict[Sort, str] = {
 }
 
 _BATCH = 500
+# A search's scene, as its row of the index names it (the rowid is the scene's id).
+_MATCHED = f"{search.TABLE}.rowid"
 
 # One scene as the JSON object of Scene.to_dict, keys in the same order, for a query
 # over ``scenes s JOIN dramas d``. json() keeps the cast arrays JSON (not quoted text)
@@ -206,6 +208,19 @@ def _key_params(param: str, text: str) -> dict[str, str]:
     }
 
 
+def _year_terms(years: YearRange, params: dict[str, Any]) -> list[str]:
+    """The terms on ``d.year`` (dramas d) that ``years`` asks for, their parameters
+    put in ``params``."""
+    terms: list[str] = []
+    if years.start is not None:
+        terms.append("d.year >= :year_start")
+        params["year_start"] = years.start
+    if years.end is not None:
+        terms.append("d.year <= :year_end")
+        params["year_end"] = years.end
+    return terms
+
+
 def filter_query(filters: SceneFilter) -> Query:
     query = Query()
     for i, actor in enumerate(filters.actors):
@@ -229,12 +244,7 @@ def filter_query(filters: SceneFilter) -> Query:
         )
         query.params.update(_key_params("drama", filters.drama))
     query.needs_drama = filters.years != YearRange()
-    if filters.years.start is not None:
-        query.where.append("d.year >= :year_start")
-        query.params["year_start"] = filters.years.start
-    if filters.years.end is not None:
-        query.where.append("d.year <= :year_end")
-        query.params["year_end"] = filters.years.end
+    query.where += _year_terms(filters.years, query.params)
     if filters.favorites:
         query.where.append("s.favorite = 1")
     if filters.min_rating is not None:
@@ -253,15 +263,30 @@ def filter_query(filters: SceneFilter) -> Query:
     return query
 
 
-def _search_sql(text: str, filters: SceneFilter | None, columns: str) -> tuple[str, dict[str, Any]]:
+def _search_sql(
+    text: str, filters: SceneFilter | None, columns: str, *, index_alone: bool
+) -> tuple[str, dict[str, Any]]:
     """The SELECT of ``columns`` over the scenes that hold every word of ``text``
-    among those ``filters`` selects, unordered, and its parameters."""
-    query = filter_query(filters or SceneFilter())
+    among those ``filters`` selects, unordered, and its parameters. The index's rowid
+    is the scene's id, so ``scene_search.rowid`` names the scene in either form.
+
+    Without a filter, and with ``index_alone`` (the index in step with the scenes, so
+    that each of its rows is a scene), the index answers alone: joining each match to
+    its scene took a third of the time of a word that 130,000 scenes of a million
+    hold. A year is looked up as the ids of its dramas, once, through the year index,
+    rather than as each match's drama: 130 to 90 ms for that word and a range of six
+    years."""
+    filters = filters or SceneFilter()
+    query = filter_query(filters._replace(years=YearRange()))
+    if filters.years != YearRange():
+        years = " AND ".join(_year_terms(filters.years, query.params))
+        query.where.append(f"s.drama_id IN (SELECT d.id FROM dramas d WHERE {years})")
+    matched = search.TABLE
+    if query.where or not index_alone:
+        matched += f" JOIN scenes s ON s.id = {search.TABLE}.rowid"
     query.where.insert(0, f"{search.TABLE} MATCH :match")
     query.params["match"] = search.match_expression(search.parse_query(text))
-    matched = f"{search.TABLE} JOIN scenes s ON s.id = {search.TABLE}.rowid"
-    join = " JOIN dramas d ON d.id = s.drama_id" if query.needs_drama else ""
-    return f"SELECT {columns} FROM {matched}{join} WHERE {' AND '.join(query.where)}", query.params
+    return f"SELECT {columns} FROM {matched} WHERE {' AND '.join(query.where)}", query.params
 
 
 def scene_json_sql(conn: sqlite3.Connection) -> str:
@@ -502,8 +527,9 @@ class Catalog:
         ...     [scene.drama for scene in catalog.search_scenes("the one with the wine")]
         ['Descendants of the Sun']
         """
-        sql, params = _search_sql(text, filters, "s.id")
-        sql += f" ORDER BY {search.rank_sql()}, s.id"
+        in_step = self._index_in_step()
+        sql, params = _search_sql(text, filters, _MATCHED, index_alone=in_step)
+        sql += f" ORDER BY {search.rank_sql()}, {_MATCHED}"
         if limit is not None:
             sql += " LIMIT :limit"
             params["limit"] = limit
@@ -519,15 +545,14 @@ class Catalog:
         Without a filter, and with the index in step with the scenes (none waits to be
         indexed again), the index alone answers: a tenth of the time, on a word that
         a hundred thousand scenes hold, of joining each match to its scene."""
-        if (
-            not filter_query(filters or SceneFilter()).where
-            and not self.conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
-        ):
-            match = search.match_expression(search.parse_query(text))
-            sql = f"SELECT count(*) FROM {search.TABLE} WHERE {search.TABLE} MATCH :match"
-            return int(self.conn.execute(sql, {"match": match}).fetchone()[0])
-        sql, params = _search_sql(text, filters, "count(*)")
+        in_step = self._index_in_step()
+        sql, params = _search_sql(text, filters, "count(*)", index_alone=in_step)
         return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def _index_in_step(self) -> bool:
+        """Whether the search index holds every scene as it is: none waits to be
+        indexed again (``search.refresh``)."""
+        return self.conn.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone() is None
 
     def count_scenes(self, filters: SceneFilter | None = None) -> int:
         """How many scenes match ``filters``. Every scene, where the catalog keeps each
