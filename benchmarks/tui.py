@@ -47,7 +47,7 @@ from textual._compositor import CompositorUpdate  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from kdrama_cli import tui  # noqa: E402
+from kdrama_cli import tui, tui_query  # noqa: E402
 from kdrama_cli.catalog import Catalog  # noqa: E402
 from kdrama_cli.storage import Location, Origin, bundled_catalog_path  # noqa: E402
 
@@ -108,8 +108,13 @@ async def _type(
     keys = ["space" if char == " " else char for char in text]
     await pilot.press("slash", *keys[:-1])
     app.updated.clear()
-    listed = frames.first(app.updated.is_set)
-    counted = frames.first(lambda: app.updated.is_set() and app.total is not None)
+    # The frame must show this query's list: one asked between two earlier keys (the
+    # pilot's keys may come slower than the pause) may answer after the last key.
+    query = tui_query.parse(text)
+    listed = frames.first(lambda: app.updated.is_set() and app.query_ == query)
+    counted = frames.first(
+        lambda: app.updated.is_set() and app.query_ == query and app.total is not None
+    )
     start = time.perf_counter()
     await pilot.press(keys[-1])
     shown, total = await asyncio.wait_for(asyncio.gather(listed, counted), 60)
