@@ -540,6 +540,36 @@ class Catalog:
         while batch := [row[0] for row in cursor.fetchmany(_BATCH)]:
             yield from _load_scenes(self.conn, batch)
 
+    def search_scenes_json(
+        self, text: str, filters: SceneFilter | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        """The scenes ``search_scenes`` gives, in its order, each as compact JSON text
+        built by SQLite, as ``list_scenes_json`` builds it: bulk output of a search
+        (``kdrama search --json`` piped) without making a Scene of each match."""
+        in_step = self._index_in_step()
+        rank = search.rank_sql()
+        found, params = _search_sql(
+            text, filters, f"{_MATCHED} AS id, {rank} AS score", index_alone=in_step
+        )
+        found += " ORDER BY score, id"
+        if limit is not None:
+            found += " LIMIT :limit"
+            params["limit"] = limit
+        sql = (
+            f"SELECT {scene_json_sql(self.conn)} FROM ({found}) f"
+            " JOIN scenes s ON s.id = f.id JOIN dramas d ON d.id = s.drama_id"
+            " ORDER BY f.score, f.id"
+        )
+        try:
+            yield from (text for (text,) in self.conn.execute(sql, params))
+        except sqlite3.OperationalError as error:
+            if "BLOB" not in str(error):
+                raise
+            # Name the damaged value: reading the same scenes as Scenes stops at it.
+            for _ in self.search_scenes(text, filters, limit):
+                pass
+            raise
+
     def count_search(self, text: str, filters: SceneFilter | None = None) -> int:
         """How many scenes ``search_scenes(text, filters)`` gives without a limit.
         Without a filter, and with the index in step with the scenes (none waits to be
