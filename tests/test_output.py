@@ -241,6 +241,8 @@ SCENE_ACTORS = "Error: the catalog is damaged: scene 1 holds binary data (a BLOB
         (BLOB_TITLE, ["export"], SCENE_TITLE),
         (BLOB_TITLE, ["export", "--format", "csv"], SCENE_TITLE),
         (BLOB_TITLE, ["search", "scene"], SCENE_TITLE),
+        (BLOB_TITLE, ["search", "scene", "--json"], SCENE_TITLE),
+        (BLOB_TITLE, ["search", "scene", "--format", "jsonl"], SCENE_TITLE),
         (BLOB_TITLE, ["random"], SCENE_TITLE),
         (BLOB_ACTOR, ["list", "--actor", "Kim Actor"], SCENE_ACTORS),
         (BLOB_ACTOR, ["list", "--format", "csv"], SCENE_ACTORS),

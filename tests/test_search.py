@@ -18,7 +18,7 @@ import pytest
 from kdrama_cli import editing, search, storage
 from kdrama_cli.catalog import Catalog
 from kdrama_cli.importfile import ImportFormat
-from kdrama_cli.models import SceneFilter, YearRange
+from kdrama_cli.models import SCENE_FIELDS, SceneFilter, YearRange
 from kdrama_cli.records import read_records
 
 from .conftest import Invoke, one_scene, run_process
@@ -505,3 +505,21 @@ def test_importing_search_leaves_the_wide_script_pattern_uncompiled() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["0", "1"]
+
+
+@pytest.mark.parametrize("words", [["kiss"], ["rain"], ["the", "wine"], ["도깨비"]])
+@pytest.mark.parametrize("options", [[], ["--year", "2016..2019"], ["--limit", "1"]])
+def test_search_as_compact_json_and_json_lines_is_what_every_field_gives(
+    kdrama: Invoke, words: list[str], options: list[str]
+) -> None:
+    """Piped JSON and JSON Lines are built by SQLite; --fields (every one, in order)
+    makes Python write the same objects, in the same order."""
+    every = ",".join(SCENE_FIELDS)
+    by_python = kdrama("search", *words, *options, "--json", "--fields", every)
+    by_sqlite = kdrama("search", *words, *options, "--json")
+    lines = kdrama("search", *words, *options, "--format", "jsonl")
+    assert by_python.exit_code == by_sqlite.exit_code == lines.exit_code == 0
+    assert by_sqlite.stdout == by_python.stdout
+    assert by_python.json() and [json.loads(line) for line in lines.stdout.splitlines()] == (
+        by_python.json()
+    )

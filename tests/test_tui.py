@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -477,3 +478,149 @@ def test_the_main_screen_at_80x24(snap_compare: Any) -> None:
 def test_the_main_screen_at_120x40(snap_compare: Any) -> None:
     with tui.open_for_tui(locate(None))[0] as catalog:
         assert snap_compare(tui.KdramaApp(catalog, read_only=True), terminal_size=(120, 40))
+
+
+class HeldReads:
+    """Holds the statements of the app's reads (SQLite's progress handler waits in
+    them) until a newer query supersedes the read, which interrupts it there,
+    mid-statement; after ``release`` statements run freely. ``wait_held`` waits until
+    a read of the newest query waits there; ``interrupted`` has the tickets of the reads
+    stopped so.
+
+    Made once the app is idle: the handler is set while no statement runs, and stays
+    set (setting it waits for the connection's mutex, which a running statement holds
+    while it calls the handler, which needs the interpreter's lock)."""
+
+    def __init__(self, app: tui.KdramaApp, when: Callable[[], bool] = lambda: True) -> None:
+        self.app = app
+        self.when = when
+        self.changed = threading.Condition()
+        self.holding = True
+        self.held_ticket = -1
+        self.interrupted: set[int] = set()
+        self.reading = threading.local()
+        supersede, read = app.reader.supersede, app.reader.read
+
+        def superseding() -> int:
+            ticket = supersede()
+            with self.changed:
+                self.changed.notify_all()
+            return ticket
+
+        def reading(ticket: int, do: Any) -> Any:
+            self.reading.ticket = ticket
+            return read(ticket, do)
+
+        app.reader.supersede = superseding  # type: ignore[method-assign]
+        app.reader.read = reading  # type: ignore[method-assign]
+        app.reader.catalog.conn.set_progress_handler(self._hold, 1)
+
+    def _hold(self) -> int:
+        ticket = getattr(self.reading, "ticket", None)
+        if ticket is None or not self.holding or not self.when():
+            return 0
+        with self.changed:
+            if self.app.reader.ticket != ticket:
+                return 0  # superseded already: SQLite stops the statement
+            self.held_ticket = ticket
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: not self.holding or self.app.reader.ticket != ticket, 10)
+            if self.app.reader.ticket != ticket:
+                self.interrupted.add(ticket)
+        return 0  # SQLite goes on, and stops at once if it was interrupted meanwhile
+
+    async def wait_held(self) -> None:
+        def newest_held() -> bool:
+            with self.changed:
+                return self.changed.wait_for(lambda: self.held_ticket == self.app.reader.ticket, 10)
+
+        assert await asyncio.to_thread(newest_held)
+
+    def release(self) -> None:
+        with self.changed:
+            self.holding = False
+            self.changed.notify_all()
+
+
+def lists_shown(app: tui.KdramaApp) -> list[tuple[str, list[int]]]:
+    """Records each list the app puts on the screen: the words searched and the ids."""
+    shown: list[tuple[str, list[int]]] = []
+    show = app._show
+
+    def recorded(query: Any, page: Any, message: Any) -> None:
+        shown.append((query.words, [scene.id for scene in page or []]))
+        show(query, page, message)
+
+    app._show = recorded  # type: ignore[method-assign]
+    return shown
+
+
+def test_a_query_superseded_by_the_next_keystroke_never_shows_its_rows() -> None:
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        shown = lists_shown(app)
+        held = HeldReads(app)
+        app.debounce = 0  # a query for each keystroke, each held until the next key
+        app.updated.clear()
+        await pilot.press("slash")
+        for key in "wine":
+            await pilot.press(key)
+            await held.wait_held()
+        held.release()
+        await asyncio.wait_for(app.updated.wait(), 10)
+        await settle(app, pilot)
+        assert len(held.interrupted) == 3  # w, wi and win, each stopped mid-statement
+        assert shown == [("wine", [5])] and shown_ids(app) == [5]
+        assert "1 scene" in chips(app) and "wine lesson" in detail(app)
+        assert notices(app) == []
+
+    drive(None, scenario)
+
+
+def test_after_an_interrupted_query_the_app_answers_the_next_one_without_an_error() -> None:
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        held = HeldReads(app)
+        app.debounce = 0
+        await pilot.press("slash", "g")
+        await held.wait_held()
+        await pilot.press("o")  # stops "g" mid-statement
+        await held.wait_held()
+        held.release()
+        await settle(app, pilot)
+        assert len(held.interrupted) == 1 and shown_ids(app) == [4]  # "go": Goblin's scene
+        await pilot.press("escape")
+        await type_query(app, pilot, "drama:Goblinn")  # the empty result's message
+        assert shown_ids(app) == []
+        assert "No drama matches 'Goblinn'. Did you mean Goblin" in chips(app)
+        await type_query(app, pilot, "goblin")
+        assert shown_ids(app) == [4] and "1 scene" in chips(app)
+        assert notices(app) == []
+        await pilot.press("f")  # the read-only message, for a scene the thread read
+        assert notices(app) and "shipped with kdrama" in notices(app)[0]
+
+    drive(None, scenario)
+
+
+def test_a_count_interrupted_by_a_keystroke_leaves_no_error_and_the_next_count_comes(
+    make_catalog: Callable[..., Path],
+) -> None:
+    data = one_scene()
+    scene = data["scenes"][0]
+    data["scenes"] = [{**scene, "id": i, "title": f"Rain {i}"} for i in range(1, 2 * tui.PAGE)]
+    db = make_catalog(data)
+
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        # Once "rain"'s full first page is shown, its count is held; "rains" stops it.
+        held = HeldReads(app, when=lambda: app.query_.words == "rain")
+        app.debounce = 0
+        await pilot.press("slash", *"rain")
+        await held.wait_held()
+        assert shown_ids(app) == list(range(1, tui.PAGE + 1)) and app.total is None
+        await pilot.press("s")
+        held.release()
+        await settle(app, pilot)
+        assert len(held.interrupted) == 1
+        assert app.query_.words == "rains" and app.total == 2 * tui.PAGE - 1
+        assert f"{2 * tui.PAGE - 1} scenes" in chips(app)
+        assert notices(app) == []
+
+    drive(db, scenario)

