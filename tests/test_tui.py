@@ -324,9 +324,12 @@ def test_r_after_a_search_picks_among_its_results(kdrama: Invoke) -> None:
     async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
         await type_query(app, pilot, "kiss")
         picked = set()
-        for _ in range(12):
+        # Until both are drawn: twelve draws of two missed one once in about 2,000 runs.
+        for _ in range(64):
             await pilot.press("r")
             picked.add(app.current().id)  # type: ignore[union-attr]
+            if picked == expected:
+                break
         assert picked == expected and len(expected) == 2
 
     drive(None, scenario)
