@@ -328,6 +328,26 @@ def _load_scenes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Scene]:
     return scenes
 
 
+def _json_texts(
+    conn: sqlite3.Connection,
+    sql: str,
+    params: dict[str, Any],
+    as_scenes: Callable[[], Iterator[Scene]],
+) -> Iterator[str]:
+    """The JSON texts ``sql`` (built with ``scene_json_sql``) selects. SQLite's json()
+    stops at binary data without saying where: the same scenes are then read as Scenes
+    (``as_scenes``), which stops at it naming the scene and field."""
+    try:
+        for (text,) in conn.execute(sql, params):
+            yield text
+    except sqlite3.OperationalError as error:
+        if "BLOB" not in str(error):
+            raise
+        for _ in as_scenes():
+            pass
+        raise
+
+
 def _may_hold_bytes(scene: Scene) -> bool:
     """A quick look (a million scenes are read for an export): false when no value of
     the scene is bytes."""
@@ -481,16 +501,12 @@ class Catalog:
             query = Query()
             query.where.append(f"s.id IN ({picked})")
             sql = f"{query.sql(scene_json, with_drama=True)} ORDER BY {_order(sort, descending)}"
-        try:
-            for (text,) in self.conn.execute(sql, params):
-                yield text
-        except sqlite3.OperationalError as error:
-            if "BLOB" not in str(error):
-                raise
-            # Name the damaged value: reading the same scenes as Scenes stops at it.
-            for _ in self.list_scenes(filters, sort, limit, descending=descending):
-                pass
-            raise
+        yield from _json_texts(
+            self.conn,
+            sql,
+            params,
+            lambda: self.list_scenes(filters, sort, limit, descending=descending),
+        )
 
     def _list_sql(
         self,
@@ -560,15 +576,9 @@ class Catalog:
             " JOIN scenes s ON s.id = f.id JOIN dramas d ON d.id = s.drama_id"
             " ORDER BY f.score, f.id"
         )
-        try:
-            yield from (text for (text,) in self.conn.execute(sql, params))
-        except sqlite3.OperationalError as error:
-            if "BLOB" not in str(error):
-                raise
-            # Name the damaged value: reading the same scenes as Scenes stops at it.
-            for _ in self.search_scenes(text, filters, limit):
-                pass
-            raise
+        yield from _json_texts(
+            self.conn, sql, params, lambda: self.search_scenes(text, filters, limit)
+        )
 
     def count_search(self, text: str, filters: SceneFilter | None = None) -> int:
         """How many scenes ``search_scenes(text, filters)`` gives without a limit.
