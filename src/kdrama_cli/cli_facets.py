@@ -7,7 +7,8 @@ counting is in ``facets.py``, the drawing in ``render.py``.
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 import typer
 
@@ -79,168 +80,113 @@ def _show_counts(
         note_more(shown, capped, lambda: total(catalog, filters), noun)
 
 
-@commands.command()
-def actors(
-    ctx: typer.Context,
-    actor: options.Actor = None,
-    character: options.Character = None,
-    drama: options.Drama = None,
-    year: options.Year = None,
-    favorites: options.Favorites = False,
-    min_rating: options.MinRating = None,
-    tag: options.Tag = None,
-    episode: options.Episode = None,
-    limit: options.Limit = None,
-    show_all: options.All = False,
-    fmt: options.Format = OutputFormat.table,
-    json_: options.Json = False,
-    db: options.Db = None,
-) -> None:
-    """Count scenes by actor, most first.
+class _Facet(NamedTuple):
+    """One counting command: its name (also the noun for what it counts), its help,
+    its table's columns, and its counting function, fields and total in ``facets``
+    (imported when the command runs: it is not needed to start)."""
 
-    [bold]Examples[/bold]
+    name: str
+    help: str
+    table: list[ColumnSpec]
+    parts: Callable[[ModuleType], tuple[Counting, Sequence[str], Total]]
 
-      kdrama actors
-      kdrama actors --year 2018 --limit 3
-      kdrama actors --drama Goblin --json
-    """
-    from . import facets
 
-    _show_counts(
-        facets.count_actors,
-        facets.ACTOR_FIELDS,
+_FACETS = [
+    _Facet(
+        "actors",
+        """Count scenes by actor, most first.
+
+[bold]Examples[/bold]
+
+  kdrama actors
+  kdrama actors --year 2018 --limit 3
+  kdrama actors --drama Goblin --json""",
         _ACTOR_TABLE,
-        total=facets.total_actors,
-        noun="actors",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
-        limit=limit,
-        show_all=show_all,
-        fmt=output_format(ctx, fmt, json_),
-        db=db,
-    )
+        lambda facets: (facets.count_actors, facets.ACTOR_FIELDS, facets.total_actors),
+    ),
+    _Facet(
+        "dramas",
+        """Count scenes by drama, most first.
 
+[bold]Examples[/bold]
 
-@commands.command()
-def dramas(
-    ctx: typer.Context,
-    actor: options.Actor = None,
-    character: options.Character = None,
-    drama: options.Drama = None,
-    year: options.Year = None,
-    favorites: options.Favorites = False,
-    min_rating: options.MinRating = None,
-    tag: options.Tag = None,
-    episode: options.Episode = None,
-    limit: options.Limit = None,
-    show_all: options.All = False,
-    fmt: options.Format = OutputFormat.table,
-    json_: options.Json = False,
-    db: options.Db = None,
-) -> None:
-    """Count scenes by drama, most first.
-
-    [bold]Examples[/bold]
-
-      kdrama dramas
-      kdrama dramas --actor "Song Hye Kyo"
-      kdrama dramas --favorites --format csv
-    """
-    from . import facets
-
-    _show_counts(
-        facets.count_dramas,
-        facets.DRAMA_FIELDS,
+  kdrama dramas
+  kdrama dramas --actor "Song Hye Kyo"
+  kdrama dramas --favorites --format csv""",
         _DRAMA_TABLE,
-        total=facets.total_dramas,
-        noun="dramas",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
-        limit=limit,
-        show_all=show_all,
-        fmt=output_format(ctx, fmt, json_),
-        db=db,
-    )
+        lambda facets: (facets.count_dramas, facets.DRAMA_FIELDS, facets.total_dramas),
+    ),
+    _Facet(
+        "years",
+        """Count scenes by the year of their drama, most first.
 
+[bold]Examples[/bold]
 
-@commands.command()
-def years(
-    ctx: typer.Context,
-    actor: options.Actor = None,
-    character: options.Character = None,
-    drama: options.Drama = None,
-    year: options.Year = None,
-    favorites: options.Favorites = False,
-    min_rating: options.MinRating = None,
-    tag: options.Tag = None,
-    episode: options.Episode = None,
-    limit: options.Limit = None,
-    show_all: options.All = False,
-    fmt: options.Format = OutputFormat.table,
-    json_: options.Json = False,
-    db: options.Db = None,
-) -> None:
-    """Count scenes by the year of their drama, most first.
-
-    [bold]Examples[/bold]
-
-      kdrama years
-      kdrama years --actor "Son Ye Jin" --json
-      kdrama years --year 2016..2018 --format csv
-    """
-    from . import facets
-
-    _show_counts(
-        facets.count_years,
-        facets.YEAR_FIELDS,
+  kdrama years
+  kdrama years --actor "Son Ye Jin" --json
+  kdrama years --year 2016..2018 --format csv""",
         _YEAR_TABLE,
-        total=facets.total_years,
-        noun="years",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
-        limit=limit,
-        show_all=show_all,
-        fmt=output_format(ctx, fmt, json_),
-        db=db,
-    )
+        lambda facets: (facets.count_years, facets.YEAR_FIELDS, facets.total_years),
+    ),
+    _Facet(
+        "tags",
+        """Count scenes by tag, most first.
 
+[bold]Examples[/bold]
 
-@commands.command()
-def tags(
-    ctx: typer.Context,
-    actor: options.Actor = None,
-    character: options.Character = None,
-    drama: options.Drama = None,
-    year: options.Year = None,
-    favorites: options.Favorites = False,
-    min_rating: options.MinRating = None,
-    tag: options.Tag = None,
-    episode: options.Episode = None,
-    limit: options.Limit = None,
-    show_all: options.All = False,
-    fmt: options.Format = OutputFormat.table,
-    json_: options.Json = False,
-    db: options.Db = None,
-) -> None:
-    """Count scenes by tag, most first.
-
-    [bold]Examples[/bold]
-
-      kdrama tags
-      kdrama tags --actor "Son Ye Jin" --limit 5
-      kdrama tags --tag kiss --json
-    """
-    from . import facets
-
-    _show_counts(
-        facets.count_tags,
-        facets.TAG_FIELDS,
+  kdrama tags
+  kdrama tags --actor "Son Ye Jin" --limit 5
+  kdrama tags --tag kiss --json""",
         _TAG_TABLE,
-        total=facets.total_tags,
-        noun="tags",
-        filters=scene_filter(actor, character, drama, year, favorites, min_rating, tag, episode),
-        limit=limit,
-        show_all=show_all,
-        fmt=output_format(ctx, fmt, json_),
-        db=db,
-    )
+        lambda facets: (facets.count_tags, facets.TAG_FIELDS, facets.total_tags),
+    ),
+]
+
+
+def _add_facet_command(facet: _Facet) -> None:
+    """Add the command that counts ``facet``, with list's filters, a limit and the
+    output formats."""
+
+    def count(
+        ctx: typer.Context,
+        actor: options.Actor = None,
+        character: options.Character = None,
+        drama: options.Drama = None,
+        year: options.Year = None,
+        favorites: options.Favorites = False,
+        min_rating: options.MinRating = None,
+        tag: options.Tag = None,
+        episode: options.Episode = None,
+        limit: options.Limit = None,
+        show_all: options.All = False,
+        fmt: options.Format = OutputFormat.table,
+        json_: options.Json = False,
+        db: options.Db = None,
+    ) -> None:
+        from . import facets
+
+        counting, fields, total = facet.parts(facets)
+        _show_counts(
+            counting,
+            fields,
+            facet.table,
+            total=total,
+            noun=facet.name,
+            filters=scene_filter(
+                actor, character, drama, year, favorites, min_rating, tag, episode
+            ),
+            limit=limit,
+            show_all=show_all,
+            fmt=output_format(ctx, fmt, json_),
+            db=db,
+        )
+
+    count.__doc__ = facet.help
+    commands.command(facet.name)(count)
+
+
+for _facet in _FACETS:
+    _add_facet_command(_facet)
 
 
 @commands.command()
