@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from kdrama_cli import editing, search, writer
-from kdrama_cli.models import latest_year
 from tests.conftest import Invoke
 
 SURNAMES = [("Kim", "김"), ("Park", "박"), ("Lee", "이"), ("Son", "손"), ("Jung", "정")]
@@ -101,25 +100,8 @@ def scenes_file(tmp_path: Path) -> Path:
     return path
 
 
-# How many scenes the search index takes in at a time (editing._INDEX_EVERY): in parts
-# of 7 the scenes are indexed as the import goes, in one part at its end.
-IN_PARTS = pytest.mark.parametrize("part", [7, 10**9], ids=["in parts", "at the end"])
-
-
-def index_in_parts(monkeypatch: pytest.MonkeyPatch, part: int) -> None:
-    """Index every ``part`` scenes (the import looks between batches: of 3 records)."""
-    monkeypatch.setattr(editing, "_INDEX_EVERY", part)
-    monkeypatch.setattr(editing, "_BATCH", 3)
-    monkeypatch.setattr(editing, "_READ_AHEAD", 5)
-
-
-@IN_PARTS
 def test_an_import_into_a_new_catalog_reads_as_one_into_a_catalog_with_scenes(
-    kdrama: Invoke,
-    scenes_file: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    part: int,
+    kdrama: Invoke, scenes_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Row by row: a catalog that has a scene (of other names, removed afterwards).
     used = tmp_path / "used.db"
@@ -132,7 +114,6 @@ def test_an_import_into_a_new_catalog_reads_as_one_into_a_catalog_with_scenes(
     # In bulk, from the first batch on: 300 scenes count as many.
     monkeypatch.setattr(editing, "_BULK", 50)
     monkeypatch.setattr(search, "_MANY_STALE", 50)
-    index_in_parts(monkeypatch, part)
     new = tmp_path / "new.db"
     imported = kdrama("import", str(scenes_file), "--db", str(new))
     assert (imported.exit_code, imported.stderr) == (
@@ -152,63 +133,6 @@ def test_an_import_into_a_new_catalog_reads_as_one_into_a_catalog_with_scenes(
     assert kdrama("edit", "7", "--title", "Snowfall at dawn", "--db", str(new)).exit_code == 0
     found = kdrama("search", "snowfall", "--json", "--db", str(new)).json()
     assert [scene["id"] for scene in found] == [7]
-
-
-@IN_PARTS
-def test_names_that_change_later_in_an_import_are_found_in_its_earlier_scenes(
-    kdrama: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: int
-) -> None:
-    # A drama, an actor and a character first come without Hangul or aliases; a later
-    # scene gives them. Scenes indexed before that must be found by the new names.
-    first = {"drama": "Late Names", "year": 2020, "actors": ["Han Ji Min"]}
-    first["characters"] = [{"name": "Lee Yeon", "actor": "Han Ji Min"}]
-    later = {
-        **first,
-        "drama_korean": "늦은 이름",
-        "drama_aliases": ["LN"],
-        "actors_korean": ["한지민"],
-        "characters": [
-            {
-                "name": "Lee Yeon",
-                "actor": "Han Ji Min",
-                "name_korean": "이연",
-                "aliases": ["Yeonie"],
-            }
-        ],
-    }
-    rows = [{**first, "title": f"Early {n}"} for n in range(30)]
-    rows += [{**later, "title": f"Late {n}"} for n in range(10)]
-    source = tmp_path / "late.jsonl"
-    source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
-    monkeypatch.setattr(editing, "_BULK", 5)
-    index_in_parts(monkeypatch, part)
-    db = tmp_path / "new.db"
-    assert kdrama("import", str(source), "--db", str(db)).exit_code == 0
-    for words in ("늦은", "LN", "한지민", "이연", "Yeonie", "Late Names"):
-        found = kdrama("search", words, "--json", "--db", str(db)).json()
-        assert len(found) == 40, words
-    check = kdrama("db", "check", "--db", str(db))
-    assert check.exit_code == 0, check.stdout + check.stderr
-
-
-@IN_PARTS
-def test_a_failed_import_indexing_in_parts_leaves_no_catalog_and_a_rerun_works(
-    kdrama: Invoke, scenes_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: int
-) -> None:
-    monkeypatch.setattr(editing, "_BULK", 50)
-    index_in_parts(monkeypatch, part)
-    broken = tmp_path / "broken.jsonl"
-    broken.write_text(scenes_file.read_text() + '{"title": "Last", "drama": "D", "year": 1}\n')
-    db = tmp_path / "new.db"
-    run = kdrama("import", str(broken), "--db", str(db))
-    assert (run.exit_code, run.stderr) == (
-        1,
-        f"Error: line 301: field 'year': must be between 1900 and {latest_year()}, not 1\n",
-    )
-    assert not db.exists()
-    assert kdrama("import", str(scenes_file), "--db", str(db)).exit_code == 0
-    # "in the rain" in 225 titles, and the tag "Rain" on 25 more scenes
-    assert len(kdrama("search", "rain", "--json", "--db", str(db)).json()) == 250
 
 
 def test_a_row_referring_to_nothing_is_found_before_the_commit_and_nothing_is_made(

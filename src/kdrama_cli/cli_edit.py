@@ -24,8 +24,7 @@ from .cli_write import stored, writable
 from .errors import ExitCode, KdramaError
 from .importfile import ImportFormat, ImportInput, RecordError, guess_format
 from .models import NameKind, Role, SceneRecord
-from .readahead import reading
-from .records import ControlCharacterError, ControlStripper
+from .records import ControlCharacterError, ControlStripper, iter_records
 from .storage import Location, locate, locate_for_writing
 from .writer import NearDuplicateDrama
 
@@ -674,25 +673,22 @@ def import_(
     with ImportInput(file) as source, _collector_paused():
         fmt = fmt or guess_format(source.name, source.head())
         try:
-            with reading(source, fmt, strip) as read:
-                records = _checked_first(read.records)
-                with _target(db, dry_run=dry_run) as catalog:
-                    summary = _import_with_progress(
-                        catalog,
-                        records,
-                        source,
-                        functools.partial(
-                            editing.import_records,
-                            existing=existing,
-                            new_dramas=new_drama,
-                            dry_run=dry_run,
-                            worked_out=read.worked_out,
-                        ),
-                    )
-                    # Said while the catalog is held: an interruption that came too
-                    # late to stop the import waits until it is said (see
-                    # cli_write.writable).
-                    _report_import(summary, strip, dry_run=dry_run)
+            records = _checked_first(iter_records(source, fmt, strip))
+            with _target(db, dry_run=dry_run) as catalog:
+                summary = _import_with_progress(
+                    catalog,
+                    records,
+                    source,
+                    functools.partial(
+                        editing.import_records,
+                        existing=existing,
+                        new_dramas=new_drama,
+                        dry_run=dry_run,
+                    ),
+                )
+                # Said while the catalog is held: an interruption that came too late
+                # to stop the import waits until it is said (see cli_write.writable).
+                _report_import(summary, strip, dry_run=dry_run)
         except ControlCharacterError as error:
             raise RecordError("", f"{error}; --strip-controls removes them") from None
 

@@ -30,17 +30,12 @@ from .errors import KdramaError, SceneNotFound
 from .importfile import RecordError
 from .models import Role, Scene, SceneRecord
 from .moments import tag_key
-from .names import KeyMemo
 from .storage import broken_reference, transaction
 from .writer import Links, Writer, unique_ids
 
 _BATCH = 500
 _BATCH_CAST = 20_000  # actors and characters in one batch
 _BULK = 1_000
-# Once bulk writing, the search index takes in the scenes written every this many.
-_INDEX_EVERY = 30_000
-# Records read ahead in one batch while the search index takes in the last ones.
-_READ_AHEAD = 10_000
 _MANY = 1000
 _DRAMA_FIELDS = {"drama", "year", "drama_korean", "network", "drama_aliases"}
 _CAST_FIELDS = {"actors", "characters", "actors_korean", "actor_aliases"}
@@ -193,7 +188,6 @@ def import_records(
     new_dramas: bool = False,
     dry_run: bool = False,
     step: Step | None = None,
-    worked_out: KeyMemo | None = None,
 ) -> ImportSummary:
     """Add scenes, as they are read: a record with no id, or with an id the catalog
     does not use, adds a scene (with that id). A record whose id the catalog uses is
@@ -203,8 +197,7 @@ def import_records(
     A drama that names one of the catalog's with another year stops the import unless
     ``new_dramas``. ``dry_run`` checks and counts everything and writes nothing.
     ``progress`` is told how many records were read, ``step`` what the import does
-    once they all are. ``worked_out``: name keys worked out ahead for the records
-    (``readahead``).
+    once they all are.
     """
     summary, _ = _write(
         catalog,
@@ -215,7 +208,6 @@ def import_records(
         progress=progress,
         step=step,
         bulk=True,
-        worked_out=worked_out,
     )
     return summary
 
@@ -248,7 +240,6 @@ def _write(
     step: Step | None = None,
     must_exist: Sequence[int] = (),
     bulk: bool = False,
-    worked_out: KeyMemo | None = None,
 ) -> tuple[ImportSummary, list[int]]:
     """Check and write records, batch by batch, in one transaction. Everything they
     depend on is read inside it, under the write lock: the scenes ``must_exist`` names
@@ -267,7 +258,6 @@ def _write(
         progress=progress,
         step=step,
         must_exist=must_exist,
-        worked_out=worked_out,
     )
     if not bulk or _has_scenes(catalog):
         return write(later=None)
@@ -289,21 +279,18 @@ def _write_once(
     step: Step | None,
     must_exist: Sequence[int],
     later: _ForeignKeysLater | None,
-    worked_out: KeyMemo | None,
 ) -> tuple[ImportSummary, list[int]]:
     conn = catalog.conn
     with transaction(conn, step=step, rollback=dry_run):
         if later is not None and _has_scenes(catalog):
             raise _GainedScenes
         existing_ids(catalog, must_exist)
-        writer = Writer(conn, new_dramas=new_dramas, worked_out=worked_out)
-        importer = _Importer(catalog, writer, existing)
-        with importer.bulk:
-            for batch in _batches(records, importer.bulk.indexing):
-                importer.write(batch)
-                if progress is not None:
-                    progress(importer.summary.read + importer.conflict_count)
-            importer.finish(step)
+        importer = _Importer(catalog, Writer(conn, new_dramas=new_dramas), existing)
+        for batch in _batches(records):
+            importer.write(batch)
+            if progress is not None:
+                progress(importer.summary.read + importer.conflict_count)
+        importer.finish(step)
         if later is not None:
             later.check(step)
     return importer.summary, importer.ids
@@ -353,21 +340,16 @@ class _ForeignKeysLater:
             )
 
 
-def _batches(
-    records: Iterable[SceneRecord], reading_on: Callable[[], bool] = lambda: False
-) -> Iterator[list[SceneRecord]]:
+def _batches(records: Iterable[SceneRecord]) -> Iterator[list[SceneRecord]]:
     """Records in batches of ``_BATCH``, or fewer when their casts are large: a batch
     is held whole, and 500 scenes of 500 actors each would be a quarter of a million
-    names. While ``reading_on()`` (the search index is being built in another thread,
-    so the catalog must wait), a batch takes in more, up to ``_READ_AHEAD``."""
+    names."""
     batch: list[SceneRecord] = []
     cast = 0
     for record in records:
         batch.append(record)
         cast += len(record.actors) + len(record.characters)
         if len(batch) >= _BATCH or cast >= _BATCH_CAST:
-            if len(batch) < _READ_AHEAD and cast < _BATCH_CAST and reading_on():
-                continue
             yield batch
             batch, cast = [], 0
     if batch:
@@ -400,7 +382,6 @@ class _Importer:
 
     def write(self, batch: list[SceneRecord]) -> None:
         """Check and write one batch of records."""
-        self.bulk.wait()
         given_ids = [record.id for record in batch if record.id is not None]
         self.used = dict(
             self.conn.execute(
@@ -446,7 +427,6 @@ class _Importer:
         """Refuse the import if it met conflicts; otherwise write what is left."""
         if self.conflict_count:
             raise IdConflict(self.conflict_count, self.conflicts)
-        self.bulk.wait()
         self.writer.flush()
         self.bulk.end(step)
         self.writer.prune(self.links)
@@ -523,17 +503,10 @@ class _Bulk:
         self.indexes: list[tuple[str, str]] = []
         self.triggers: list[tuple[str, str]] = []
         self.active = False
-        self.search: search.BulkIndex | None = None
 
     def after(self, added: int) -> None:
-        """Switch to bulk writing once enough scenes were added; index the scenes
-        written, a part at a time, once bulk writing."""
-        if self.active:
-            assert self.writer.unmarked is not None
-            if len(self.writer.unmarked) >= _INDEX_EVERY:
-                self._index_so_far()
-            return
-        if added < self.threshold:
+        """Switch to bulk writing once enough scenes were added."""
+        if self.active or added < self.threshold:
             return
         self.active = True
         self.writer.flush()
@@ -552,44 +525,10 @@ class _Bulk:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self.writer.start_marking()
 
-    def _index_so_far(self, *, background: bool = True) -> None:
-        """Index the scenes written so far, the statement left running in another
-        thread while the import reads on (see search.BulkIndex): the search index is
-        built as the records come in rather than all at the end."""
-        search.mark_stale(self.conn, self.writer.take_marked())
-        if self.search is None:
-            self.search = search.BulkIndex(self.conn)
-        self.search.index_stale(background=background, names_changed=self.writer.names_changed)
-
-    def indexing(self) -> bool:
-        """Whether the search index's statement is running."""
-        return self.search is not None and self.search.running()
-
-    def wait(self) -> None:
-        """Wait for the search index's statement, before anything else uses the
-        connection."""
-        if self.search is not None:
-            self.search.wait()
-
-    def __enter__(self) -> _Bulk:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        """Stop indexing: a failed import interrupts the statement (it is rolled back)."""
-        if self.search is not None:
-            self.search.close(abandon=kind is not None)
-            self.search = None
-
     def end(self, step: Step | None) -> None:
         """Build again what bulk writing dropped."""
         if not self.active:
             return
-        if step is not None:
-            step("Updating the search index")
-        self._index_so_far(background=False)
-        assert self.search is not None
-        self.search.close()
-        self.search = None
         if step is not None:
             step("Building indexes")
         for _, sql in [*self.indexes, *self.triggers]:

@@ -140,7 +140,6 @@ class ImportInput:
         self._stream = stream
         self._counted = _Counted(stream, file)
         self._buffered = io.BufferedReader(self._counted, _CHUNK)
-        self._read_elsewhere = 0
 
     def _open(self, file: str) -> BinaryIO:
         try:
@@ -170,18 +169,7 @@ class ImportInput:
 
     @property
     def bytes_read(self) -> int:
-        return max(self._counted.count, self._read_elsewhere)
-
-    def read_elsewhere(self, count: int) -> None:
-        """Count the first ``count`` bytes as read: another process read them for this
-        one (``readahead``)."""
-        self._read_elsewhere = count
-
-    def identity(self) -> tuple[int, ...]:
-        """What tells this file from another or from itself changed: its device, inode,
-        size and time of change."""
-        info = os.fstat(self._stream.fileno())
-        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        return self._counted.count
 
     def head(self) -> str:
         """The start of the text, to guess the format from."""

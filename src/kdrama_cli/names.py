@@ -99,8 +99,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar, cast
+from collections.abc import Iterable, Sequence
 
 SOUND = "~"  # first-tier sound keys
 LATIN = "^"  # first-tier sound keys of a row with no Hangul: what a Hangul query meets
@@ -757,50 +756,3 @@ def popular_prefix_keys(text: str) -> list[str]:
     keys |= _loose(_prefix_readings(SOUND, text))
     keys -= {"", POPULAR, LOOSE}
     return sorted(keys)
-
-
-# Keys worked out ahead -----------------------------------------------------------
-
-_R = TypeVar("_R")
-
-
-class KeyMemo:
-    """Keys of names worked out ahead of need, by the process that reads a large
-    import file (``readahead``) while this one writes: the writer takes them instead
-    of working them out again. Every function here is pure, so a key taken is the one
-    the writer would have made; one missing is worked out as usual.
-
-    Each is taken once. At most ``limit`` wait, the oldest dropped first: those of
-    names the catalog already had, which the writer never asks for, would otherwise
-    pile up."""
-
-    def __init__(self, limit: int = 20_000) -> None:
-        self._waiting: dict[tuple[str, tuple[str, ...]], object] = {}
-        self._limit = limit
-
-    def put(self, function: str, args: tuple[str, ...], keys: object) -> None:
-        """Keep what the function named ``function`` (``MEMO_FUNCTIONS``) gives for
-        ``args``."""
-        waiting = self._waiting
-        waiting[(function, args)] = keys
-        if len(waiting) > self._limit:
-            del waiting[next(iter(waiting))]
-
-    def take(self, function: Callable[..., _R], *args: str) -> _R | None:
-        """What ``function(*args)`` gives, if it was given; forgotten here."""
-        found = self._waiting.pop((function.__name__, args), None)
-        return cast(_R, found) if found is not None else None
-
-
-def _keys_of_names(function: Callable[[list[str]], set[str]]) -> Callable[..., set[str]]:
-    return lambda *names: function(list(names))
-
-
-# What may be worked out ahead: the keys of a new drama, person or character (from
-# all its names), and the first-tier keys the writer looks a drama or person up by.
-MEMO_FUNCTIONS: dict[str, Callable[..., object]] = {
-    "title_keys": _keys_of_names(title_keys),
-    "person_keys": _keys_of_names(person_keys),
-    "character_keys": _keys_of_names(character_keys),
-    "query_keys": query_keys,
-}

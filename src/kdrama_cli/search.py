@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 import unicodedata
-from collections.abc import Collection, Iterable
-from contextlib import suppress
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -222,31 +221,41 @@ def refresh(conn: sqlite3.Connection) -> int:
     stale = conn.execute("SELECT count(*) FROM search_stale").fetchone()[0]
     if not stale:
         return 0
-    if stale >= _MANY_STALE:
-        with BulkIndex(conn) as index:
-            index.index_stale(background=False)
-        return int(stale)
-    _delete_stale(conn)
-    _insert_stale(conn)
-    conn.execute("DELETE FROM search_stale")
-    return int(stale)
-
-
-def _delete_stale(conn: sqlite3.Connection) -> None:
-    """Take the stale scenes out of the index. A scene above the highest indexed id is
-    not in it (new scenes, most of a large import): only the others are looked up, one
-    by one, to be taken out."""
+    # A scene above the highest indexed id is not in the index (new scenes, most of a
+    # large import): only the others are looked up, one by one, to be taken out.
     conn.execute(
         f"DELETE FROM {TABLE} WHERE rowid IN (SELECT scene_id FROM search_stale"
         f" WHERE scene_id <= (SELECT rowid FROM {TABLE} ORDER BY rowid DESC LIMIT 1))"
     )
+    if stale >= _MANY_STALE:
+        with _merging_less(conn):
+            _insert_many_stale(conn)
+    else:
+        _insert_stale(conn)
+    conn.execute("DELETE FROM search_stale")
+    return int(stale)
 
 
 # From this many stale scenes on (a large import), they are indexed by SQLite in one
-# statement (BulkIndex).
+# statement (_insert_many_stale), and the index merges its segments less often while
+# they are (_merging_less).
 _MANY_STALE = 50_000
 _AUTOMERGE_WHILE_MANY = 16
 _AUTOMERGE_DEFAULT = 4  # FTS5's own
+
+
+@contextmanager
+def _merging_less(conn: sqlite3.Connection) -> Iterator[None]:
+    """FTS5's ``automerge`` raised while the body writes, then set back as it was:
+    merging segments once 16 of a size are there, rather than 4, writes each entry of
+    the index fewer times over (inserting a million scenes' rows: 14.3 to 11.7 s).
+    Queries read a few more segments until later writes merge them."""
+    row = conn.execute(f"SELECT v FROM {TABLE}_config WHERE k = 'automerge'").fetchone()
+    was = int(row[0]) if row else _AUTOMERGE_DEFAULT
+    set_automerge = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', ?)"
+    conn.execute(set_automerge, (_AUTOMERGE_WHILE_MANY,))
+    yield
+    conn.execute(set_automerge, (was,))
 
 
 def _insert_stale(conn: sqlite3.Connection) -> None:
@@ -304,65 +313,45 @@ _PLAIN = (
 # The stale scenes' rows for the index, their drama's and cast's texts put together.
 _MANY_ROWS = f"""
     SELECT s.id, s.title, d.text, c.text, s.description, s.tags, s.note
-    FROM (SELECT s.id, s.title, s.description, s.drama_id, s.note, {_TAG_TEXT},
-            x.people, x.characters
-        FROM {_STALE} JOIN temp.search_stale_casts x ON x.id = s.id) s
+    FROM (SELECT s.id, s.title, s.description, s.drama_id, s.note, {_TAG_TEXT}, {_CAST_IDS}
+        FROM {_STALE}) s
         JOIN temp.search_drama_texts d ON d.id = s.drama_id
         JOIN temp.search_cast_texts c ON c.people = s.people AND c.characters = s.characters
 """
-# The temporary tables of BulkIndex: the texts of dramas and casts, and the ids of
-# each stale scene's cast (read once, for both grouping the casts and making the rows).
-_TEXT_TABLES = (
-    "search_drama_texts (id INTEGER PRIMARY KEY, text TEXT)",
-    "search_cast_texts (people TEXT, characters TEXT, text TEXT, PRIMARY KEY (people, characters))",
-    "search_stale_casts (id INTEGER PRIMARY KEY, people TEXT, characters TEXT)",
-)
 _INSERT = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)})"
 
 
-class BulkIndex:
-    """Indexes many stale scenes (a large import's) as ``_insert_stale`` does, with the
-    text of each drama and cast put together once in Python, and the scenes' rows made
-    and inserted by SQLite in one statement: Python no longer handles a row a scene,
-    except those whose own text is not plain ASCII.
-
-    An import indexes its scenes a part at a time as it writes them
-    (``index_stale``): the statement then runs in a thread of its own, while this one
-    goes on reading (SQLite does not hold Python's lock as it works), and the texts
-    of dramas and casts are kept from one part to the next. Nothing else may use the
-    connection while the statement runs: ``wait`` for it first.
-
-    While it is open, FTS5's ``automerge`` is raised: merging segments once 16 of a
-    size are there, rather than 4, writes each entry of the index fewer times over
-    (inserting a million scenes' rows: 14.3 to 11.7 s). Queries read a few more
-    segments until later writes merge them."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._thread: threading.Thread | None = None
-        self._failed: BaseException | None = None
-        self._names: int | None = None
-        row = conn.execute(f"SELECT v FROM {TABLE}_config WHERE k = 'automerge'").fetchone()
-        self._automerge = int(row[0]) if row else _AUTOMERGE_DEFAULT
-        conn.execute(_SET_AUTOMERGE, (_AUTOMERGE_WHILE_MANY,))
-        for table in _TEXT_TABLES:
-            conn.execute(f"CREATE TEMP TABLE {table}")
-
-    def index_stale(self, *, background: bool = True, names_changed: int = 0) -> None:
-        """Index the scenes marked stale and unmark them; in the background, the
-        statement is left running (``wait``). ``names_changed`` counts the changes to
-        the names of dramas, people and characters so far: when it differs from the
-        last call's, the texts kept are read again."""
-        self.wait()
-        conn = self.conn
-        if names_changed != self._names:
-            conn.execute("DELETE FROM temp.search_drama_texts")
-            conn.execute("DELETE FROM temp.search_cast_texts")
-            self._names = names_changed
-        _delete_stale(conn)
-        conn.execute("DELETE FROM temp.search_stale_casts")
-        conn.execute(f"INSERT INTO temp.search_stale_casts SELECT s.id, {_CAST_IDS} FROM {_STALE}")
-        self._add_texts()
+def _insert_many_stale(conn: sqlite3.Connection) -> None:
+    """Index many stale scenes (the index holds none of them), as ``_insert_stale``
+    does, with the text of each drama and cast put together once in Python, and the
+    scenes' rows made and inserted by SQLite in one statement: Python no longer
+    handles a row a scene, except those whose title or description is not plain ASCII.
+    """
+    conn.execute("CREATE TEMP TABLE search_drama_texts (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute(
+        "CREATE TEMP TABLE search_cast_texts"
+        " (people TEXT, characters TEXT, text TEXT, PRIMARY KEY (people, characters))"
+    )
+    try:
+        dramas = conn.execute(f"SELECT DISTINCT s.drama_id FROM {_STALE}").fetchall()
+        for start in range(0, len(dramas), _BATCH):
+            ids = [row[0] for row in dramas[start : start + _BATCH]]
+            conn.executemany(
+                "INSERT INTO temp.search_drama_texts (id, text) VALUES (?, ?)",
+                _texts(conn, _DRAMA_TEXTS, ids).items(),
+            )
+        casts = conn.execute(
+            f"SELECT people, characters, min(id) FROM (SELECT s.id, {_CAST_IDS} FROM {_STALE})"
+            " GROUP BY people, characters"
+        ).fetchall()
+        for start in range(0, len(casts), _BATCH):
+            batch = casts[start : start + _BATCH]
+            texts = _texts(conn, _CAST_TEXTS, [scene_id for _, _, scene_id in batch])
+            conn.executemany(
+                "INSERT INTO temp.search_cast_texts (people, characters, text) VALUES (?, ?, ?)",
+                [(people, characters, texts[scene_id]) for people, characters, scene_id in batch],
+            )
+        conn.execute(f"{_INSERT} {_MANY_ROWS} WHERE {_PLAIN}")
         cursor = conn.execute(f"{_MANY_ROWS} WHERE NOT ({_PLAIN})")
         while rows := cursor.fetchmany(_BATCH):
             conn.executemany(
@@ -373,89 +362,9 @@ class BulkIndex:
                     for scene_id, title, drama, cast, description, tags, note in rows
                 ],
             )
-        if background:
-            self._thread = threading.Thread(target=self._insert_plain, daemon=True)
-            self._thread.start()
-        else:
-            self._insert_plain()
-            self.wait()
-
-    def _add_texts(self) -> None:
-        """Put together the texts of the stale scenes' dramas and casts not kept yet."""
-        conn = self.conn
-        dramas = conn.execute(
-            f"SELECT DISTINCT s.drama_id FROM {_STALE}"
-            " WHERE s.drama_id NOT IN (SELECT id FROM temp.search_drama_texts)"
-        ).fetchall()
-        for start in range(0, len(dramas), _BATCH):
-            ids = [row[0] for row in dramas[start : start + _BATCH]]
-            conn.executemany(
-                "INSERT INTO temp.search_drama_texts (id, text) VALUES (?, ?)",
-                _texts(conn, _DRAMA_TEXTS, ids).items(),
-            )
-        casts = conn.execute(
-            "SELECT people, characters, min(id) FROM temp.search_stale_casts x"
-            " WHERE NOT EXISTS (SELECT 1 FROM temp.search_cast_texts c"
-            " WHERE c.people = x.people AND c.characters = x.characters)"
-            " GROUP BY people, characters"
-        ).fetchall()
-        for start in range(0, len(casts), _BATCH):
-            batch = casts[start : start + _BATCH]
-            texts = _texts(conn, _CAST_TEXTS, [scene_id for _, _, scene_id in batch])
-            conn.executemany(
-                "INSERT INTO temp.search_cast_texts (people, characters, text) VALUES (?, ?, ?)",
-                [(people, characters, texts[scene_id]) for people, characters, scene_id in batch],
-            )
-
-    def _insert_plain(self) -> None:
-        """The statement: the rows of the stale scenes whose own text is plain ASCII,
-        made and inserted by SQLite; then every stale scene is unmarked."""
-        try:
-            self.conn.execute(f"{_INSERT} {_MANY_ROWS} WHERE {_PLAIN}")
-            self.conn.execute("DELETE FROM search_stale")
-        except BaseException as error:  # raised by wait, in the connection's thread
-            self._failed = error
-
-    def running(self) -> bool:
-        """Whether the statement left running is still running."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def wait(self) -> None:
-        """Wait for the statement left running, if any; raise what it raised."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        failed, self._failed = self._failed, None
-        if failed is not None:
-            raise failed
-
-    def close(self, *, abandon: bool = False) -> None:
-        """Wait for the statement, or when ``abandon``ing the work (the transaction
-        will be rolled back) interrupt it, and put the connection back as it was."""
-        if abandon:
-            if self._thread is not None:
-                self.conn.interrupt()
-            with suppress(sqlite3.Error):
-                self.wait()
-            with suppress(sqlite3.Error):
-                self._drop()
-            return  # the rollback undoes the rest
-        self.wait()
-        self._drop()
-        self.conn.execute(_SET_AUTOMERGE, (self._automerge,))
-
-    def _drop(self) -> None:
-        for table in _TEXT_TABLES:
-            self.conn.execute(f"DROP TABLE temp.{table.split()[0]}")
-
-    def __enter__(self) -> BulkIndex:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.close(abandon=kind is not None)
-
-
-_SET_AUTOMERGE = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', ?)"
+    finally:
+        conn.execute("DROP TABLE temp.search_drama_texts")
+        conn.execute("DROP TABLE temp.search_cast_texts")
 
 
 def _texts(conn: sqlite3.Connection, sql: str, ids: Collection[int]) -> dict[int, str | None]:

@@ -116,14 +116,10 @@ def busy_timeout(environ: Mapping[str, str] = os.environ) -> float:
     return seconds
 
 
-def _connect(path: Path, mode: str) -> CatalogConnection:
+def _connect(path: Path, mode: str, *, any_thread: bool = False) -> CatalogConnection:
     """A connection in autocommit mode (transactions are explicit), with foreign keys
-    on and a busy timeout, so a second writer waits instead of failing.
-
-    Threads other than this one may use it (``check_same_thread`` off): the TUI reads
-    in a worker thread (open_reader), and a large import leaves its search index's
-    statements running in one (search.BulkIndex). Each waits for the other's use to
-    end, and SQLite itself serializes the use of one connection."""
+    on and a busy timeout, so a second writer waits instead of failing. With
+    ``any_thread``, threads other than this one may use it (open_reader)."""
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     timeout = busy_timeout()
     try:
@@ -133,7 +129,7 @@ def _connect(path: Path, mode: str) -> CatalogConnection:
             isolation_level=None,
             timeout=timeout,
             factory=CatalogConnection,
-            check_same_thread=False,
+            check_same_thread=not any_thread,
         )
     except sqlite3.Error as error:
         raise sqlite_failure(error, path) from None
@@ -259,7 +255,7 @@ def open_reader(location: Location) -> CatalogConnection:
     than this one, as ``kdrama tui`` makes them off its event loop. SQLite serializes
     the use of a connection; ``catalog.Reader`` also makes one read at a time, and
     stops one from another thread with ``interrupt``."""
-    conn = _connect(location.path, "ro")
+    conn = _connect(location.path, "ro", any_thread=True)
     try:
         check_is_catalog(conn, location.path)
     except CatalogError:
@@ -362,7 +358,7 @@ def scratch_catalog(
     """The catalog that writing to ``location`` would create, made in memory only: for
     a dry run, which must not create a file. ``take_in`` fills it as the new user
     catalog would be filled."""
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
     if location.origin is Origin.USER:

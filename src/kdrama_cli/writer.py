@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import moments, names
 from .caches import Bounded, exact_key
 from .errors import KdramaError
-from .models import NameKind, SceneRecord
+from .models import NameKind
 
 _KeysOf = Callable[[Iterable[str]], set[str]]
 _SCENE_COLUMNS = (
@@ -123,19 +123,11 @@ def _same_name(stored: Iterable[str | None], name: str) -> bool:
 class Writer:
     """Finds or creates the rows a scene needs, and writes scenes."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        *,
-        new_dramas: bool = True,
-        worked_out: names.KeyMemo | None = None,
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, new_dramas: bool = True) -> None:
         """``new_dramas``: whether a new drama may have the name of one in the catalog
-        with another year (see NearDuplicateDrama). ``worked_out``: name keys another
-        process worked out ahead (see ``keys_needed``)."""
+        with another year (see NearDuplicateDrama)."""
         self.conn = conn
         self.new_dramas = new_dramas
-        self.worked_out = worked_out
         # What this writer found or made, by the exact arguments it was asked with.
         # Bounded, so that a large import's memory does not grow with the catalog; the
         # catalog itself is the truth, asked again after a cache is emptied.
@@ -173,10 +165,6 @@ class Writer:
         # scenes whose rows this writer inserts, for the caller to mark stale: an array,
         # since a large import writes a million.
         self.unmarked: array[int] | None = None
-        # How many times the names of a drama, person or character already written
-        # were changed (new ones written do not count): texts read from them before
-        # may be out of date (search.BulkIndex).
-        self.names_changed = 0
 
     # Dramas, people, characters, sources -------------------------------------------
 
@@ -466,13 +454,6 @@ class Writer:
         triggers are dropped)."""
         self.unmarked = array("q")
 
-    def take_marked(self) -> array[int]:
-        """The scenes written since ``start_marking`` or the last call; marking goes
-        on."""
-        self.flush()
-        marked, self.unmarked = self.unmarked or array("q"), array("q")
-        return marked
-
     def stop_marking(self) -> array[int]:
         """The scenes written since ``start_marking``, some perhaps more than once."""
         self.flush()
@@ -704,7 +685,7 @@ class Writer:
 
     def _candidates(self, entity: _Entity, name: str) -> list[int]:
         """Ids of rows of this kind whose keys match ``name``, oldest first."""
-        keys = self._query_keys(name)
+        keys = names.query_keys(name)
         if not keys:
             return []
         marks = ", ".join("?" * len(keys))
@@ -719,16 +700,6 @@ class Writer:
             found += [i for key in keys for i in pending.get((entity.keys, key), ())]
             found = sorted(set(found))
         return found
-
-    def _query_keys(self, name: str) -> list[str]:
-        """``names.query_keys``, taken from the keys worked out ahead if there."""
-        found = self.worked_out.take(names.query_keys, name) if self.worked_out else None
-        return names.query_keys(name) if found is None else found
-
-    def _new_keys(self, keys_of: _KeysOf, all_names: list[str]) -> set[str]:
-        """The keys of a new row's names, taken from those worked out ahead if there."""
-        found = self.worked_out.take(keys_of, *all_names) if self.worked_out else None
-        return keys_of(all_names) if found is None else found
 
     def _keys_of(self, entity: _Entity, row_id: int) -> set[str]:
         """The keys a row has, written or pending."""
@@ -776,7 +747,7 @@ class Writer:
         """Write the aliases and keys of a row just inserted with names ``own``; the
         keys wait in memory to be written in bulk."""
         self._add_aliases(entity, row_id, aliases)
-        keys = self._new_keys(keys_of, [n for n in [*own, *aliases] if n])
+        keys = keys_of([n for n in [*own, *aliases] if n])
         pending = self._pending_keys.setdefault(entity.keys, [])
         for key in keys:
             pending.append((key, row_id))
@@ -831,7 +802,6 @@ class Writer:
         return known
 
     def _write_keys(self, entity: _Entity, row_id: int, keys_of: _KeysOf) -> None:
-        self.names_changed += 1
         self._flush_keys()
         self.conn.execute(f"DELETE FROM {entity.keys} WHERE {entity.id_column} = ?", (row_id,))
         self.conn.executemany(
@@ -913,30 +883,3 @@ _KINDS: dict[NameKind, tuple[_Entity, _KeysOf]] = {
     NameKind.ACTOR: (_PERSON, names.person_keys),
     NameKind.CHARACTER: (_CHARACTER, names.character_keys),
 }
-
-
-def keys_needed(record: SceneRecord) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """The name keys writing ``record`` as a new scene may work out, each as the name
-    of a function of ``names.MEMO_FUNCTIONS`` and its arguments: how its drama and
-    people are looked up, and the keys of each of its drama, people and characters
-    should they be new (as ``editing._add`` writes them). What the process reading a
-    large import works out ahead (``readahead``); a key this misses is worked out by
-    the writer as usual, so this has only to be right to be fast."""
-    if record.drama is not None:
-        yield "query_keys", (record.drama,)
-        yield "title_keys", _given(record.drama, record.drama_korean, *record.drama_aliases)
-    count = len(record.actors)
-    korean = record.actors_korean if len(record.actors_korean) == count else (None,) * count
-    aliases = record.actor_aliases if len(record.actor_aliases) == count else ((),) * count
-    for name, hangul, more in zip(record.actors, korean, aliases, strict=True):
-        yield "query_keys", (name,)
-        yield "person_keys", _given(name, hangul, *more)
-    for role in record.characters:
-        if role.actor not in record.actors:
-            yield "query_keys", (role.actor,)
-            yield "person_keys", _given(role.actor, role.actor_korean)
-        yield "character_keys", _given(role.name, role.name_korean, *role.aliases)
-
-
-def _given(*all_names: str | None) -> tuple[str, ...]:
-    return tuple(name for name in all_names if name)
