@@ -530,9 +530,12 @@ SEARCHES: list[tuple[list[str], float | None]] = [
     (["search", "gunshot", "--json"], SEARCH_TARGET),
     (["search", "gunshot"], SEARCH_TARGET),
     (["search", "불시착", "--json"], SEARCH_TARGET),
-    (["search", "kisses", "tears", "--json"], SEARCH_TARGET),
+    (["search", "weeps", "wound", "--json"], SEARCH_TARGET),
     (["search", "gunshot", "--actor", "Son Ye Jin", "--json"], SEARCH_TARGET),
-    (["search", "rooftop", "--limit", "20", "--json"], None),  # a common word: information
+    # Common words: information. The synthetic scenes' words include "finally kisses"
+    # and "tear", so the second finds about one scene in eight, all printed as JSON.
+    (["search", "rooftop", "--limit", "20", "--json"], None),
+    (["search", "kisses", "tears", "--json"], None),
 ]
 
 
@@ -1071,7 +1074,7 @@ SECTION_TEXT = {
         "Search on synthetic catalogs",
         "Against the same command on the bundled catalog; target "
         f"{SEARCH_TARGET}x for selective words (the bundled scenes' words, found nowhere "
-        "else in the synthetic catalogs); a common word is shown for information.",
+        "else in the synthetic catalogs); common words are shown for information.",
     ),
     "json": (
         "Piped JSON",
