@@ -303,21 +303,25 @@ _STALE = "search_stale st JOIN scenes s ON s.id = st.scene_id"
 _TAG_TEXT = """(SELECT group_concat(t.name, ' ') FROM scene_tags x JOIN tags t ON t.id = x.tag_id
     WHERE x.scene_id = s.id) AS tags"""
 # Whether a scene's own text is plain ASCII (as many bytes as characters), which the
-# index takes as it is: index_text changes none of it.
+# index takes as it is: index_text changes none of it. A scene with tags is taken as
+# not plain (few are, in a large import).
 _PLAIN = (
     "length(CAST(s.title AS BLOB)) = length(s.title)"
     " AND length(CAST(s.description AS BLOB)) = length(s.description)"
-    " AND coalesce(length(CAST(s.tags AS BLOB)) = length(s.tags), 1)"
     " AND coalesce(length(CAST(s.note AS BLOB)) = length(s.note), 1)"
 )
+# Each stale scene's drama, cast ids, tags and whether its own text is plain, read
+# once for grouping the dramas and casts and for making the rows.
+_STALE_CASTS = f"""
+    INSERT INTO temp.search_stale_casts (id, drama_id, people, characters, tags, plain)
+    SELECT s.id, s.drama_id, {_CAST_IDS}, {_TAG_TEXT}, coalesce({_PLAIN}, 0) FROM {_STALE}
+"""
 # The stale scenes' rows for the index, their drama's and cast's texts put together.
-_MANY_ROWS = f"""
-    SELECT s.id, s.title, d.text, c.text, s.description, s.tags, s.note
-    FROM (SELECT s.id, s.title, s.description, s.drama_id, s.note, {_TAG_TEXT},
-            x.people, x.characters
-        FROM {_STALE} JOIN temp.search_stale_casts x ON x.id = s.id) s
-        JOIN temp.search_drama_texts d ON d.id = s.drama_id
-        JOIN temp.search_cast_texts c ON c.people = s.people AND c.characters = s.characters
+_MANY_ROWS = """
+    SELECT x.id, s.title, d.text, c.text, s.description, x.tags, s.note
+    FROM temp.search_stale_casts x JOIN scenes s ON s.id = x.id
+        JOIN temp.search_drama_texts d ON d.id = x.drama_id
+        JOIN temp.search_cast_texts c ON c.people = x.people AND c.characters = x.characters
 """
 _INSERT = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)})"
 
@@ -336,12 +340,12 @@ def _insert_many_stale(conn: sqlite3.Connection) -> None:
     # Each stale scene's cast ids, read once for both grouping the casts and making
     # the rows (reading them twice was a fifth of this function's time).
     conn.execute(
-        "CREATE TEMP TABLE search_stale_casts"
-        " (id INTEGER PRIMARY KEY, people TEXT, characters TEXT)"
+        "CREATE TEMP TABLE search_stale_casts (id INTEGER PRIMARY KEY, drama_id INTEGER,"
+        " people TEXT, characters TEXT, tags TEXT, plain INTEGER)"
     )
     try:
-        conn.execute(f"INSERT INTO temp.search_stale_casts SELECT s.id, {_CAST_IDS} FROM {_STALE}")
-        dramas = conn.execute(f"SELECT DISTINCT s.drama_id FROM {_STALE}").fetchall()
+        conn.execute(_STALE_CASTS)
+        dramas = conn.execute("SELECT DISTINCT drama_id FROM temp.search_stale_casts").fetchall()
         for start in range(0, len(dramas), _BATCH):
             ids = [row[0] for row in dramas[start : start + _BATCH]]
             conn.executemany(
@@ -359,8 +363,8 @@ def _insert_many_stale(conn: sqlite3.Connection) -> None:
                 "INSERT INTO temp.search_cast_texts (people, characters, text) VALUES (?, ?, ?)",
                 [(people, characters, texts[scene_id]) for people, characters, scene_id in batch],
             )
-        conn.execute(f"{_INSERT} {_MANY_ROWS} WHERE {_PLAIN}")
-        cursor = conn.execute(f"{_MANY_ROWS} WHERE NOT ({_PLAIN})")
+        conn.execute(f"{_INSERT} {_MANY_ROWS} WHERE x.plain AND x.tags IS NULL")
+        cursor = conn.execute(f"{_MANY_ROWS} WHERE NOT (x.plain AND x.tags IS NULL)")
         while rows := cursor.fetchmany(_BATCH):
             conn.executemany(
                 f"{_INSERT} VALUES (?, {', '.join('?' for _ in COLUMNS)})",
