@@ -327,12 +327,42 @@ def test_r_after_a_search_picks_among_its_results(kdrama: Invoke) -> None:
         # Until both are drawn: twelve draws of two missed one once in about 2,000 runs.
         for _ in range(64):
             await pilot.press("r")
+            await settle(app, pilot)  # a search's scene is drawn in a worker thread
             picked.add(app.current().id)  # type: ignore[union-attr]
             if picked == expected:
                 break
         assert picked == expected and len(expected) == 2
 
     drive(None, scenario)
+
+
+def test_r_on_a_search_not_yet_counted_draws_from_every_match_in_a_worker(
+    make_catalog: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tui, "PAGE", 10)
+    monkeypatch.setattr(tui, "_AHEAD", 3)
+    # The count that follows a full first page never comes: r must count for itself,
+    # off the app's thread (the main connection is never asked).
+    monkeypatch.setattr(tui.KdramaApp, "count_later", lambda self, generation: None)
+    data = one_scene()
+    data["scenes"] = [{**data["scenes"][0], "id": i, "title": f"Rain {i}"} for i in range(1, 20)]
+    db = make_catalog(data)
+
+    async def scenario(app: tui.KdramaApp, pilot: Pilot[None]) -> None:
+        await type_query(app, pilot, "rain")
+        assert shown_ids(app) == list(range(1, 11)) and app.total is None
+        main_thread_reads = []
+        app.catalog.conn.set_trace_callback(main_thread_reads.append)
+        picked = set()
+        for _ in range(40):
+            await pilot.press("r")
+            await settle(app, pilot)
+            picked.add(app.current().id)  # type: ignore[union-attr]
+        # Scenes past the first page too (all 40 draws within it: 1 in 10^11).
+        assert picked <= set(range(1, 20)) and max(picked) > 10
+        assert app.total == 19 and main_thread_reads == []
+
+    drive(db, scenario)
 
 
 def test_quoted_names_and_several_filters_make_one_chip_each(kdrama: Invoke) -> None:

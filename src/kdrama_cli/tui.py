@@ -493,11 +493,37 @@ class KdramaApp(App[None]):
             self.notify("No scene is shown, so there is none to pick.", severity="warning")
             return
         if self.query_.words:
-            if self.total is None:
-                self.total = _count(self.catalog, self.query_)
-            picked = _page(self.catalog, self.query_, random.randrange(self.total), 1)
+            self.pick_from_search(self.generation)
         else:
-            picked = self.catalog.random_scenes(self.query_.filters)
+            self._go_to_picked(self.catalog.random_scenes(self.query_.filters))
+
+    @work(exclusive=True, group="random")
+    async def pick_from_search(self, generation: int) -> None:
+        """Draw a scene of a search, read in a worker thread as pages are: counting
+        and ranking the matches of a common word takes a tenth of a second and more on
+        a million scenes, which the keys and the screen must not wait for."""
+        query, ticket = self.query_, self.reader.ticket
+
+        def pick(catalog: Catalog) -> tuple[int, list[Scene]]:
+            # The count, if it came while this read waited for its turn. (A newer
+            # query's would not do, but this read is then superseded.)
+            total = self.total
+            count = _count(catalog, query) if total is None else total
+            return count, _page(catalog, query, random.randrange(count), 1) if count else []
+
+        try:
+            count, picked = await asyncio.to_thread(self.reader.read, ticket, pick)
+        except Superseded:
+            return
+        except (KdramaError, ValueError) as error:
+            self.notify(visible(str(error)), severity="error", markup=False)
+            return
+        if generation == self.generation:
+            self.total = count
+            self._go_to_picked(picked)
+
+    def _go_to_picked(self, picked: list[Scene]) -> None:
+        """Put the cursor on the drawn scene if its row was read, else show it."""
         if not picked:
             return
         rows = {scene.id: row for row, scene in enumerate(self.scenes)}
