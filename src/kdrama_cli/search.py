@@ -303,8 +303,9 @@ _STALE = "search_stale st JOIN scenes s ON s.id = st.scene_id"
 _TAG_TEXT = """(SELECT group_concat(t.name, ' ') FROM scene_tags x JOIN tags t ON t.id = x.tag_id
     WHERE x.scene_id = s.id) AS tags"""
 # Whether a scene's own text is plain ASCII (as many bytes as characters), which the
-# index takes as it is: index_text changes none of it. A scene with tags is taken as
-# not plain (few are, in a large import).
+# index takes as it is: index_text changes none of it. Its tags are left out: a scene
+# with tags is indexed the Python way, as one whose text is not plain (few have tags
+# in a large import).
 _PLAIN = (
     "length(CAST(s.title AS BLOB)) = length(s.title)"
     " AND length(CAST(s.description AS BLOB)) = length(s.description)"
