@@ -27,14 +27,13 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from run import write_scenes
+from run import _tool, write_scenes
 
 from kdrama_cli import migrations, names, search
 
@@ -61,11 +60,6 @@ def run(command: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def tool(name: str) -> str:
-    """A command installed beside this Python (the project's environment)."""
-    return str(Path(sys.executable).with_name(name))
 
 
 def parse(source: Path) -> None:
@@ -132,8 +126,8 @@ def main() -> None:
         if options.file is None:
             write_scenes(source, options.scenes)
         src, new, flat = folder / "src.db", folder / "new.db", folder / "flat.db"
-        whole = run([tool("kdrama"), "import", str(source), "--db", str(src)])
-        reference = run([tool("sqlite-utils"), "insert", str(flat), "scenes", str(source), "--nl"])
+        whole = run([_tool("kdrama"), "import", str(source), "--db", str(src)])
+        reference = run([_tool("sqlite-utils"), "insert", str(flat), "scenes", str(source), "--nl"])
         flat.unlink()
         with steps.timed("parsing (json.loads alone)"):
             parse(source)

@@ -856,24 +856,23 @@ def _check_import(r: Runner, new: Path, flat: Path, size: int) -> None:
     info = json.loads(r.output(r.kd("db", "info", "--db", str(new), "--json")))
     if info["scenes"] != size:
         raise BenchmarkError(f"kdrama imported {info['scenes']} scenes, not {size}")
-    conn = sqlite3.connect(flat)
-    try:
-        inserted = conn.execute("SELECT count(*) FROM scenes").fetchone()[0]
-    finally:
-        conn.close()
-    if inserted != size:
+    if (inserted := _rows(flat, "scenes")) != size:
         raise BenchmarkError(f"sqlite-utils inserted {inserted} rows, not {size}")
 
 
 def _check_searchable(flat: Path, size: int) -> None:
     """The searchable reference indexed every row it inserted."""
-    conn = sqlite3.connect(flat)
+    if (indexed := _rows(flat, "scenes_fts")) != size:
+        raise BenchmarkError(f"sqlite-utils enable-fts indexed {indexed} rows, not {size}")
+
+
+def _rows(db: Path, table: str) -> int:
+    """How many rows ``table`` of the database ``db`` has."""
+    conn = sqlite3.connect(db)
     try:
-        indexed = conn.execute("SELECT count(*) FROM scenes_fts").fetchone()[0]
+        return int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
     finally:
         conn.close()
-    if indexed != size:
-        raise BenchmarkError(f"sqlite-utils enable-fts indexed {indexed} rows, not {size}")
 
 
 def write_scenes(path: Path, count: int, seed: int = 0) -> None:

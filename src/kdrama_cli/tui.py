@@ -14,7 +14,7 @@ import io
 import random
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -33,6 +33,8 @@ from .render import render_scene_detail
 from .render_rich import marks, scene_panel
 from .storage import Location, Origin
 from .text import visible
+
+_T = TypeVar("_T")
 
 # Rows read at a time, and how near the end of them the cursor comes before the next
 # page is read.
@@ -342,17 +344,23 @@ class KdramaApp(App[None]):
     @work(exclusive=True, group="count")
     async def count_later(self, generation: int) -> None:
         """Count what the query selects once the list is drawn, and say it."""
-        query, ticket = self.query_, self.reader.ticket
+        answer = await self._read(partial(_count, query=self.query_))
+        if answer is not None and generation == self.generation:
+            self.total = answer[0]
+            self.query_one("#chips", Static).update(_chips(self.query_, self.total, None))
+
+    async def _read(self, do: Callable[[Catalog], _T]) -> tuple[_T] | None:
+        """``do(catalog)`` on the reader connection, in a worker thread, for the query
+        shown now: its answer as a 1-tuple, or None when a newer query superseded it or
+        the catalog refused (which a notification says)."""
+        ticket = self.reader.ticket
         try:
-            total = await asyncio.to_thread(self.reader.read, ticket, partial(_count, query=query))
+            return (await asyncio.to_thread(self.reader.read, ticket, do),)
         except Superseded:
-            return
+            return None
         except (KdramaError, ValueError) as error:
             self.notify(visible(str(error)), severity="error", markup=False)
-            return
-        if generation == self.generation:
-            self.total = total
-            self.query_one("#chips", Static).update(_chips(self.query_, total, None))
+            return None
 
     def _add_rows(self, scenes: list[Scene]) -> None:
         table = self.query_one(SceneTable)
@@ -372,18 +380,10 @@ class KdramaApp(App[None]):
     async def next_page(self, generation: int, offset: int) -> None:
         if generation != self.generation or offset != len(self.scenes):
             return
-        query, ticket = self.query_, self.reader.ticket
-        read = partial(_page, query=query, offset=offset)
-        try:
-            page = await asyncio.to_thread(self.reader.read, ticket, read)
-        except Superseded:
-            return
-        except (KdramaError, ValueError) as error:
-            self.notify(visible(str(error)), severity="error", markup=False)
-            return
-        if generation == self.generation and offset == len(self.scenes):
-            self._add_rows(page)
-            self.more = len(page) == PAGE
+        answer = await self._read(partial(_page, query=self.query_, offset=offset))
+        if answer is not None and generation == self.generation and offset == len(self.scenes):
+            self._add_rows(answer[0])
+            self.more = len(answer[0]) == PAGE
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         scene = self.current()
@@ -502,7 +502,7 @@ class KdramaApp(App[None]):
         """Draw a scene of a search, read in a worker thread as pages are: counting
         and ranking the matches of a common word takes a tenth of a second and more on
         a million scenes, which the keys and the screen must not wait for."""
-        query, ticket = self.query_, self.reader.ticket
+        query = self.query_
 
         def pick(catalog: Catalog) -> tuple[int, list[Scene]]:
             # The count, if it came while this read waited for its turn. (A newer
@@ -511,15 +511,9 @@ class KdramaApp(App[None]):
             count = _count(catalog, query) if total is None else total
             return count, _page(catalog, query, random.randrange(count), 1) if count else []
 
-        try:
-            count, picked = await asyncio.to_thread(self.reader.read, ticket, pick)
-        except Superseded:
-            return
-        except (KdramaError, ValueError) as error:
-            self.notify(visible(str(error)), severity="error", markup=False)
-            return
-        if generation == self.generation:
-            self.total = count
+        answer = await self._read(pick)
+        if answer is not None and generation == self.generation:
+            self.total, picked = answer[0]
             self._go_to_picked(picked)
 
     def _go_to_picked(self, picked: list[Scene]) -> None:
